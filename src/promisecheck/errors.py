@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_SHOW_LIMIT = 80
 
 
 class PromisecheckError(Exception):
@@ -24,7 +30,8 @@ class Problem:
         where = str(self.path) if self.path is not None else "<input>"
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {self.location}: {self.message}" if self.location else f"{where}: {self.message}"
+        text = f"{where}: {self.location}: " if self.location else f"{where}: "
+        text += self.message
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -50,3 +57,29 @@ class InputError(PromisecheckError):
         hint: str | None = None,
     ) -> InputError:
         return cls((Problem(path=path, location=location, message=message, line=line, hint=hint),))
+
+
+def show(value: object) -> str:
+    """A value as it would be written in TOML, shortened, for quoting input back in a message."""
+    text = _toml(value)
+    return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 1] + "…"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    return repr(value) if not isinstance(value, int) else str(value)

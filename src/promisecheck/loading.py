@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import tomllib
+import types
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
+import annotated_types
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
-from promisecheck.errors import InputError, Problem
-from promisecheck.model import Plan, Spec, Team
+from promisecheck.errors import InputError, Problem, show
+from promisecheck.model import INVALID, CalendarSettings, Plan, Spec, Team
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.\s"']+?)\s*=""")
+_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_REGIONS_SHOWN = 20
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest known word, when one is close enough to be a typo."""
+    close = _closest(word, choices)
+    return f"did you mean `{close}`?" if close else None
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
 
 
 class KeyLines:
@@ -34,7 +46,15 @@ class KeyLines:
         self._lines: dict[Loc, int] = {}
         table: Loc = ()
         counts: dict[Loc, int] = {}
+        in_string: str | None = None
         for number, raw in enumerate(text.splitlines(), start=1):
+            if in_string is not None:
+                # Inside a multi-line string nothing is a key, however it looks.
+                if raw.count(in_string) % 2 == 1:
+                    in_string = None
+                continue
+            if raw.lstrip().startswith("#"):
+                continue
             header = _HEADER.match(raw)
             if header:
                 parts: Loc = tuple(_unquote(p) for p in header.group(2).split("."))
@@ -47,9 +67,13 @@ class KeyLines:
                 self._lines.setdefault(table, number)
                 continue
             key = _KEY.match(raw)
-            if key and not raw.lstrip().startswith("#"):
+            if key:
                 path = (*table, *(_unquote(p) for p in key.group(1).split(".")))
                 self._lines.setdefault(path, number)
+            for quotes in ('"""', "'''"):
+                if raw.count(quotes) % 2 == 1:
+                    in_string = quotes
+                    break
 
     def line(self, loc: Loc) -> int | None:
         """Line of the deepest known prefix of loc, so a bad list element points at its key."""
@@ -74,7 +98,7 @@ def describe(loc: Loc, data: Any) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             if isinstance(node, Mapping):
                 label = node.get("id", node.get("name"))
                 if isinstance(label, str):
@@ -85,6 +109,18 @@ def describe(loc: Loc, data: Any) -> str:
     return text
 
 
+def _value_at(data: Any, loc: Loc) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, Mapping):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
 def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
     """Parse a TOML file; a missing or malformed file is an InputError, never a traceback."""
     try:
@@ -93,21 +129,44 @@ def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
         raise InputError.single(path, "", "file not found") from None
     except IsADirectoryError:
         raise InputError.single(path, "", "is a directory; expected a TOML file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single(path, "", f"cannot be read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            path, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot be read: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"line (\d+)", message)
-        raise InputError.single(
-            path,
-            "",
-            f"malformed TOML: {message}",
-            line=int(found.group(1)) if found else None,
-            hint="dates are written bare (2027-01-04), strings in quotes, lists in [ ]",
-        ) from None
+        raise _malformed(path, text, str(exc)) from None
     return data, KeyLines(text)
+
+
+def _malformed(path: Path, text: str, error: str) -> InputError:
+    position = _TOML_POSITION.search(error)
+    reason = error[: position.start()] if position else error
+    line: int | None = None
+    if position and position.group(1):
+        line = int(position.group(1))
+        reason += f" at column {position.group(2)}"
+    elif position:
+        line = max(1, len(text.splitlines()))
+        reason += " at the end of the file"
+    reason = reason[:1].lower() + reason[1:]
+    if reason.startswith("illegal character '\\n'") or reason.startswith("unterminated string"):
+        hint = "is a closing quote missing?"
+    elif reason.startswith("invalid date"):
+        hint = "a date must exist and be written YYYY-MM-DD, like 2027-01-04"
+    elif reason.startswith(("cannot overwrite", "cannot declare")):
+        hint = "a key or table is written twice"
+    elif reason.startswith("unclosed array"):
+        hint = "is a closing ] missing?"
+    else:
+        hint = 'text goes in "quotes"; numbers, dates (2027-01-04) and true/false go bare'
+    return InputError.single(path, "", f"malformed TOML: {reason}", line=line, hint=hint)
+
+
+# --- pydantic errors → problems ---------------------------------------------------------
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -129,56 +188,249 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    for arg in getattr(annotation, "__args__", ()):
+    for arg in get_args(annotation):
         found = _nested_model(arg)
         if found is not None:
             return found
     return None
 
 
-def _field_description(model: type[BaseModel], loc: Loc) -> str | None:
-    keys = [p for p in loc if isinstance(p, str)]
-    if not keys:
+def _field_at(model: type[BaseModel], loc: Loc) -> FieldInfo | None:
+    """The field that the last key of loc names, or None when loc ends in no known key."""
+    if not loc or not isinstance(loc[-1], str):
         return None
-    owner = _model_at(model, loc[: max(i for i, p in enumerate(loc) if isinstance(p, str))])
+    owner = _model_at(model, loc[:-1])
+    return owner.model_fields.get(loc[-1]) if owner is not None else None
+
+
+def _without_element(loc: Loc) -> Loc:
+    """loc up to its last key: errors inside a list of plain values are about the list."""
+    end = len(loc)
+    while end and isinstance(loc[end - 1], int):
+        end -= 1
+    return loc[:end]
+
+
+def _describe_field(field: FieldInfo | None) -> str | None:
+    if field is None or not field.description:
+        return None
+    text = field.description.rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _table_list(field: FieldInfo | None) -> bool:
+    """A field written as [[key]] tables (items, members)."""
+    if field is None or get_origin(field.annotation) is not tuple:
+        return False
+    return _nested_model(field.annotation) is not None
+
+
+def _bounds(metadata: Iterable[Any]) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for entry in metadata:
+        for name in ("gt", "ge", "lt", "le"):
+            value = getattr(entry, name, None)
+            if isinstance(entry, annotated_types.BaseMetadata) and isinstance(value, int | float):
+                found[name] = value
+        if isinstance(entry, FieldInfo):
+            found.update(_bounds(entry.metadata))
+    return found
+
+
+def _number(bounds: Mapping[str, float]) -> str:
+    low = (f"({show(bounds['gt'])}" if "gt" in bounds else None) or (
+        f"[{show(bounds['ge'])}" if "ge" in bounds else None
+    )
+    high = (f"{show(bounds['lt'])})" if "lt" in bounds else None) or (
+        f"{show(bounds['le'])}]" if "le" in bounds else None
+    )
+    if low and high:
+        return f"a number in {low}, {high}"
+    if "gt" in bounds:
+        return f"a number above {show(bounds['gt'])}"
+    if "ge" in bounds:
+        return f"a number of {show(bounds['ge'])} or more"
+    if "lt" in bounds:
+        return f"a number below {show(bounds['lt'])}"
+    if "le" in bounds:
+        return f"a number of {show(bounds['le'])} or less"
+    return "a number"
+
+
+def _unwrap(annotation: Any, metadata: list[Any]) -> Any:
+    """Strip Annotated and Optional, collecting constraints, down to the written type."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation, *extra = get_args(annotation)
+            metadata.extend(extra)
+        elif origin in (Union, types.UnionType):
+            options = [a for a in get_args(annotation) if a is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _expected(annotation: Any, metadata: Iterable[Any] = ()) -> str | None:
+    """What a value of this type looks like in TOML, in words."""
+    collected = list(metadata)
+    annotation = _unwrap(annotation, collected)
+    origin = get_origin(annotation)
+    if annotation is float or annotation is int:
+        return _number(_bounds(collected))
+    if annotation is str:
+        return "text in quotes"
+    if annotation is dt.date:
+        return "a date like 2027-01-04"
+    if origin is Literal:
+        return "one of " + ", ".join(show(a) for a in get_args(annotation))
+    if origin is tuple:
+        args = get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            element = _unwrap(args[0], [])
+            if element is str:
+                return 'a list of names in quotes, like ["a", "b"]'
+            if get_origin(element) is Literal:
+                return "a list of " + ", ".join(show(a) for a in get_args(element))
+            if element is dt.date:
+                return "a list of dates, like [2027-01-01, 2027-12-24]"
+            if get_origin(element) is tuple:
+                return "a list of [first, last] day ranges, like [[2027-02-15, 2027-02-19]]"
+    return None
+
+
+def _number_hint(value: Any, bounds: Mapping[str, float]) -> str | None:
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return None
+        return "write numbers without quotes"
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and bounds.get("le", bounds.get("lt")) == 1 and 1 < value <= 100:
+        return f"a share, not a percentage: {show(value / 100)} is {show(value)} %"
+    return None
+
+
+def _date_problem(value: Any) -> tuple[str, str | None]:
+    if isinstance(value, dt.datetime):
+        return f"got {show(value)}; expected a date without a time, like 2027-01-04", None
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            if _ISO_DAY.fullmatch(value):
+                return f"got {show(value)}, a day that does not exist; expected a real date", None
+            return (
+                f"got {show(value)}; expected a date like 2027-01-04",
+                "write dates as YYYY-MM-DD, without quotes",
+            )
+        return f"got {show(value)} (text); expected a date", f"write it without quotes: {day}"
+    return f"got {show(value)}; expected a date like 2027-01-04", None
+
+
+def _wrong_value(
+    model: type[BaseModel], loc: Loc, value: Any, error: Mapping[str, Any]
+) -> tuple[str, str | None]:
+    """ "got X; expected Y" for an error pydantic worded, with a hint where one helps."""
+    field = _field_at(model, loc)
+    kind = error["type"]
+    if field is None:
+        message = str(error["msg"])
+        return f"got {show(value)}: {message[:1].lower()}{message[1:]}", None
+    metadata: list[Any] = list(field.metadata)
+    written = _unwrap(field.annotation, metadata)
+    if written is dt.date:
+        return _date_problem(value)
+    if _table_list(field):
+        key = str(loc[-1])
+        if kind == "too_short":
+            return f"got {show(value)}; expected at least one [[{key}]] table", _describe_field(
+                field
+            )
+        return f"got {show(value)}; expected [[{key}]] tables", _describe_field(field)
+    expected = _expected(field.annotation, field.metadata) or str(error["msg"]).lower()
+    if kind == "too_short":
+        expected = "non-empty " + expected if written is str else expected + ", not empty"
+    hint = None
+    if written is float:
+        hint = _number_hint(value, _bounds(metadata))
+    if hint is None and isinstance(value, str) and get_origin(written) is tuple:
+        hint = f"write [{show(value)}] for a list of one"
+    return f"got {show(value)}; expected {expected}", hint or _describe_field(field)
+
+
+def _unknown_key(model: type[BaseModel], loc: Loc) -> tuple[str, str | None, Loc | None]:
+    """The message, hint and (when it is a typo of one) the field the unknown key meant."""
+    key = str(loc[-1])
+    owner = _model_at(model, loc[:-1])
     if owner is None:
-        return None
-    field = owner.model_fields.get(keys[-1])
-    return field.description if field else None
+        return f"unknown key `{key}`", None, None
+    meant = _closest(key, owner.model_fields)
+    if meant is not None:
+        return f"unknown key `{key}`", f"did you mean `{meant}`?", (*loc[:-1], meant)
+    known = ", ".join(f"`{k}`" for k in owner.model_fields)
+    return f"unknown key `{key}`", f"known keys: {known}", None
 
 
 def _problems_from_validation(
     exc: ValidationError, model: type[BaseModel], path: Path, data: Any, lines: KeyLines
 ) -> list[Problem]:
+    errors = exc.errors()
+    # A misspelt required key is one fault: report the unknown key, not also the missing one.
+    meant_keys = {
+        meant
+        for error in errors
+        if error["type"] == "extra_forbidden"
+        for meant in [_unknown_key(model, tuple(error["loc"]))[2]]
+        if meant is not None
+    }
     problems: list[Problem] = []
-    for error in exc.errors():
+    worded: set[Loc] = set()  # places already given a "got …; expected …" message
+    reported: set[tuple[Loc, str]] = set()
+    for error in errors:
         loc: Loc = tuple(error["loc"])
         kind = error["type"]
+        place = loc
         hint: str | None = None
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            owner = _model_at(model, loc[:-1])
-            message = f"unknown key `{key}`"
-            hint = did_you_mean(key, owner.model_fields) if owner else None
-            if hint is None and owner is not None:
-                hint = "known keys: " + ", ".join(f"`{k}`" for k in owner.model_fields)
+        if kind == INVALID:
+            context = error.get("ctx") or {}
+            message = str(context.get("message", error["msg"]))
+            hint = str(context.get("hint") or "") or None
+        elif kind == "extra_forbidden":
+            message, hint, _ = _unknown_key(model, loc)
         elif kind == "missing":
-            message = f"missing key `{loc[-1]}`"
-            hint = _field_description(model, loc)
+            if loc in meant_keys:
+                continue
+            field = _field_at(model, loc)
+            hint = _describe_field(field)
+            if _table_list(field):
+                message = f"no [[{loc[-1]}]] table; expected at least one"
+            elif field is not None and _nested_model(field.annotation) is not None:
+                place = loc[:-1]
+                message = f"missing table [{'.'.join(map(str, loc))}]"
+            else:
+                place = loc[:-1]
+                message = f"missing key `{loc[-1]}`"
         else:
-            message = error["msg"].removeprefix("Value error, ")
-            if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
-                message = f"got {error['input']!r}; expected a date like 2027-01-04"
-                hint = "write dates bare, without quotes"
-            elif kind != "value_error":
-                message = f"got {error['input']!r}: {message[:1].lower()}{message[1:]}"
-                hint = _field_description(model, loc)
+            # Two bad dates in one list are one wrong list: say so once, quoting the list.
+            place = _without_element(loc)
+            if place in worded:
+                continue
+            worded.add(place)
+            value = error["input"] if place == loc else _value_at(data, place)
+            message, hint = _wrong_value(model, place, value, error)
+        if (place, message) in reported:
+            continue
+        reported.add((place, message))
         problems.append(
             Problem(
                 path=path,
-                location=describe(loc, data),
+                location=describe(place, data),
                 message=message,
-                line=lines.line(loc),
+                line=lines.line(place),
                 hint=hint,
             )
         )
@@ -192,19 +444,24 @@ def _validate(model: type[M], data: dict[str, Any], path: Path, lines: KeyLines)
         raise InputError(tuple(_problems_from_validation(exc, model, path, data, lines))) from None
 
 
-def _duplicates(values: Sequence[str]) -> list[int]:
-    seen: set[str] = set()
+# --- rules across fields and files --------------------------------------------------------
+
+
+def _duplicates(values: Sequence[str]) -> list[tuple[int, int]]:
+    """(index, index of its first occurrence) for every value seen before."""
+    first: dict[str, int] = {}
     repeated = []
     for index, value in enumerate(values):
-        if value in seen:
-            repeated.append(index)
-        seen.add(value)
+        if value in first:
+            repeated.append((index, first[value]))
+        else:
+            first[value] = index
     return repeated
 
 
 def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A dependency cycle as [a, b, …, a], or None; iterative so deep chains cannot overflow."""
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1: on the current path, 2: fully explored
     for root in graph:
         if state.get(root):
             continue
@@ -230,120 +487,168 @@ def _find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
-def check_spec(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Problem]:
-    """Cross-item rules pydantic cannot see: unique ids, known dependencies, no cycles."""
-    problems: list[Problem] = []
+class _Report:
+    """Collects problems located in one file."""
 
-    def problem(loc: Loc, message: str, hint: str | None = None) -> None:
-        problems.append(
+    def __init__(self, path: Path, data: Any, lines: KeyLines) -> None:
+        self.path, self.data, self.lines = path, data, lines
+        self.problems: list[Problem] = []
+
+    def add(self, loc: Loc, message: str, hint: str | None = None) -> None:
+        self.problems.append(
             Problem(
-                path=path,
-                location=describe(loc, data),
+                path=self.path,
+                location=describe(loc, self.data),
                 message=message,
-                line=lines.line(loc),
+                line=self.lines.line(loc),
                 hint=hint,
             )
         )
 
-    ids = [item.id for item in spec.items]
-    for index in _duplicates(ids):
-        problem(("items", index, "id"), f"duplicate id `{ids[index]}`", "each item needs its own id")
+    def first_use(self, loc: Loc) -> str:
+        line = self.lines.line(loc)
+        return describe(loc, self.data) + (f" on line {line}" if line is not None else "")
+
+
+def check_spec(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Problem]:
+    """Cross-item rules pydantic cannot see: unique ids, known dependencies, no cycles."""
+    report = _Report(path, data, lines)
+    tables = [("items", i) for i in range(len(spec.items))]
+    tables += [("deferred", i) for i in range(len(spec.deferred))]
+    ids = [item.id for item in (*spec.items, *spec.deferred)]
+    for index, first in _duplicates(ids):
+        report.add(
+            (*tables[index], "id"),
+            f"duplicate id `{ids[index]}`, first used by {report.first_use(tables[first])}",
+            "each item needs its own id",
+        )
+    if report.problems:
+        # With two items of one id, every depends_on on it is ambiguous: fix the ids first.
+        return report.problems
     deferred = {item.id for item in spec.deferred}
-    known = set(ids)
+    planned = [item.id for item in spec.items]
     for index, item in enumerate(spec.items):
+        loc: Loc = ("items", index, "depends_on")
         for dep in item.depends_on:
-            loc: Loc = ("items", index, "depends_on")
             if dep == item.id:
-                problem(loc, f"`{item.id}` depends on itself")
+                report.add(loc, "the item depends on itself", f"remove `{dep}` from depends_on")
             elif dep in deferred:
-                problem(
+                report.add(
                     loc,
-                    f"depends on `{dep}`, which is deferred",
+                    f"`{dep}` is deferred, so it is not planned",
                     "move it back to [[items]] or drop the dependency",
                 )
-            elif dep not in known:
-                problem(
+            elif dep not in planned:
+                report.add(
                     loc,
                     f"unknown item id `{dep}`",
-                    did_you_mean(dep, ids) or "depends_on lists ids of [[items]]",
+                    did_you_mean(dep, planned) or "depends_on lists ids of [[items]]",
                 )
-    if not problems:
+    if not report.problems:
         cycle = _find_cycle({item.id: item.depends_on for item in spec.items})
         if cycle is not None:
-            start = ids.index(cycle[0])
-            problem(
-                ("items", start, "depends_on"),
+            report.add(
+                ("items", planned.index(cycle[0]), "depends_on"),
                 "dependency cycle: " + " → ".join(cycle),
-                "remove one of these dependencies",
+                "each depends on the next; remove one of these dependencies",
             )
-    return problems
+    return report.problems
 
 
-def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> list[Problem]:
-    """Team rules pydantic cannot see: unique names, a known holiday country and region."""
-    problems: list[Problem] = []
+def _supported_countries() -> dict[str, list[str]]:
+    import holidays
+
+    supported: dict[str, list[str]] = holidays.list_supported_countries()
+    return supported
+
+
+def _country_code_for(name: str) -> str | None:
+    """The ISO code of a country written by name ("Germany") or alpha-3 code ("DEU")."""
+    from holidays import registry
+
+    wanted = re.sub(r"[\s_-]", "", name).lower()
+    for entry in registry.COUNTRIES.values():
+        if len(entry) >= 3 and wanted in {
+            entry[0].lower(),
+            *(alias.lower() for alias in entry[2:]),
+        }:
+            return entry[1]
+    return None
+
+
+def _region_code(country: str, region: str) -> str | None:
+    """The holidays package's code for a region given by code or local name, any case."""
+    import holidays
+
+    calendar = holidays.country_holidays(country)
+    known: dict[str, str] = {code.upper(): code for code in calendar.subdivisions}
+    aliases: Mapping[str, str] = getattr(calendar, "subdivisions_aliases", {})
+    known.update({alias.upper(): code for alias, code in aliases.items()})
+    return known.get(region.upper())
+
+
+def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team, list[Problem]]:
+    """Team rules pydantic cannot see: unique names, a known holiday country and region.
+
+    Returns the team with country and region spelt as the holidays package expects them.
+    """
+    report = _Report(path, data, lines)
     names = [member.name for member in team.members]
-    for index in _duplicates(names):
-        loc: Loc = ("members", index, "name")
-        problems.append(
-            Problem(
-                path=path,
-                location=describe(loc, data),
-                message=f"duplicate member name `{names[index]}`",
-                line=lines.line(loc),
-                hint="each member needs their own name",
-            )
+    for index, first in _duplicates(names):
+        report.add(
+            ("members", index, "name"),
+            f"duplicate member name `{names[index]}`, "
+            f"first used by {report.first_use(('members', first))}",
+            "each member needs their own name",
         )
-    country = team.calendar.country
-    if country is not None:
-        import holidays
-
-        supported: dict[str, list[str]] = holidays.list_supported_countries()
-        if country.upper() not in supported:
-            loc = ("calendar", "country")
-            problems.append(
-                Problem(
-                    path=path,
-                    location=describe(loc, data),
-                    message=f"unknown country `{country}`; expected an ISO 3166 code like DE",
-                    line=lines.line(loc),
-                    hint=did_you_mean(country.upper(), supported),
-                )
+    calendar = team.calendar
+    if calendar.country is None:
+        if calendar.region is not None:
+            report.add(
+                ("calendar", "region"),
+                "region given without country",
+                'add the country, e.g. country = "DE"',
             )
-        elif team.calendar.region is not None:
-            regions = supported[country.upper()]
-            if team.calendar.region.upper() not in [r.upper() for r in regions]:
-                loc = ("calendar", "region")
-                shown = ", ".join(regions[:12]) + (" …" if len(regions) > 12 else "")
-                problems.append(
-                    Problem(
-                        path=path,
-                        location=describe(loc, data),
-                        message=f"unknown region `{team.calendar.region}` of {country.upper()}",
-                        line=lines.line(loc),
-                        hint=did_you_mean(team.calendar.region.upper(), regions)
-                        or (f"known: {shown}" if regions else "this country has no regions"),
-                    )
-                )
-    elif team.calendar.region is not None:
-        loc = ("calendar", "region")
-        problems.append(
-            Problem(
-                path=path,
-                location=describe(loc, data),
-                message="region given without country",
-                line=lines.line(loc),
-                hint="add country, e.g. country = \"DE\"",
-            )
+        return team, report.problems
+    supported = _supported_countries()
+    country = calendar.country.upper()
+    if country not in supported:
+        named = _country_code_for(calendar.country)
+        report.add(
+            ("calendar", "country"),
+            f"unknown country `{calendar.country}`; expected an ISO 3166 code like DE",
+            f"{calendar.country} is `{named}`"
+            if named
+            else did_you_mean(country, supported) or "see the holidays package for the list",
         )
-    return problems
+        return team, report.problems
+    region = calendar.region
+    if region is not None:
+        code = _region_code(country, region)
+        if code is None:
+            regions = supported[country]
+            shown = ", ".join(regions[:_REGIONS_SHOWN])
+            if len(regions) > _REGIONS_SHOWN:
+                shown += f", … ({len(regions)} in all)"
+            report.add(
+                ("calendar", "region"),
+                f"unknown region `{region}` of {country}"
+                + (f"; expected one of {shown}" if regions else ", which has no regions"),
+                did_you_mean(region.upper(), regions)
+                or (None if regions else "remove region to use the national holidays"),
+            )
+            return team, report.problems
+        region = code
+    settings = calendar.model_copy(update={"country": country, "region": region})
+    assert isinstance(settings, CalendarSettings)
+    return team.model_copy(update={"calendar": settings}), report.problems
 
 
 def check_assignees(
-    spec: Spec, team: Team, path: Path, data: Any, lines: KeyLines
+    spec: Spec, team: Team, path: Path, data: Any, lines: KeyLines, team_path: Path
 ) -> list[Problem]:
     """Assignees must be members of the team and have the item's skill."""
-    problems: list[Problem] = []
+    report = _Report(path, data, lines)
     members = {member.name: member for member in team.members}
     for index, item in enumerate(spec.items):
         if item.assignee is None:
@@ -351,27 +656,23 @@ def check_assignees(
         loc: Loc = ("items", index, "assignee")
         member = members.get(item.assignee)
         if member is None:
-            problems.append(
-                Problem(
-                    path=path,
-                    location=describe(loc, data),
-                    message=f"assignee `{item.assignee}` is not in the team",
-                    line=lines.line(loc),
-                    hint=did_you_mean(item.assignee, members)
-                    or "known members: " + ", ".join(members),
-                )
+            report.add(
+                loc,
+                f"`{item.assignee}` is not a member in {team_path}",
+                did_you_mean(item.assignee, members)
+                or "members: " + ", ".join(f"`{name}`" for name in members),
             )
         elif item.skill is not None and item.skill not in member.skills:
-            problems.append(
-                Problem(
-                    path=path,
-                    location=describe(loc, data),
-                    message=f"assignee `{item.assignee}` lacks skill `{item.skill}`",
-                    line=lines.line(loc),
-                    hint=f"{item.assignee} has: " + (", ".join(member.skills) or "no skills"),
-                )
+            able = [m.name for m in team.members if item.skill in m.skills]
+            report.add(
+                loc,
+                f"`{item.assignee}` lacks the item's skill `{item.skill}` in {team_path}",
+                f"{item.assignee} has "
+                + (", ".join(f"`{s}`" for s in member.skills) or "no skills")
+                + f"; `{item.skill}`: "
+                + (", ".join(able) if able else "nobody"),
             )
-    return problems
+    return report.problems
 
 
 def _raise_if(problems: list[Problem]) -> None:
@@ -382,20 +683,9 @@ def _raise_if(problems: list[Problem]) -> None:
 def load_team(path: Path) -> Team:
     """Read and check a team file."""
     data, lines = read_toml(path)
-    if data.get("members") == []:
-        raise InputError.single(
-            path,
-            "members",
-            "the team has no members",
-            line=lines.line(("members",)),
-            hint="add at least one [[members]] table",
-        )
-    if "members" not in data:
-        raise InputError.single(
-            path, "members", "the team has no members", hint="add at least one [[members]] table"
-        )
     team = _validate(Team, data, path, lines)
-    _raise_if(check_team(team, path, data, lines))
+    team, problems = check_team(team, path, data, lines)
+    _raise_if(problems)
     return team
 
 
@@ -414,19 +704,35 @@ def load_spec(path: Path) -> tuple[Spec, dict[str, Any], KeyLines]:
     return spec, data, lines
 
 
+def _missing_team(spec: Spec, spec_path: Path, lines: KeyLines) -> InputError:
+    resolved = team_path_for(spec, spec_path, None)
+    if spec.project.team is not None:
+        return InputError.single(
+            spec_path,
+            "project.team",
+            f"team file `{resolved}` not found",
+            line=lines.line(("project", "team")),
+            hint="the path is relative to the spec file",
+        )
+    return InputError.single(
+        resolved,
+        "",
+        "team file not found",
+        hint=f"{spec_path} names no project.team, so team.toml beside it is read; "
+        "add it, set project.team or pass --team",
+    )
+
+
 def load(spec_path: Path | str, team_path: Path | str | None = None) -> Plan:
     """Load a proposal and its team into one validated Plan, or raise InputError."""
     spec_path = Path(spec_path)
+    override = Path(team_path) if team_path is not None else None
     spec, data, lines = load_spec(spec_path)
-    resolved = team_path_for(spec, spec_path, Path(team_path) if team_path else None)
+    resolved = team_path_for(spec, spec_path, override)
     if not resolved.exists():
-        raise InputError.single(
-            resolved,
-            "",
-            "team file not found",
-            hint=f"referenced by {spec_path}"
-            + (" (--team)" if team_path else " (project.team, default team.toml beside the spec)"),
-        )
+        if override is not None:
+            raise InputError.single(override, "", "team file not found", hint="given by --team")
+        raise _missing_team(spec, spec_path, lines)
     team = load_team(resolved)
-    _raise_if(check_assignees(spec, team, spec_path, data, lines))
+    _raise_if(check_assignees(spec, team, spec_path, data, lines, resolved))
     return Plan(spec=spec, team=team)

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from promisecheck.errors import show
 
 Priority = Literal["must", "should", "could"]
 Distribution = Literal["pert", "triangular"]
@@ -14,9 +27,36 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PRIORITY_ORDER: dict[str, int] = {"must": 0, "should": 1, "could": 2}
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
-DayHours = Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+# The error type of every message written here for people; loading shows it as it is.
+INVALID = "promisecheck_invalid"
+
+
+def invalid(message: str, hint: str | None = None) -> PydanticCustomError:
+    """A validation error whose message and hint are already worded for the user."""
+    # Read back from ctx, never from pydantic's formatted text, so braces in input are harmless.
+    return PydanticCustomError(INVALID, "{message}", {"hint": hint or "", "message": message})
+
+
+# Strict: TOML has real numbers and dates, so true, "0.5" or "2027-01-04" in quotes are
+# mistakes to point out, not values to coerce.
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)]
+DayHours = Annotated[float, Strict(), Field(gt=0, le=24, allow_inf_nan=False)]
+Date = Annotated[dt.date, Strict()]
+
+
+def _forward(days: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    first, last = days
+    if last < first:
+        raise invalid(
+            f"got [{first}, {last}], which ends before it starts; expected [first day, last day]",
+            hint=f"did you mean [{last}, {first}]?",
+        )
+    return days
+
+
+DayRange = Annotated[tuple[Date, Date], AfterValidator(_forward)]
 
 
 class _Frozen(BaseModel):
@@ -28,17 +68,15 @@ class Project(_Frozen):
 
     name: str = Field(min_length=1, description="Name of the proposal, as the client knows it.")
     client: str | None = Field(default=None, description="Who the promise is made to.")
-    start: dt.date = Field(description="First day production can work on it (a TOML date).")
-    deadline: dt.date = Field(
-        description="The promised date: done by the end of that day (a TOML date)."
-    )
-    target_confidence: float = Field(
+    start: Date = Field(description="First day production can work on it, a date like 2027-01-04.")
+    deadline: Date = Field(description="The promised date: done by the end of that day.")
+    target_confidence: Number = Field(
         default=0.85,
         gt=0,
         lt=1,
-        description="Probability of being on time that counts as a kept promise, in (0, 1).",
+        description="Probability of being on time that counts as a kept promise.",
     )
-    price: float | None = Field(default=None, ge=0, description="Quoted price, for the margin.")
+    price: Number | None = Field(default=None, ge=0, description="Quoted price, for the margin.")
     currency: str | None = Field(default=None, description="Currency of price and rates.")
     team: str | None = Field(
         default=None, description="Team file, relative to this file (default: team.toml beside it)."
@@ -47,14 +85,19 @@ class Project(_Frozen):
         default="pert", description='Shape of ranged estimates: "pert" (default) or "triangular".'
     )
 
-    @model_validator(mode="after")
-    def _deadline_not_before_start(self) -> Project:
-        if self.deadline < self.start:
-            raise ValueError(
-                f"deadline {self.deadline} is before start {self.start}; "
-                "expected a deadline on or after the start"
+    @field_validator("deadline")
+    @classmethod
+    def _deadline_not_before_start(cls, deadline: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if isinstance(start, dt.date) and deadline < start:
+            raise invalid(
+                f"{deadline} is before the start, {start}; expected a deadline on or after it"
             )
-        return self
+        return deadline
+
+
+def _is_hours(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class Item(_Frozen):
@@ -66,54 +109,52 @@ class Item(_Frozen):
         default=None, description="Skill needed; optional only when assignee is given."
     )
     estimate: float | tuple[float, float, float] = Field(
-        description="Hours of work: a number (exact) or [low, likely, high]."
+        description="Hours of work: a number if exact, or [low, likely, high]."
     )
-    priority: Priority = Field(default="must", description="must | should | could.")
+    priority: Priority = Field(default="must", description="must, should or could.")
     depends_on: tuple[str, ...] = Field(
         default=(), description="Ids of items that must finish before this one starts."
     )
     assignee: str | None = Field(default=None, description="Only this member does it.")
-    value: float | None = Field(
-        default=None, ge=0, description="Business value, used when choosing what to defer."
+    value: Hours | None = Field(
+        default=None, description="Business value, used when choosing what to defer."
     )
 
     @field_validator("estimate", mode="before")
     @classmethod
-    def _estimate_shape(cls, value: object) -> object:
-        # One clear message instead of pydantic's one-per-union-branch errors.
-        def is_number(x: object) -> bool:
-            return isinstance(x, int | float) and not isinstance(x, bool)
-
-        if is_number(value):
+    def _estimate(cls, value: object) -> object:
+        # All checks on the raw input: one message in the user's own numbers, instead of
+        # one per branch of the union.
+        if _is_hours(value):
+            assert isinstance(value, int | float)
+            if value <= 0:
+                raise invalid(f"got {show(value)}; expected hours above 0")
             return value
-        if isinstance(value, list | tuple) and len(value) == 3 and all(map(is_number, value)):
-            return tuple(value)
-        raise ValueError(f"got {value!r}; expected hours as a number or [low, likely, high]")
-
-    @field_validator("estimate")
-    @classmethod
-    def _estimate_is_ordered(
-        cls, value: float | tuple[float, float, float]
-    ) -> float | tuple[float, float, float]:
-        if isinstance(value, tuple):
-            low, likely, high = value
-            if min(value) < 0:
-                raise ValueError(f"negative hours in {list(value)}; expected hours ≥ 0")
-            if not low <= likely <= high:
-                raise ValueError(
-                    f"range {list(value)} is not ordered; expected [low, likely, high] "
-                    "with low ≤ likely ≤ high"
-                )
-            if high <= 0:
-                raise ValueError("expected a high estimate above 0 hours")
-        elif not value > 0:
-            raise ValueError(f"{value} hours; expected a number of hours above 0")
-        return value
+        if not (isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_hours, value))):
+            hint = None
+            if isinstance(value, list | tuple) and len(value) != 3:
+                hint = "a range has three numbers: [low, likely, high]"
+            elif isinstance(value, str):
+                hint = "write numbers without quotes"
+            raise invalid(
+                f"got {show(value)}; expected hours as a number, or [low, likely, high]", hint
+            )
+        low, likely, high = value
+        if min(value) < 0:
+            raise invalid(f"got {show(value)}; expected hours of 0 or more")
+        if not low <= likely <= high:
+            raise invalid(
+                f"got {show(value)}; expected [low, likely, high] with low ≤ likely ≤ high",
+                hint=f"did you mean {show(sorted(value))}?",
+            )
+        if high <= 0:
+            raise invalid(f"got {show(value)}; expected a high estimate above 0 hours")
+        return tuple(value)
 
     @model_validator(mode="after")
     def _skill_or_assignee(self) -> Item:
         if self.skill is None and self.assignee is None:
-            raise ValueError("missing key `skill`: an item needs a skill, an assignee, or both")
+            raise invalid("missing key `skill`", hint="an item needs a skill, an assignee, or both")
         return self
 
     @property
@@ -132,8 +173,10 @@ class Item(_Frozen):
 class Spec(_Frozen):
     """A proposal: the project and its scope."""
 
-    project: Project
-    items: tuple[Item, ...] = Field(min_length=1, description="The scope, in priority file order.")
+    project: Project = Field(description="The [project] table: name, start, deadline.")
+    items: tuple[Item, ...] = Field(
+        min_length=1, description="The scope: one [[items]] table per piece of work."
+    )
     deferred: tuple[Item, ...] = Field(
         default=(), description="Scope moved out of this promise; kept for the record, not planned."
     )
@@ -145,11 +188,9 @@ class CalendarSettings(_Frozen):
     workdays: tuple[Weekday, ...] = Field(
         default=("mon", "tue", "wed", "thu", "fri"), min_length=1, description="Working weekdays."
     )
-    hours_per_day: DayHours = Field(default=8, description="Hours in a working day, in (0, 24].")
-    focus: Share = Field(
-        default=1.0, description="Share of working time that is project work, in (0, 1]."
-    )
-    holidays: tuple[dt.date, ...] = Field(default=(), description="Days off for everyone.")
+    hours_per_day: DayHours = Field(default=8, description="Hours in a working day.")
+    focus: Share = Field(default=1.0, description="Share of working time that is project work.")
+    holidays: tuple[Date, ...] = Field(default=(), description="Days off for everyone.")
     country: str | None = Field(
         default=None, description="Public holidays of this country (ISO code, e.g. DE)."
     )
@@ -162,39 +203,46 @@ class Member(_Frozen):
     name: str = Field(min_length=1, description="Unique name, used by assignee.")
     skills: tuple[str, ...] = Field(default=(), description="Skills this member can work on.")
     allocation: Share = Field(default=1.0, description="Share of this person on the project.")
-    hours_per_day: DayHours | None = Field(default=None, description="Overrides the calendar.")
-    focus: Share | None = Field(default=None, description="Overrides the calendar.")
-    rate: float | None = Field(default=None, ge=0, description="Cost per hour.")
-    time_off: tuple[tuple[dt.date, dt.date], ...] = Field(
+    hours_per_day: DayHours | None = Field(
+        default=None, description="Hours in this member's working day, instead of the calendar's."
+    )
+    focus: Share | None = Field(
+        default=None, description="Share of their working time that is project work."
+    )
+    rate: Hours | None = Field(default=None, description="Cost per hour.")
+    time_off: tuple[DayRange, ...] = Field(
         default=(), description="Inclusive [first, last] day ranges off."
     )
-    joins: dt.date | None = Field(default=None, description="First day on the project.")
-    leaves: dt.date | None = Field(default=None, description="Last day on the project.")
+    joins: Date | None = Field(default=None, description="First day on the project.")
+    leaves: Date | None = Field(default=None, description="Last day on the project.")
 
-    @field_validator("time_off")
+    @field_validator("time_off", mode="before")
     @classmethod
-    def _ranges_forward(
-        cls, ranges: tuple[tuple[dt.date, dt.date], ...]
-    ) -> tuple[tuple[dt.date, dt.date], ...]:
-        for first, last in ranges:
-            if last < first:
-                raise ValueError(
-                    f"range [{first}, {last}] is reversed; expected [first day, last day]"
-                )
-        return ranges
+    def _ranges_not_days(cls, value: Any) -> Any:
+        # [a, b] instead of [[a, b]] is the likely slip; say so once, not once per date.
+        if isinstance(value, list) and value and all(isinstance(v, dt.date) for v in value):
+            raise invalid(
+                f"got {show(value)}; expected a list of [first, last] ranges",
+                hint=f"write time_off = [{show(value[:2])}] for one range",
+            )
+        return value
 
-    @model_validator(mode="after")
-    def _joins_before_leaves(self) -> Member:
-        if self.joins and self.leaves and self.leaves < self.joins:
-            raise ValueError(f"leaves {self.leaves} is before joins {self.joins}")
-        return self
+    @field_validator("leaves")
+    @classmethod
+    def _leaves_not_before_joins(cls, leaves: dt.date | None, info: ValidationInfo) -> Any:
+        joins = info.data.get("joins")
+        if leaves is not None and isinstance(joins, dt.date) and leaves < joins:
+            raise invalid(f"{leaves} is before joins, {joins}; expected a day on or after it")
+        return leaves
 
 
 class Team(_Frozen):
     """Production's capacity: the calendar and the people."""
 
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    members: tuple[Member, ...] = Field(min_length=1, description="The people.")
+    members: tuple[Member, ...] = Field(
+        min_length=1, description="The people: one [[members]] table per person."
+    )
 
 
 class Plan(_Frozen):
