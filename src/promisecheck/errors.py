@@ -7,6 +7,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import IntEnum
 from pathlib import Path
 
 _SHOW_LIMIT = 80
@@ -83,3 +84,11 @@ def _toml(value: object) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
     return repr(value) if not isinstance(value, int) else str(value)
+
+
+class ExitCode(IntEnum):
+    """What the exit status of every command means (documented in the README)."""
+
+    ON_TRACK = 0  # the promise holds at its target confidence
+    BELOW_TARGET = 1  # it does not, or it cannot be kept at all (infeasible)
+    INVALID_INPUT = 2  # invalid input file or command-line usage

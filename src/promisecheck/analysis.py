@@ -1,0 +1,372 @@
+"""SimulationResult → Assessment: the odds, the dates, the bottleneck and the risky items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.calendar import HORIZON_YEARS, Capacity
+from promisecheck.model import Plan
+from promisecheck.network import eligibility_class
+from promisecheck.simulate import SimulationResult
+
+SCHEMA = "promisecheck.estimate/1"
+PERCENTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p70", 0.7), ("p85", 0.85), ("p95", 0.95))
+Verdict = Literal["on-track", "at-risk", "unlikely", "infeasible"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillLoad:
+    """Demand for one skill against the capacity of everyone who has it, up to the deadline."""
+
+    skill: str
+    demand_hours: float  # mean sampled hours of items needing it
+    capacity_hours: float  # item-work hours its holders can give up to the deadline
+    load: float | None  # demand / capacity; None when nobody can give any hours
+    members: tuple[str, ...]
+    bottleneck: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberLoad:
+    """How busy one member is, on average over trials."""
+
+    name: str
+    work_hours: float  # mean hours of item work done
+    capacity_hours: float  # mean item-work hours available from start to project finish
+    utilisation: float | None  # work / capacity; None with no capacity
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemRisk:
+    """One item's dates and how often it decides or misses the deadline."""
+
+    id: str
+    title: str | None
+    priority: str
+    finish: dict[str, dt.date | None]  # p50, p85
+    on_time_probability: float
+    criticality: float  # share of trials in which it is on the chain that sets the finish
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bin:
+    """One bar of the finish-date histogram."""
+
+    first: dt.date
+    last: dt.date
+    trials: int
+    cumulative: float  # share of trials finished by `last`
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
+    """Everything the renderers show; computed once, read-only."""
+
+    schema: str = SCHEMA
+    project: str
+    client: str | None
+    start: dt.date
+    deadline: dt.date
+    target_confidence: float
+    trials: int
+    seed: int
+    distribution: str
+    on_time_probability: float
+    on_time_standard_error: float
+    must_on_time_probability: float
+    verdict: Verdict
+    reasons: tuple[str, ...]  # why infeasible, in words
+    finish: dict[str, dt.date | None]  # None: past the ten-year horizon
+    target_date: dt.date | None  # earliest date reached with the target confidence
+    beyond_horizon: int  # trials that did not finish within the horizon
+    effort_hours: dict[str, float]
+    cost: dict[str, float] | None  # None when some member has no rate
+    price: float | None
+    currency: str | None
+    margin: dict[str, float] | None  # price − cost at each percentile
+    skills: tuple[SkillLoad, ...]
+    members: tuple[MemberLoad, ...]
+    items: tuple[ItemRisk, ...]
+    histogram: tuple[Bin, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def bottleneck(self) -> SkillLoad | None:
+        return next((s for s in self.skills if s.bottleneck), None)
+
+
+def verdict_for(probability: float, target: float) -> Verdict:
+    if probability >= target:
+        return "on-track"
+    return "at-risk" if probability >= 0.5 else "unlikely"
+
+
+def percentile_index(share: float, trials: int) -> int:
+    """Index into sorted outcomes of the earliest one reached by at least `share` of trials."""
+    needed = math.ceil(round(share * trials, 9))
+    return max(0, min(trials, needed) - 1)
+
+
+def percentile_days(days: IntArray, shares: dict[str, float]) -> dict[str, int]:
+    ordered = np.sort(days)
+    return {key: int(ordered[percentile_index(share, days.size)]) for key, share in shares.items()}
+
+
+def percentile_values(values: FloatArray, shares: dict[str, float]) -> dict[str, float]:
+    ordered = np.sort(values)
+    return {key: float(ordered[percentile_index(s, values.size)]) for key, s in shares.items()}
+
+
+def _date_or_none(capacity: Capacity, day: int) -> dt.date | None:
+    return capacity.date_of(day) if day < capacity.days else None
+
+
+def critical_chain(result: SimulationResult) -> npt.NDArray[np.bool_]:
+    """[trials, items]: on the chain of drivers that ends at the trial's last finish."""
+    trials, items = result.finish.shape
+    on_chain = np.zeros((trials, items), dtype=bool)
+    if items == 0:
+        return on_chain
+    current = np.where(np.isfinite(result.finish).all(axis=1), result.finish.argmax(axis=1), -1)
+    rows = np.arange(trials)
+    for _ in range(items):
+        live = current >= 0
+        if not live.any():
+            break
+        on_chain[rows[live], current[live]] = True
+        current[live] = result.driver[rows[live], current[live]]
+    return on_chain
+
+
+def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
+    """Reasons no trial can ever finish, found without simulating."""
+    members = plan.team.members
+    reasons: list[str] = []
+    known_skills = sorted({s for m in members for s in m.skills})
+    total = capacity.cumulative[:, -1]
+    by_class: dict[str, list[str]] = {}
+    for item in plan.spec.items:
+        by_class.setdefault(eligibility_class(item), []).append(item.id)
+    for name, ids in by_class.items():
+        listed = ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")
+        if name.startswith("@"):
+            who = name[1:]
+            index = next(i for i, m in enumerate(members) if m.name == who)
+            if total[index] <= 0:
+                reasons.append(f"{who} never has working hours, and only {who} may do: {listed}")
+            continue
+        skill = name.removeprefix("skill:")
+        holders = [i for i, m in enumerate(members) if skill in m.skills]
+        if not holders:
+            close = difflib.get_close_matches(skill, known_skills, n=1, cutoff=0.6)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            reasons.append(f"nobody in the team has skill `{skill}` (needed by {listed}){hint}")
+        elif all(total[i] <= 0 for i in holders):
+            reasons.append(f"nobody with skill `{skill}` ever has working hours (needed by {listed})")
+    return reasons
+
+
+def _histogram(days: IntArray, capacity: Capacity, trials: int) -> tuple[Bin, ...]:
+    finished = np.sort(days[days < capacity.days])
+    if finished.size == 0:
+        return ()
+    first, last = int(finished[0]), int(finished[-1])
+    width = 1
+    for candidate in (1, 7, 14, 28, 56, 91, 182, 364):
+        width = candidate
+        if (last - first) // candidate < 16:
+            break
+    bins = []
+    for lo in range(first, last + 1, width):
+        hi = min(lo + width - 1, last)
+        count = int(np.count_nonzero((finished >= lo) & (finished <= hi)))
+        done = int(np.count_nonzero(finished <= hi))
+        bins.append(
+            Bin(
+                first=capacity.date_of(lo),
+                last=capacity.date_of(hi),
+                trials=count,
+                cumulative=done / trials,
+            )
+        )
+    return tuple(bins)
+
+
+def assess(
+    plan: Plan,
+    result: SimulationResult,
+    capacity: Capacity,
+    *,
+    seed: int,
+    confidence: float | None = None,
+) -> Assessment:
+    """Turn the trials into the numbers a salesperson and a production lead need."""
+    spec, team = plan.spec, plan.team
+    project = spec.project
+    target = confidence if confidence is not None else project.target_confidence
+    trials = result.trials
+    deadline_day = capacity.day_of(project.deadline)
+    shares = dict(PERCENTILES)
+
+    item_days = result.finish_day()
+    project_days = item_days.max(axis=1)
+    must = np.array([item.priority == "must" for item in spec.items])
+    must_days = item_days[:, must].max(axis=1) if must.any() else np.zeros(trials, dtype=np.int64)
+    beyond = int(np.count_nonzero(project_days >= capacity.days))
+
+    on_time = float(np.count_nonzero(project_days <= deadline_day)) / trials
+    must_on_time = float(np.count_nonzero(must_days <= deadline_day)) / trials
+    reasons = _infeasibility(plan, capacity)
+    if beyond == trials and not reasons:
+        never = [spec.items[i].id for i in np.flatnonzero(~np.isfinite(result.finish).any(axis=0))]
+        reasons.append(
+            f"no trial finishes within {HORIZON_YEARS} years of the start"
+            + (f"; never started: {', '.join(never[:5])}" if never else "")
+            + " (check joins/leaves and time off of the members with those skills)"
+        )
+    verdict: Verdict = "infeasible" if beyond == trials else verdict_for(on_time, target)
+
+    finish = {k: _date_or_none(capacity, d) for k, d in percentile_days(project_days, shares).items()}
+    target_day = percentile_days(project_days, {"t": target})["t"]
+    effort = result.efforts.sum(axis=1)
+
+    focus = capacity.focus
+    rates = [m.rate for m in team.members]
+    cost: dict[str, float] | None = None
+    margin: dict[str, float] | None = None
+    warnings: list[str] = []
+    worked = _hours_by_member(result, len(team.members))
+    if all(rate is not None for rate in rates):
+        hourly = np.array(rates, dtype=np.float64) / focus
+        cost = percentile_values(worked @ hourly, shares)
+        if project.price is not None:
+            margin = {k: project.price - v for k, v in cost.items()}
+    else:
+        missing = [m.name for m in team.members if m.rate is None]
+        warnings.append("cost not shown: no rate for " + ", ".join(missing))
+    if beyond and verdict != "infeasible":
+        warnings.append(
+            f"{beyond} of {trials} trials did not finish within {HORIZON_YEARS} years "
+            "(counted as late)"
+        )
+    standard_error = math.sqrt(on_time * (1 - on_time) / trials)
+    if trials < 1000:
+        warnings.append(
+            f"only {trials} trials: the on-time probability is ±{standard_error * 100:.1f} points "
+            "(one standard error)"
+        )
+
+    chain = critical_chain(result)
+    items = tuple(
+        ItemRisk(
+            id=item.id,
+            title=item.title,
+            priority=item.priority,
+            finish={
+                k: _date_or_none(capacity, d)
+                for k, d in percentile_days(item_days[:, i], {"p50": 0.5, "p85": 0.85}).items()
+            },
+            on_time_probability=float(np.count_nonzero(item_days[:, i] <= deadline_day)) / trials,
+            criticality=float(chain[:, i].mean()),
+        )
+        for i, item in enumerate(spec.items)
+    )
+
+    finished_by = np.minimum(project_days, capacity.days - 1)
+    available = capacity.cumulative[:, finished_by + 1].T  # [trials, members]
+    members = tuple(
+        MemberLoad(
+            name=member.name,
+            work_hours=float(worked[:, m].mean()),
+            capacity_hours=float(available[:, m].mean()),
+            utilisation=float(worked[:, m].sum() / available[:, m].sum())
+            if available[:, m].sum() > 0
+            else None,
+        )
+        for m, member in enumerate(team.members)
+    )
+
+    return Assessment(
+        project=project.name,
+        client=project.client,
+        start=project.start,
+        deadline=project.deadline,
+        target_confidence=target,
+        trials=trials,
+        seed=seed,
+        distribution=project.distribution,
+        on_time_probability=on_time,
+        on_time_standard_error=standard_error,
+        must_on_time_probability=must_on_time,
+        verdict=verdict,
+        reasons=tuple(reasons),
+        finish=finish,
+        target_date=_date_or_none(capacity, target_day),
+        beyond_horizon=beyond,
+        effort_hours=percentile_values(effort, shares),
+        cost=cost,
+        price=project.price,
+        currency=project.currency,
+        margin=margin,
+        skills=_skill_loads(plan, result, capacity, deadline_day),
+        members=members,
+        items=items,
+        histogram=_histogram(project_days, capacity, trials),
+        warnings=tuple(warnings),
+    )
+
+
+def _hours_by_member(result: SimulationResult, members: int) -> FloatArray:
+    """[trials, members] hours of item work each member did."""
+    trials = result.trials
+    who = result.member
+    flat = np.arange(trials)[:, None] * members + np.where(who >= 0, who, 0)
+    weights = np.where(who >= 0, result.efforts, 0.0)
+    return np.bincount(flat.ravel(), weights=weights.ravel(), minlength=trials * members).reshape(
+        trials, members
+    )
+
+
+def _skill_loads(
+    plan: Plan, result: SimulationResult, capacity: Capacity, deadline_day: int
+) -> tuple[SkillLoad, ...]:
+    members = plan.team.members
+    upto = min(deadline_day + 1, capacity.days)
+    demand: dict[str, float] = {}
+    for i, item in enumerate(plan.spec.items):
+        skill = item.skill if item.skill is not None else f"({item.assignee})"
+        demand[skill] = demand.get(skill, 0.0) + float(result.efforts[:, i].mean())
+    loads = []
+    for skill, hours in demand.items():
+        if skill.startswith("("):
+            holders = [i for i, m in enumerate(members) if f"({m.name})" == skill]
+        else:
+            holders = [i for i, m in enumerate(members) if skill in m.skills]
+        available = float(sum(capacity.cumulative[i, upto] for i in holders))
+        loads.append((skill, hours, available, hours / available if available > 0 else None, holders))
+    worst = max(
+        range(len(loads)),
+        key=lambda k: math.inf if loads[k][3] is None else loads[k][3],
+        default=None,
+    )
+    return tuple(
+        SkillLoad(
+            skill=skill,
+            demand_hours=hours,
+            capacity_hours=available,
+            load=load,
+            members=tuple(members[i].name for i in holders),
+            bottleneck=k == worst,
+        )
+        for k, (skill, hours, available, load, holders) in enumerate(loads)
+    )

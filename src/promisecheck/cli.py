@@ -1,0 +1,170 @@
+"""The command line: gathers options, runs the pipeline, writes the report, returns the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from promisecheck import __version__
+from promisecheck.errors import ExitCode, InputError
+from promisecheck.report import Format
+
+app = typer.Typer(
+    name="promisecheck",
+    help="Before anyone signs: can this team keep this promise? Delivery odds on the real calendar.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"promisecheck {__version__}")
+        raise typer.Exit(ExitCode.ON_TRACK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """promisecheck: the arithmetic of a promise, before the quote."""
+
+
+def fail(message: str) -> typer.Exit:
+    """Report a usage or input problem on stderr; exit code 2."""
+    typer.echo(f"promisecheck: error: {message}", err=True)
+    return typer.Exit(ExitCode.INVALID_INPUT)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A progress callback that shows a bar on a terminal once a run passes one second."""
+    if not sys.stderr.isatty():
+        return (lambda done, total: None), (lambda: None)
+    from rich.progress import Progress
+
+    began = time.monotonic()
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state and time.monotonic() - began < 1.0:
+            return
+        if "bar" not in state:
+            bar = Progress(transient=True, console=None)
+            bar.start()
+            state["bar"] = bar
+            state["task"] = bar.add_task("simulating", total=total)
+        bar = state["bar"]
+        assert isinstance(bar, Progress)
+        bar.update(state["task"], completed=done)  # type: ignore[arg-type]
+
+    def close() -> None:
+        bar = state.get("bar")
+        if isinstance(bar, Progress):
+            bar.stop()
+
+    return update, close
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomically(output, text)
+
+
+def check_output_path(output: Path | None) -> None:
+    if output is not None and not output.parent.is_dir():
+        raise fail(f"--output {output}: directory {output.parent} does not exist")
+    if output is not None and output.is_dir():
+        raise fail(f"--output {output}: is a directory; expected a file path")
+
+
+def check_trials(trials: int) -> None:
+    from promisecheck.pipeline import MAX_TRIALS
+
+    if trials < 1:
+        raise fail(f"--trials {trials}: expected at least 1 trial (10000 is a good default)")
+    if trials > MAX_TRIALS:
+        raise fail(
+            f"--trials {trials}: expected at most {MAX_TRIALS:,}; "
+            "beyond 100000 the odds no longer change visibly"
+        )
+
+
+def check_confidence(confidence: float | None) -> None:
+    if confidence is not None and not 0 < confidence < 1:
+        raise fail(f"--confidence {confidence}: expected a probability in (0, 1), like 0.85")
+
+
+@app.command()
+def estimate(
+    spec: Annotated[Path, typer.Argument(help="The proposal, spec.toml.", show_default=False)],
+    team: Annotated[
+        Path | None, typer.Option("--team", help="Team file; wins over the spec's `team` key.")
+    ] = None,
+    trials: Annotated[int, typer.Option(help="Monte Carlo trials.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same inputs and seed, same report.")] = 0,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    confidence: Annotated[
+        float | None,
+        typer.Option(help="Target confidence, overriding the spec's target_confidence."),
+    ] = None,
+) -> None:
+    """How likely is this team to deliver this scope by this date? Exit 0 on track, 1 not, 2 bad input."""
+    check_trials(trials)
+    check_confidence(confidence)
+    check_output_path(output)
+    if seed < 0:
+        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    from promisecheck.pipeline import estimate as run_estimate
+
+    update, close = progress_bar()
+    try:
+        assessment = run_estimate(
+            spec, team, trials=trials, seed=seed, confidence=confidence, progress=update
+        )
+    except InputError as error:
+        close()
+        raise fail(str(error)) from None
+    close()
+    from promisecheck.report import render
+
+    color = output is None and format == "table" and sys.stdout.isatty()
+    emit(render(assessment, format, color=color), output)
+    if output is not None or format != "table":
+        from promisecheck.report.summary import one_line
+
+        typer.echo(one_line(assessment), err=True)
+    raise typer.Exit(ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

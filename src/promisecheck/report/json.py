@@ -1,0 +1,94 @@
+"""The stable JSON report (`promisecheck.estimate/1`): rounded, ordered, byte-identical per seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from promisecheck.analysis import Assessment
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dates(values: dict[str, dt.date | None]) -> dict[str, str | None]:
+    return {k: _date(v) for k, v in values.items()}
+
+
+def _round(values: dict[str, float] | None, digits: int) -> dict[str, float] | None:
+    return None if values is None else {k: round(v, digits) for k, v in values.items()}
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def to_dict(a: Assessment) -> dict[str, Any]:
+    """The report as plain JSON types; the field order is part of the format."""
+    return {
+        "schema": a.schema,
+        "project": a.project,
+        "client": a.client,
+        "start": _date(a.start),
+        "deadline": _date(a.deadline),
+        "target_confidence": a.target_confidence,
+        "trials": a.trials,
+        "seed": a.seed,
+        "distribution": a.distribution,
+        "on_time_probability": round(a.on_time_probability, 4),
+        "on_time_standard_error": round(a.on_time_standard_error, 4),
+        "must_on_time_probability": round(a.must_on_time_probability, 4),
+        "verdict": a.verdict,
+        "reasons": list(a.reasons),
+        "finish": _dates(a.finish),
+        "target_date": _date(a.target_date),
+        "beyond_horizon_trials": a.beyond_horizon,
+        "effort_hours": _round(a.effort_hours, 1),
+        "cost": _round(a.cost, 2),
+        "price": a.price,
+        "currency": a.currency,
+        "margin": _round(a.margin, 2),
+        "skills": [
+            {
+                "skill": s.skill,
+                "demand_hours": round(s.demand_hours, 1),
+                "capacity_hours": round(s.capacity_hours, 1),
+                "load": _ratio(s.load),
+                "bottleneck": s.bottleneck,
+                "members": list(s.members),
+            }
+            for s in a.skills
+        ],
+        "members": [
+            {
+                "name": m.name,
+                "work_hours": round(m.work_hours, 1),
+                "capacity_hours": round(m.capacity_hours, 1),
+                "utilisation": _ratio(m.utilisation),
+            }
+            for m in a.members
+        ],
+        "items": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "priority": i.priority,
+                "finish": _dates(i.finish),
+                "on_time_probability": round(i.on_time_probability, 4),
+                "criticality": round(i.criticality, 4),
+            }
+            for i in a.items
+        ],
+        "histogram": [
+            {"first": _date(b.first), "last": _date(b.last), "trials": b.trials,
+             "cumulative": round(b.cumulative, 4)}
+            for b in a.histogram
+        ],
+        "warnings": list(a.warnings),
+    }
+
+
+def render(assessment: Assessment) -> str:
+    return json.dumps(to_dict(assessment), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,203 @@
+"""Hand-computed schedules, and the fast engine against the reference, trial by trial."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from conftest import MONDAY, make_plan
+
+from promisecheck.calendar import DAY_SPAN, build_capacity
+from promisecheck.model import Plan
+from promisecheck.reference import reference_schedule
+from promisecheck.simulate import SimulationResult, simulate
+
+
+def run(plan: Plan, trials: int = 1) -> SimulationResult:
+    return simulate(plan, trials=trials, seed=0)
+
+
+def moment(day: int, hour: float) -> float:
+    return day * DAY_SPAN + hour
+
+
+def by_id(plan: Plan, result: SimulationResult, field: str) -> dict[str, object]:
+    values = getattr(result, field)[0]
+    return {item.id: values[i] for i, item in enumerate(plan.spec.items)}
+
+
+ANA = {"name": "Ana", "skills": ["backend"]}
+BO = {"name": "Bo", "skills": ["backend"]}
+
+
+def test_32h_at_focus_08_finishes_on_day_5_not_day_6() -> None:
+    plan = make_plan(
+        [{"id": "a", "skill": "backend", "estimate": 32}], [ANA], calendar={"focus": 0.8}
+    )
+    assert run(plan).finish[0, 0] == moment(4, 8.0)
+
+
+def test_time_off_mid_item_pauses_the_work() -> None:
+    ana = {**ANA, "time_off": [(dt.date(2027, 1, 6), dt.date(2027, 1, 7))]}
+    plan = make_plan([{"id": "a", "skill": "backend", "estimate": 24}], [ana])
+    assert run(plan).finish[0, 0] == moment(4, 8.0)  # Mon, Tue, (Wed, Thu off), Fri
+
+
+def test_part_time_member_works_the_first_hours_of_each_day() -> None:
+    ana = {**ANA, "allocation": 0.5}
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": 6},
+            {"id": "b", "skill": "backend", "estimate": 2, "depends_on": ["a"]},
+        ],
+        [ana],
+    )
+    result = run(plan)
+    assert result.finish[0, 0] == moment(1, 2.0)
+    assert result.start[0, 1] == moment(1, 2.0)
+    assert result.finish[0, 1] == moment(1, 4.0)
+
+
+def test_four_day_week_and_late_joiner() -> None:
+    ana = {**ANA, "joins": dt.date(2027, 1, 5)}
+    plan = make_plan(
+        [{"id": "a", "skill": "backend", "estimate": 32}],
+        [ana],
+        calendar={"workdays": ["mon", "tue", "wed", "thu"]},
+    )
+    # Tue, Wed, Thu, (Fri–Sun off), Mon
+    assert run(plan).finish[0, 0] == moment(7, 8.0)
+
+
+def test_hand_over_the_same_day_at_the_moment_the_dependency_finished() -> None:
+    plan = make_plan(
+        [
+            {"id": "api", "skill": "backend", "estimate": 3, "assignee": "Ana"},
+            {"id": "ui", "skill": "frontend", "estimate": 4, "depends_on": ["api"]},
+        ],
+        [ANA, {"name": "Cy", "skills": ["frontend"]}],
+    )
+    result = run(plan)
+    assert result.start[0, 1] == moment(0, 3.0)
+    assert result.member[0, 1] == 1
+    assert result.finish[0, 1] == moment(0, 7.0)
+
+
+def test_dependency_ending_at_end_of_day_starts_its_successor_next_working_day() -> None:
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": 40},
+            {"id": "b", "skill": "backend", "estimate": 1, "depends_on": ["a"]},
+        ],
+        [ANA],
+    )
+    result = run(plan)
+    assert result.finish[0, 0] == moment(4, 8.0)
+    assert result.start[0, 1] == moment(7, 0.0)  # Friday evening → Monday morning
+
+
+def test_must_goes_before_should_before_could_then_file_order() -> None:
+    plan = make_plan(
+        [
+            {"id": "nice", "skill": "backend", "estimate": 8, "priority": "could"},
+            {"id": "good", "skill": "backend", "estimate": 8, "priority": "should"},
+            {"id": "core", "skill": "backend", "estimate": 8},
+            {"id": "core2", "skill": "backend", "estimate": 8},
+        ],
+        [ANA],
+    )
+    starts = by_id(plan, run(plan), "start")
+    assert [starts[k] for k in ("core", "core2", "good", "nice")] == [
+        moment(0, 0),
+        moment(1, 0),
+        moment(2, 0),
+        moment(3, 0),
+    ]
+
+
+def test_the_member_idle_longest_gets_the_item_ties_by_file_order() -> None:
+    plan = make_plan(
+        [
+            {"id": "first", "skill": "backend", "estimate": 2, "assignee": "Bo"},
+            {"id": "x", "skill": "backend", "estimate": 4, "depends_on": ["first"]},
+            {"id": "y", "skill": "backend", "estimate": 4},
+        ],
+        [ANA, BO],
+    )
+    result = run(plan)
+    members = by_id(plan, result, "member")
+    # At the start Ana (file order) takes y; Bo does `first`, then takes x himself
+    # because Ana is busy.
+    assert members == {"first": 1, "x": 1, "y": 0}
+    plan2 = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": 1, "assignee": "Ana"},
+            {"id": "b", "skill": "backend", "estimate": 3, "assignee": "Bo"},
+            {"id": "c", "skill": "backend", "estimate": 2, "depends_on": ["a", "b"]},
+        ],
+        [ANA, BO],
+    )
+    # Ana has been idle since hour 1, Bo since hour 3: Ana gets c.
+    assert by_id(plan2, run(plan2), "member")["c"] == 0
+
+
+def test_an_item_with_an_assignee_waits_for_them_through_time_off() -> None:
+    ana = {**ANA, "time_off": [(MONDAY, dt.date(2027, 1, 8))]}
+    plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8, "assignee": "Ana"}], [ana, BO])
+    result = run(plan)
+    assert result.member[0, 0] == 0
+    assert result.start[0, 0] == moment(7, 0.0)
+
+
+def test_unassigned_work_goes_to_whoever_is_available_not_to_the_absent() -> None:
+    ana = {**ANA, "time_off": [(MONDAY, dt.date(2027, 1, 8))]}
+    plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8}], [ana, BO])
+    result = run(plan)
+    assert result.member[0, 0] == 1
+    assert result.start[0, 0] == moment(0, 0.0)
+
+
+def test_a_lower_priority_item_does_not_leave_a_member_idle() -> None:
+    # Bo cannot do the must item; he starts the could item instead of waiting.
+    plan = make_plan(
+        [
+            {"id": "must", "skill": "backend", "estimate": 8, "assignee": "Ana"},
+            {"id": "could", "skill": "backend", "estimate": 8, "priority": "could"},
+        ],
+        [ANA, BO],
+    )
+    result = run(plan)
+    assert result.start[0, 1] == moment(0, 0.0)
+    assert result.member[0, 1] == 1
+
+
+def test_nobody_with_the_skill_means_the_item_never_starts() -> None:
+    plan = make_plan([{"id": "a", "skill": "design", "estimate": 8}], [ANA])
+    result = run(plan, trials=3)
+    assert np.isinf(result.finish).all()
+
+
+def test_same_seed_same_result_and_other_seed_differs() -> None:
+    plan = make_plan(
+        [{"id": f"i{k}", "skill": "backend", "estimate": [4, 8, 20]} for k in range(6)],
+        [ANA, BO],
+    )
+    a, b = simulate(plan, 200, seed=7), simulate(plan, 200, seed=7)
+    c = simulate(plan, 200, seed=8)
+    assert np.array_equal(a.finish, b.finish)
+    assert not np.array_equal(a.finish, c.finish)
+
+
+@pytest.mark.parametrize("example", ["webshop", "tight"])
+def test_engine_equals_reference_on_the_examples(example: str) -> None:
+    from promisecheck.loading import load
+
+    plan = load(f"examples/{example}/spec.toml")
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    result = simulate(plan, 150, seed=3, capacity=capacity)
+    for n in range(result.trials):
+        ref = reference_schedule(plan.spec.items, plan.team.members, capacity, result.efforts[n])
+        assert ref.member == tuple(result.member[n])
+        assert ref.start == tuple(result.start[n])
+        assert ref.finish == tuple(result.finish[n])
