@@ -97,7 +97,7 @@ def public_holidays(country: str, region: str | None, start: dt.date, days: int)
 
     end = start + dt.timedelta(days=days)
     calendar = holidays.country_holidays(
-        country.upper(), subdiv=region.upper() if region else None, years=range(start.year, end.year + 1)
+        country, subdiv=region, years=range(start.year, end.year + 1)
     )
     return set(calendar.keys())
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -26,6 +25,7 @@ _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.\s"']+?)\s*=""")
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _REGIONS_SHOWN = 20
+_TOO_SHORT = {"too_short", "string_too_short"}
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -59,6 +59,7 @@ class KeyLines:
             if header:
                 parts: Loc = tuple(_unquote(p) for p in header.group(2).split("."))
                 if header.group(1) == "[[":
+                    self._lines.setdefault(parts, number)
                     index = counts.get(parts, 0)
                     counts[parts] = index + 1
                     table = (*parts, index)
@@ -153,7 +154,11 @@ def _malformed(path: Path, text: str, error: str) -> InputError:
         line = max(1, len(text.splitlines()))
         reason += " at the end of the file"
     reason = reason[:1].lower() + reason[1:]
-    if reason.startswith("illegal character '\\n'") or reason.startswith("unterminated string"):
+    if reason.startswith("illegal character '\\n'"):
+        # tomllib's words for a string that reaches the end of its line.
+        reason = "the line ends inside a string"
+        hint = "is a closing quote missing?"
+    elif reason.startswith("unterminated string"):
         hint = "is a closing quote missing?"
     elif reason.startswith("invalid date"):
         hint = "a date must exist and be written YYYY-MM-DD, like 2027-01-04"
@@ -226,34 +231,31 @@ def _table_list(field: FieldInfo | None) -> bool:
 
 
 def _bounds(metadata: Iterable[Any]) -> dict[str, float]:
+    """The gt/ge/lt/le constraints among a field's metadata, nested FieldInfo included."""
     found: dict[str, float] = {}
     for entry in metadata:
-        for name in ("gt", "ge", "lt", "le"):
-            value = getattr(entry, name, None)
-            if isinstance(entry, annotated_types.BaseMetadata) and isinstance(value, int | float):
-                found[name] = value
         if isinstance(entry, FieldInfo):
             found.update(_bounds(entry.metadata))
+            continue
+        for name in ("gt", "ge", "lt", "le"):
+            value = getattr(entry, name, None)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                found[name] = value
     return found
 
 
 def _number(bounds: Mapping[str, float]) -> str:
-    low = (f"({show(bounds['gt'])}" if "gt" in bounds else None) or (
-        f"[{show(bounds['ge'])}" if "ge" in bounds else None
-    )
-    high = (f"{show(bounds['lt'])})" if "lt" in bounds else None) or (
-        f"{show(bounds['le'])}]" if "le" in bounds else None
-    )
+    """A number's bounds in words: "a number in (0, 1]", "a number of 0 or more"."""
+    low = f"({show(bounds['gt'])}" if "gt" in bounds else None
+    low = f"[{show(bounds['ge'])}" if "ge" in bounds else low
+    high = f"{show(bounds['lt'])})" if "lt" in bounds else None
+    high = f"{show(bounds['le'])}]" if "le" in bounds else high
     if low and high:
         return f"a number in {low}, {high}"
-    if "gt" in bounds:
-        return f"a number above {show(bounds['gt'])}"
-    if "ge" in bounds:
-        return f"a number of {show(bounds['ge'])} or more"
-    if "lt" in bounds:
-        return f"a number below {show(bounds['lt'])}"
-    if "le" in bounds:
-        return f"a number of {show(bounds['le'])} or less"
+    if low:
+        return f"a number above {low[1:]}" if low[0] == "(" else f"a number of {low[1:]} or more"
+    if high:
+        return f"a number below {high[:-1]}" if high[-1] == ")" else f"a number up to {high[:-1]}"
     return "a number"
 
 
@@ -285,7 +287,9 @@ def _expected(annotation: Any, metadata: Iterable[Any] = ()) -> str | None:
     if annotation is dt.date:
         return "a date like 2027-01-04"
     if origin is Literal:
-        return "one of " + ", ".join(show(a) for a in get_args(annotation))
+        return "one of " + " or ".join(
+            ", ".join(show(a) for a in get_args(annotation)).rsplit(", ", 1)
+        )
     if origin is tuple:
         args = get_args(annotation)
         if len(args) == 2 and args[1] is Ellipsis:
@@ -293,7 +297,7 @@ def _expected(annotation: Any, metadata: Iterable[Any] = ()) -> str | None:
             if element is str:
                 return 'a list of names in quotes, like ["a", "b"]'
             if get_origin(element) is Literal:
-                return "a list of " + ", ".join(show(a) for a in get_args(element))
+                return "a list of values from " + ", ".join(show(a) for a in get_args(element))
             if element is dt.date:
                 return "a list of dates, like [2027-01-01, 2027-12-24]"
             if get_origin(element) is tuple:
@@ -334,7 +338,7 @@ def _date_problem(value: Any) -> tuple[str, str | None]:
 def _wrong_value(
     model: type[BaseModel], loc: Loc, value: Any, error: Mapping[str, Any]
 ) -> tuple[str, str | None]:
-    """ "got X; expected Y" for an error pydantic worded, with a hint where one helps."""
+    """Rewords an error pydantic worded as "got X; expected Y", with a hint where one helps."""
     field = _field_at(model, loc)
     kind = error["type"]
     if field is None:
@@ -345,34 +349,53 @@ def _wrong_value(
     if written is dt.date:
         return _date_problem(value)
     if _table_list(field):
-        key = str(loc[-1])
-        if kind == "too_short":
-            return f"got {show(value)}; expected at least one [[{key}]] table", _describe_field(
-                field
-            )
-        return f"got {show(value)}; expected [[{key}]] tables", _describe_field(field)
+        if kind in _TOO_SHORT:
+            return f"got {show(value)}; expected at least one [[{loc[-1]}]] table", None
+        return f"got {show(value)}; expected [[{loc[-1]}]] tables", None
     expected = _expected(field.annotation, field.metadata) or str(error["msg"]).lower()
-    if kind == "too_short":
+    if kind in _TOO_SHORT:
         expected = "non-empty " + expected if written is str else expected + ", not empty"
     hint = None
     if written is float:
         hint = _number_hint(value, _bounds(metadata))
     if hint is None and isinstance(value, str) and get_origin(written) is tuple:
         hint = f"write [{show(value)}] for a list of one"
-    return f"got {show(value)}; expected {expected}", hint or _describe_field(field)
+    if hint is None and not _is_choice(written):
+        # The description says what the key is for; a list of choices already says it all.
+        hint = _describe_field(field)
+    return f"got {show(value)}; expected {expected}", hint
 
 
-def _unknown_key(model: type[BaseModel], loc: Loc) -> tuple[str, str | None, Loc | None]:
-    """The message, hint and (when it is a typo of one) the field the unknown key meant."""
+def _is_choice(annotation: Any) -> bool:
+    if get_origin(annotation) is Literal:
+        return True
+    args = get_args(annotation) if get_origin(annotation) is tuple else ()
+    return len(args) == 2 and get_origin(args[0]) is Literal
+
+
+def _unknown_key(
+    model: type[BaseModel], loc: Loc, value: Any
+) -> tuple[str, str | None, Loc | None]:
+    """The message, hint and (when it is a slip for one) the field the unknown key meant."""
     key = str(loc[-1])
+    if isinstance(value, Mapping):
+        what = f"unknown table [{'.'.join(str(p) for p in loc if isinstance(p, str))}]"
+    elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        what = f"unknown table [[{key}]]"
+    else:
+        what = f"unknown key `{key}`"
     owner = _model_at(model, loc[:-1])
     if owner is None:
-        return f"unknown key `{key}`", None, None
+        return what, None, None
     meant = _closest(key, owner.model_fields)
     if meant is not None:
-        return f"unknown key `{key}`", f"did you mean `{meant}`?", (*loc[:-1], meant)
+        return what, f"did you mean `{meant}`?", (*loc[:-1], meant)
+    if len(loc) > 1 and key in model.model_fields:
+        # Written under a [table] header, a top-level key becomes part of that table.
+        table = ".".join(str(p) for p in loc[:-1] if isinstance(p, str))
+        return what, f"move it above [{table}]: keys below a [table] header belong to it", (key,)
     known = ", ".join(f"`{k}`" for k in owner.model_fields)
-    return f"unknown key `{key}`", f"known keys: {known}", None
+    return what, f"known keys: {known}", None
 
 
 def _problems_from_validation(
@@ -384,9 +407,13 @@ def _problems_from_validation(
         meant
         for error in errors
         if error["type"] == "extra_forbidden"
-        for meant in [_unknown_key(model, tuple(error["loc"]))[2]]
+        for meant in [_unknown_key(model, tuple(error["loc"]), error["input"])[2]]
         if meant is not None
     }
+    # pydantic counts only valid entries, so a list whose one entry is wrong is also "too
+    # short"; the wrong entry is the fault.
+    inside = {tuple(error["loc"])[:end] for error in errors for end in range(len(error["loc"]))}
+    errors = [e for e in errors if not (e["type"] in _TOO_SHORT and tuple(e["loc"]) in inside)]
     problems: list[Problem] = []
     worded: set[Loc] = set()  # places already given a "got …; expected …" message
     reported: set[tuple[Loc, str]] = set()
@@ -400,14 +427,14 @@ def _problems_from_validation(
             message = str(context.get("message", error["msg"]))
             hint = str(context.get("hint") or "") or None
         elif kind == "extra_forbidden":
-            message, hint, _ = _unknown_key(model, loc)
+            message, hint, _ = _unknown_key(model, loc, error["input"])
         elif kind == "missing":
             if loc in meant_keys:
                 continue
             field = _field_at(model, loc)
             hint = _describe_field(field)
             if _table_list(field):
-                message = f"no [[{loc[-1]}]] table; expected at least one"
+                message, hint = f"no [[{loc[-1]}]] table; expected at least one", None
             elif field is not None and _nested_model(field.annotation) is not None:
                 place = loc[:-1]
                 message = f"missing table [{'.'.join(map(str, loc))}]"
@@ -576,15 +603,27 @@ def _country_code_for(name: str) -> str | None:
     return None
 
 
-def _region_code(country: str, region: str) -> str | None:
-    """The holidays package's code for a region given by code or local name, any case."""
+def _region_names(country: str) -> dict[str, str]:
+    """Every spelling the holidays package takes for a region of country (code or local name)."""
     import holidays
 
     calendar = holidays.country_holidays(country)
-    known: dict[str, str] = {code.upper(): code for code in calendar.subdivisions}
-    aliases: Mapping[str, str] = getattr(calendar, "subdivisions_aliases", {})
-    known.update({alias.upper(): code for alias, code in aliases.items()})
-    return known.get(region.upper())
+    names: dict[str, str] = {code: code for code in calendar.subdivisions}
+    names.update(getattr(calendar, "subdivisions_aliases", {}))
+    return names
+
+
+def _unknown_region(region: str, names: Mapping[str, str], codes: Sequence[str]) -> str | None:
+    by_upper = {name.upper(): name for name in names}
+    close = _closest(region.upper(), by_upper)
+    if close is not None:
+        name = by_upper[close]
+        code = names[name]
+        return f"did you mean `{code}`?" if name == code else f"did you mean `{name}` (`{code}`)?"
+    local = [name for name in names if name not in codes]
+    if local:
+        return f"local names work too, like `{local[0]}`"
+    return None if codes else "remove region to use the national holidays"
 
 
 def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team, list[Problem]]:
@@ -593,11 +632,11 @@ def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team
     Returns the team with country and region spelt as the holidays package expects them.
     """
     report = _Report(path, data, lines)
-    names = [member.name for member in team.members]
-    for index, first in _duplicates(names):
+    member_names = [member.name for member in team.members]
+    for index, first in _duplicates(member_names):
         report.add(
             ("members", index, "name"),
-            f"duplicate member name `{names[index]}`, "
+            f"duplicate member name `{member_names[index]}`, "
             f"first used by {report.first_use(('members', first))}",
             "each member needs their own name",
         )
@@ -624,18 +663,18 @@ def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team
         return team, report.problems
     region = calendar.region
     if region is not None:
-        code = _region_code(country, region)
+        names = _region_names(country)
+        code = {name.upper(): c for name, c in names.items()}.get(region.upper())
         if code is None:
-            regions = supported[country]
-            shown = ", ".join(regions[:_REGIONS_SHOWN])
-            if len(regions) > _REGIONS_SHOWN:
-                shown += f", … ({len(regions)} in all)"
+            codes = supported[country]
+            shown = ", ".join(codes[:_REGIONS_SHOWN])
+            if len(codes) > _REGIONS_SHOWN:
+                shown += f", … ({len(codes)} in all)"
             report.add(
                 ("calendar", "region"),
                 f"unknown region `{region}` of {country}"
-                + (f"; expected one of {shown}" if regions else ", which has no regions"),
-                did_you_mean(region.upper(), regions)
-                or (None if regions else "remove region to use the national holidays"),
+                + (f"; expected one of {shown}" if codes else ", which has no regions"),
+                _unknown_region(region, names, codes),
             )
             return team, report.problems
         region = code
@@ -666,11 +705,11 @@ def check_assignees(
             able = [m.name for m in team.members if item.skill in m.skills]
             report.add(
                 loc,
-                f"`{item.assignee}` lacks the item's skill `{item.skill}` in {team_path}",
-                f"{item.assignee} has "
-                + (", ".join(f"`{s}`" for s in member.skills) or "no skills")
-                + f"; `{item.skill}`: "
-                + (", ".join(able) if able else "nobody"),
+                f"`{item.assignee}` lacks the skill `{item.skill}` this item needs",
+                f"{item.assignee}'s skills in {team_path}: "
+                + (", ".join(f"`{s}`" for s in member.skills) or "none")
+                + f"; members with `{item.skill}`: "
+                + (", ".join(able) or "none"),
             )
     return report.problems
 
@@ -718,8 +757,7 @@ def _missing_team(spec: Spec, spec_path: Path, lines: KeyLines) -> InputError:
         resolved,
         "",
         "team file not found",
-        hint=f"{spec_path} names no project.team, so team.toml beside it is read; "
-        "add it, set project.team or pass --team",
+        hint=f"the default, beside {spec_path}: create it, set project.team or pass --team",
     )
 
 

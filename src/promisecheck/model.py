@@ -100,6 +100,13 @@ def _is_hours(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _number_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 class Item(_Frozen):
     """One piece of scope, estimated in hours of work."""
 
@@ -134,7 +141,7 @@ class Item(_Frozen):
             hint = None
             if isinstance(value, list | tuple) and len(value) != 3:
                 hint = "a range has three numbers: [low, likely, high]"
-            elif isinstance(value, str):
+            elif isinstance(value, str) and _is_hours(_number_or_none(value)):
                 hint = "write numbers without quotes"
             raise invalid(
                 f"got {show(value)}; expected hours as a number, or [low, likely, high]", hint
@@ -173,7 +180,7 @@ class Item(_Frozen):
 class Spec(_Frozen):
     """A proposal: the project and its scope."""
 
-    project: Project = Field(description="The [project] table: name, start, deadline.")
+    project: Project = Field(description="Name, start and deadline of the promise.")
     items: tuple[Item, ...] = Field(
         min_length=1, description="The scope: one [[items]] table per piece of work."
     )

@@ -12,7 +12,10 @@ items.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +34,7 @@ Progress = Callable[[int, int], None]
 
 _WORD = 64
 _NO_RANK = np.iinfo(np.int64).max
+_PARALLEL_MIN_TRIALS = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -394,4 +398,50 @@ def simulate(
     if efforts is None:
         efforts = sample_efforts(spec.items, spec.project.distribution, trials, seed)
     network = build_network(spec.items, plan.team.members)
-    return run_engine(network, capacity, efforts, progress)
+    return run_parallel(network, capacity, efforts, progress)
+
+
+def run_parallel(
+    network: Network,
+    capacity: Capacity,
+    efforts: FloatArray,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> SimulationResult:
+    """run_engine on slices of the trials in threads; numpy releases the GIL in its loops.
+
+    Trials are independent, so the result is identical to one run over all of them.
+    """
+    trials = efforts.shape[0]
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
+        return run_engine(network, capacity, efforts, progress)
+    slices = np.array_split(np.arange(trials), workers)
+    done = [0] * workers
+    lock = threading.Lock()
+
+    def report(worker: int) -> Progress | None:
+        if progress is None:
+            return None
+
+        def update(finished: int, _total: int) -> None:
+            with lock:
+                done[worker] = finished
+                progress(sum(done), trials)
+
+        return update
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(
+            pool.map(
+                lambda k: run_engine(network, capacity, efforts[slices[k]], report(k)),
+                range(workers),
+            )
+        )
+    return SimulationResult(
+        efforts=efforts,
+        start=np.concatenate([p.start for p in parts]),
+        finish=np.concatenate([p.finish for p in parts]),
+        member=np.concatenate([p.member for p in parts]),
+        driver=np.concatenate([p.driver for p in parts]),
+    )

@@ -1,0 +1,112 @@
+"""The command line through Typer's CliRunner: exit codes, formats, errors, files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from promisecheck.cli import app
+from promisecheck.errors import ExitCode
+
+runner = CliRunner()
+WEBSHOP = "examples/webshop/spec.toml"
+TIGHT = "examples/tight/spec.toml"
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_on_track_project_exits_0_and_at_risk_exits_1() -> None:
+    assert invoke("estimate", TIGHT, "--trials", "500").exit_code == ExitCode.ON_TRACK
+    assert invoke("estimate", WEBSHOP, "--trials", "500").exit_code == ExitCode.BELOW_TARGET
+
+
+def test_json_is_byte_identical_for_the_same_seed_and_differs_for_another() -> None:
+    a = invoke("estimate", WEBSHOP, "--trials", "800", "--seed", "4", "-f", "json").stdout
+    b = invoke("estimate", WEBSHOP, "--trials", "800", "--seed", "4", "-f", "json").stdout
+    c = invoke("estimate", WEBSHOP, "--trials", "800", "--seed", "5", "-f", "json").stdout
+    assert a == b
+    assert a != c
+    report = json.loads(a)
+    assert report["schema"] == "promisecheck.estimate/1"
+    assert report["trials"] == 800 and report["seed"] == 4
+    assert set(report["finish"]) == {"p50", "p70", "p85", "p95"}
+    assert report["finish"]["p50"] <= report["finish"]["p85"] <= report["finish"]["p95"]
+
+
+def test_one_line_summary_goes_to_stderr_with_json() -> None:
+    result = invoke("estimate", WEBSHOP, "--trials", "300", "-f", "json")
+    assert result.stderr.startswith("promisecheck: Acme web shop: ")
+    json.loads(result.stdout)
+
+
+def test_confidence_option_overrides_the_target() -> None:
+    low = json.loads(invoke("estimate", WEBSHOP, "--trials", "500", "-f", "json", "--confidence", "0.05").stdout)
+    assert low["target_confidence"] == 0.05
+    assert low["verdict"] == "on-track"
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = invoke("estimate", TIGHT, "--trials", "200", "-f", "json", "-o", str(out))
+    assert result.exit_code == ExitCode.ON_TRACK
+    assert json.loads(out.read_text())["project"]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--trials", "0"], "--trials 0: expected at least 1"),
+        (["--trials", "50000000"], "expected at most"),
+        (["--confidence", "1.5"], "--confidence 1.5: expected a probability in (0, 1)"),
+        (["--seed", "-1"], "--seed -1"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message_and_write_nothing(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    out = tmp_path / "report.json"
+    result = invoke("estimate", TIGHT, "-o", str(out), *args)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert fragment in result.stderr
+    assert not out.exists()
+
+
+def test_invalid_file_exits_2_without_traceback_and_keeps_existing_output(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text('[project]\nname = "x"\nstart = 2027-01-04\ndeadline = 2027-01-01\n')
+    out = tmp_path / "report.json"
+    out.write_text("previous")
+    result = invoke("estimate", str(spec), "-o", str(out))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "Traceback" not in result.stderr + result.stdout
+    assert str(spec) in result.stderr
+    assert out.read_text() == "previous"
+
+
+def test_missing_spec_file_is_exit_2() -> None:
+    result = invoke("estimate", "no/such/spec.toml")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "no/such/spec.toml: file not found" in result.stderr
+
+
+def test_team_option_wins_over_the_team_key(tmp_path: Path) -> None:
+    result = invoke("estimate", TIGHT, "--team", str(tmp_path / "absent.toml"))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "absent.toml" in result.stderr and "--team" in result.stderr
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    result = invoke("estimate", TIGHT, "-f", "yaml")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("promisecheck ")

@@ -1,0 +1,58 @@
+"""Problems print as file:line: place: message (hint); input is quoted back as TOML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from promisecheck.errors import InputError, Problem, show
+
+
+def test_a_problem_names_file_line_place_message_and_hint() -> None:
+    problem = Problem(
+        path=Path("spec.toml"), location="items[1].estimate", message="got 0", line=9, hint="h"
+    )
+    assert str(problem) == "spec.toml:9: items[1].estimate: got 0 (h)"
+
+
+def test_a_problem_without_line_place_or_hint() -> None:
+    assert str(Problem(path=Path("t.toml"), location="", message="file not found")) == (
+        "t.toml: file not found"
+    )
+    assert str(Problem(path=None, location="x", message="m")) == "<input>: x: m"
+
+
+def test_an_input_error_prints_one_problem_per_line() -> None:
+    error = InputError(
+        (
+            Problem(path=Path("a.toml"), location="", message="one"),
+            Problem(path=Path("b.toml"), location="", message="two"),
+        )
+    )
+    assert str(error) == "a.toml: one\nb.toml: two"
+    assert str(InputError.single(Path("c.toml"), "k", "bad", line=2)) == "c.toml:2: k: bad"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (True, "true"),
+        ("half", '"half"'),
+        (32.0, "32"),
+        (0.85, "0.85"),
+        (float("inf"), "inf"),
+        (dt.date(2027, 2, 15), "2027-02-15"),
+        ([1, [dt.date(2027, 1, 1), "x"]], '[1, [2027-01-01, "x"]]'),
+        ({"name": "Ana"}, '{name = "Ana"}'),
+    ],
+)
+def test_show_writes_values_as_toml(value: object, text: str) -> None:
+    assert show(value) == text
+
+
+def test_show_shortens_long_values() -> None:
+    text = show(list(range(100)))
+    assert len(text) == 80
+    assert text.endswith("…")
