@@ -201,3 +201,17 @@ def test_engine_equals_reference_on_the_examples(example: str) -> None:
         assert ref.member == tuple(result.member[n])
         assert ref.start == tuple(result.start[n])
         assert ref.finish == tuple(result.finish[n])
+
+
+def test_a_late_start_per_trial_shifts_only_those_trials() -> None:
+    from promisecheck.simulate import run_engine
+    from promisecheck.network import build_network
+
+    plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8}], [ANA])
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    network = build_network(plan.spec.items, plan.team.members)
+    result = run_engine(network, capacity, np.full((3, 1), 8.0), start_day=np.array([0, 2, 5]))
+    # Day 5 is a Saturday: the late start waits for Monday (day 7).
+    assert list(result.start[:, 0]) == [moment(0, 0), moment(2, 0), moment(7, 0)]
+    ref = reference_schedule(plan.spec.items, plan.team.members, capacity, [8.0], start_day=5)
+    assert ref.start == (moment(7, 0),)

@@ -27,7 +27,11 @@ class TrialSchedule:
 
 
 def reference_schedule(
-    items: Sequence[Item], members: Sequence[Member], capacity: Capacity, efforts: Sequence[float]
+    items: Sequence[Item],
+    members: Sequence[Member],
+    capacity: Capacity,
+    efforts: Sequence[float],
+    start_day: int = 0,
 ) -> TrialSchedule:
     """Schedule one trial by the documented dispatch rule, event by event."""
     count = len(items)
@@ -52,7 +56,7 @@ def reference_schedule(
     finish = [math.inf] * count
     member_of = [-1] * count
     ready = {i for i in range(count) if waiting[i] == 0}
-    now = 0.0
+    now = start_day * DAY_SPAN
     while True:
         for m in range(len(members)):
             if busy_item[m] >= 0 and busy_until[m] <= now:

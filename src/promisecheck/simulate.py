@@ -242,8 +242,13 @@ def run_engine(
     capacity: Capacity,
     efforts: FloatArray,
     progress: Progress | None = None,
+    start_day: IntArray | None = None,
 ) -> SimulationResult:
-    """Schedule every trial of `efforts` ([trials, items] hours) by the dispatch rule."""
+    """Schedule every trial of `efforts` ([trials, items] hours) by the dispatch rule.
+
+    `start_day` (per trial, default 0) is the first day work may begin, as a day index of
+    `capacity`: a late start moves everyone's first possible moment, nothing else.
+    """
     trials, items = efforts.shape
     members = capacity.window.shape[0]
     layout = _bitsets(network)
@@ -257,7 +262,7 @@ def run_engine(
         successors[i, : len(succ)] = succ
     waiting_init = np.array([len(p) for p in network.predecessors] + [0], dtype=np.int32)
 
-    now = np.zeros(trials)
+    now = np.zeros(trials) if start_day is None else start_day * DAY_SPAN
     next_finish = np.full(trials, np.inf)
     next_member = np.zeros(trials, dtype=np.int64)
     busy_until = np.full((trials, members), np.inf)
@@ -390,15 +395,19 @@ def simulate(
     capacity: Capacity | None = None,
     efforts: FloatArray | None = None,
     progress: Progress | None = None,
+    start_day: IntArray | None = None,
 ) -> SimulationResult:
-    """Sample efforts (unless given) and schedule every trial on the team's calendar."""
+    """Sample efforts (unless given) and schedule every trial on the team's calendar.
+
+    `start_day`: per-trial first working day as a day index of `capacity` (default 0).
+    """
     spec = plan.spec
     if capacity is None:
         capacity = build_capacity(plan.team, spec.project.start)
     if efforts is None:
         efforts = sample_efforts(spec.items, spec.project.distribution, trials, seed)
     network = build_network(spec.items, plan.team.members)
-    return run_parallel(network, capacity, efforts, progress)
+    return run_parallel(network, capacity, efforts, progress, start_day)
 
 
 def run_parallel(
@@ -406,6 +415,7 @@ def run_parallel(
     capacity: Capacity,
     efforts: FloatArray,
     progress: Progress | None = None,
+    start_day: IntArray | None = None,
     workers: int | None = None,
 ) -> SimulationResult:
     """run_engine on slices of the trials in threads; numpy releases the GIL in its loops.
@@ -415,7 +425,7 @@ def run_parallel(
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
-        return run_engine(network, capacity, efforts, progress)
+        return run_engine(network, capacity, efforts, progress, start_day)
     slices = np.array_split(np.arange(trials), workers)
     done = [0] * workers
     lock = threading.Lock()
@@ -434,7 +444,13 @@ def run_parallel(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         parts = list(
             pool.map(
-                lambda k: run_engine(network, capacity, efforts[slices[k]], report(k)),
+                lambda k: run_engine(
+                    network,
+                    capacity,
+                    efforts[slices[k]],
+                    report(k),
+                    None if start_day is None else start_day[slices[k]],
+                ),
                 range(workers),
             )
         )
