@@ -1,0 +1,211 @@
+"""The terminal report: rich tables that read the same in a CI log with no colours."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Column, Table
+from rich.text import Text
+
+from promisecheck.analysis import Assessment, ItemRisk, Verdict
+from promisecheck.report import words
+
+VERDICT_STYLES: dict[Verdict, str] = {
+    "on-track": "bold green",
+    "at-risk": "bold yellow",
+    "unlikely": "bold red",
+    "infeasible": "bold red",
+}
+LATE = "red"
+HEADING = "bold"
+
+
+def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
+    """The whole report as text; ANSI colour codes only when `color` is true."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        # Names and titles come from the user's files: never read them as markup or emoji.
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    for block in _blocks(a):
+        console.print(block)
+        console.print()
+    for warning in a.warnings:
+        console.print(Text.assemble(("warning:", "yellow"), " ", warning))
+    text = buffer.getvalue()
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+
+
+def _blocks(a: Assessment) -> list[RenderableType]:
+    blocks: list[RenderableType] = [Text(words.headline(a), style=HEADING), _summary(a)]
+    if words.show_estimates(a):
+        blocks.append(_percentiles(a))
+    blocks.append(_skills(a))
+    if words.show_estimates(a):
+        blocks.append(_members(a))
+        rows, more = words.risky_items(a)
+        if rows:
+            blocks.append(_items(a, rows, more))
+        blocks.append(_chart(a))
+    return blocks
+
+
+def _table(title: str, *columns: str | Column) -> Table:
+    return Table(
+        *columns,
+        title=title,
+        title_justify="left",
+        title_style=HEADING,
+        box=box.SIMPLE_HEAD,
+        header_style=HEADING,
+        show_edge=False,
+        pad_edge=False,
+    )
+
+
+def _right(header: str) -> Column:
+    return Column(header, justify="right")
+
+
+def _summary(a: Assessment) -> Table:
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(style=HEADING)
+    grid.add_column()
+    verdict = Text.assemble(
+        (words.verdict_word(a), VERDICT_STYLES[a.verdict]), f": {words.verdict_meaning(a)}"
+    )
+    grid.add_row("Verdict", verdict)
+    if a.verdict != "infeasible":
+        grid.add_row("On time", f"{words.with_error(a)} by {words.day(a.deadline)}")
+        grid.add_row("Must items", f"{words.precise_percent(a.must_on_time_probability)} on time")
+    grid.add_row("Simulated", words.simulated(a))
+    if a.client:
+        grid.add_row("Client", a.client)
+    return grid
+
+
+def _percentiles(a: Assessment) -> RenderableType:
+    columns: list[str | Column] = ["Percentile", "Finished by", _right("Effort (h)")]
+    if a.cost is not None:
+        columns.append(_right(words.unit("Cost", a.currency)))
+    if a.margin is not None:
+        columns.append(_right(words.unit("Margin", a.currency)))
+    table = _table(words.percentiles_title(a), *columns)
+    for key, finish in a.finish.items():
+        row: list[RenderableType] = [
+            key.upper(),
+            words.maybe_day(finish),
+            words.hours(a.effort_hours[key]),
+        ]
+        if a.cost is not None:
+            row.append(words.money(a.cost[key]))
+        if a.margin is not None:
+            loss = words.is_loss(a.margin[key])
+            row.append(Text(words.margin(a.margin[key]), style=LATE if loss else ""))
+        table.add_row(*row)
+    if a.cost is not None and a.price is not None:
+        currency = f" {a.currency}" if a.currency else ""
+        table.caption = f"Price {words.money(a.price)}{currency}; margin is price minus cost."
+        table.caption_justify = "left"
+    return table
+
+
+def _skills(a: Assessment) -> Table:
+    table = _table(
+        "Skills up to the deadline",
+        "Skill",
+        _right("Demand (h)"),
+        _right("Capacity (h)"),
+        _right("Load"),
+        "",
+        "Members",
+    )
+    for s in a.skills:
+        mark = Text("◀ bottleneck", style="bold yellow") if s.bottleneck else Text("")
+        table.add_row(
+            s.skill,
+            words.hours(s.demand_hours),
+            words.hours(s.capacity_hours),
+            words.load(s.load),
+            mark,
+            ", ".join(s.members) or "nobody",
+        )
+    return table
+
+
+def _members(a: Assessment) -> Table:
+    table = _table(
+        "Members",
+        "Member",
+        _right("Item work (h)"),
+        _right("Available (h)"),
+        _right("Utilisation"),
+    )
+    for m in a.members:
+        table.add_row(
+            m.name,
+            words.hours(m.work_hours),
+            words.hours(m.capacity_hours),
+            words.load(m.utilisation),
+        )
+    return table
+
+
+def _items(a: Assessment, rows: list[ItemRisk], more: int) -> Table:
+    table = _table(
+        "Items that set the finish date or risk the deadline",
+        "Item",
+        "Priority",
+        "P50 finish",
+        "P85 finish",
+        _right("On time"),
+        _right("Critical"),
+    )
+    for item in rows:
+        late = words.is_late(item, a)
+        table.add_row(
+            item.id,
+            item.priority,
+            words.maybe_day(item.finish.get("p50")),
+            words.maybe_day(item.finish.get("p85")),
+            Text(words.percent(item.on_time_probability), style=LATE if late else ""),
+            words.percent(item.criticality),
+        )
+    if more:
+        table.caption = words.more_items(more)
+        table.caption_justify = "left"
+    return table
+
+
+def _chart(a: Assessment) -> Table:
+    table = _table(
+        f"When the {a.trials:,} trials finish",
+        Column("Finished", no_wrap=True),
+        Column("", no_wrap=True),
+        Column("Share", justify="right", no_wrap=True),
+        Column("By then", justify="right", no_wrap=True),
+        "",
+    )
+    for row in words.chart(a):
+        table.add_row(
+            row.dates,
+            Text(row.bar, style="red" if row.after_deadline else "green"),
+            row.share,
+            row.cumulative,
+            Text(row.marks, style="bold"),
+        )
+    table.caption = words.chart_note(a)
+    table.caption_justify = "left"
+    return table

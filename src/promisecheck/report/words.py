@@ -1,0 +1,255 @@
+"""Phrasing shared by the human-readable reports: dates, percentages, the headline, what to list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from promisecheck.analysis import Assessment, Bin, ItemRisk, Verdict
+from promisecheck.calendar import HORIZON_YEARS
+
+# Fixed English names: strftime's %a and %b follow the process locale, and a report must not.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+BEYOND_HORIZON = f"after the {HORIZON_YEARS}-year horizon"
+VERDICT_WORDS: dict[Verdict, str] = {
+    "on-track": "ON TRACK",
+    "at-risk": "AT RISK",
+    "unlikely": "UNLIKELY",
+    "infeasible": "INFEASIBLE",
+}
+TOP_CRITICAL = 8  # items listed for how often they set the finish date
+MAX_ITEMS = 15  # the longest risky-items list; the JSON report has them all
+BAR_WIDTH = 24
+BAR = "█"
+SLIVER = "▏"  # a bin with trials too few to earn a whole block still shows
+DASH = "\N{EN DASH}"
+
+
+def day(value: dt.date) -> str:
+    """`Fri 26 Mar 2027`."""
+    return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def maybe_day(value: dt.date | None) -> str:
+    """A date, or the words for a trial that ran past the simulated horizon."""
+    return BEYOND_HORIZON if value is None else day(value)
+
+
+def day_range(first: dt.date, last: dt.date) -> str:
+    """`Thu 11 Mar - Wed 17 Mar 2027` (an en dash); the year once when both ends share it."""
+    if first == last:
+        return day(first)
+    if first.year == last.year:
+        return f"{day(first).rsplit(' ', 1)[0]} {DASH} {day(last)}"
+    return f"{day(first)} {DASH} {day(last)}"
+
+
+def percent(share: float) -> str:
+    """A whole percentage that never rounds a possibility away: `< 1 %`, `> 99 %`."""
+    if 0 < share < 0.005:
+        return "< 1 %"
+    if 0.995 <= share < 1:
+        return "> 99 %"
+    return f"{share * 100:.0f} %"
+
+
+def precise_percent(share: float) -> str:
+    """A percentage to one decimal, with the same care at the ends: `< 0.1 %`, `> 99.9 %`."""
+    if 0 < share < 0.0005:
+        return "< 0.1 %"
+    if 0.9995 <= share < 1:
+        return "> 99.9 %"
+    return f"{share * 100:.1f} %"
+
+
+def target(share: float) -> str:
+    """A target confidence as written in the spec: `85 %`, `87.5 %`."""
+    return f"{share * 100:g} %"
+
+
+def with_error(a: Assessment) -> str:
+    """The on-time probability with one standard error, in points: `41.2 % ± 0.5`."""
+    return f"{precise_percent(a.on_time_probability)} ± {a.on_time_standard_error * 100:.1f}"
+
+
+def whole(value: float) -> str:
+    """`12,345`; never `-0`."""
+    return f"{round(value):,}"
+
+
+def hours(value: float) -> str:
+    return whole(value)
+
+
+def money(value: float) -> str:
+    return whole(value)
+
+
+def is_loss(margin: float) -> bool:
+    return round(margin) < 0
+
+
+def margin(value: float) -> str:
+    """Price minus cost; a loss says so in words, not only with a minus sign."""
+    return f"{money(value)} (loss)" if is_loss(value) else money(value)
+
+
+def unit(name: str, currency: str | None) -> str:
+    """A column heading with its currency: `Cost (EUR)`."""
+    return f"{name} ({currency})" if currency else name
+
+
+def verdict_word(a: Assessment) -> str:
+    return VERDICT_WORDS[a.verdict]
+
+
+def verdict_meaning(a: Assessment) -> str:
+    """What the verdict word means for this project's target."""
+    match a.verdict:
+        case "on-track":
+            return f"at or above the {target(a.target_confidence)} target"
+        case "at-risk":
+            return f"below the {target(a.target_confidence)} target"
+        case "unlikely":
+            return "less than an even chance"
+        case "infeasible":
+            return "no trial finishes"
+
+
+def headline(a: Assessment) -> str:
+    """The verdict as one sentence a salesperson can repeat."""
+    if a.verdict == "infeasible":
+        return _sentence(f"Cannot be delivered: {'; '.join(a.reasons) or 'no trial finishes'}")
+    odds = f"{percent(a.on_time_probability)} chance of delivering {a.project} by {day(a.deadline)}"
+    goal = target(a.target_confidence)
+    if a.target_date is None:
+        needs = f"{goal} is not reached within the {HORIZON_YEARS}-year horizon"
+    elif a.verdict == "on-track":
+        needs = f"{goal} is reached by {day(a.target_date)}"
+    else:
+        needs = f"{goal} needs {day(a.target_date)}"
+    lead = "On track: " if a.verdict == "on-track" else ""
+    return _sentence(f"{lead}{odds}; {needs}")
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def simulated(a: Assessment) -> str:
+    """How the odds were obtained, so that two reports can be compared."""
+    return (
+        f"{a.trials:,} trials, seed {a.seed}, {a.distribution.upper()} estimates; "
+        f"start {day(a.start)}, deadline {day(a.deadline)}"
+    )
+
+
+def show_estimates(a: Assessment) -> bool:
+    """Dates, effort, cost and items mean nothing when no trial finishes."""
+    return a.verdict != "infeasible"
+
+
+def percentiles_title(a: Assessment) -> str:
+    return "Finish, effort and cost" if a.cost is not None else "Finish and effort"
+
+
+def load(share: float | None) -> str:
+    """A load or a utilisation; None when there were no hours to fill."""
+    return "no capacity" if share is None else percent(share)
+
+
+def is_late(item: ItemRisk, a: Assessment) -> bool:
+    """The item alone finishes on time less often than the promise needs."""
+    return item.on_time_probability < a.target_confidence
+
+
+def risky_items(a: Assessment) -> tuple[list[ItemRisk], int]:
+    """The items most often on the chain that sets the finish, and those likely late.
+
+    Ordered by criticality, then by on-time probability; returns the rows to show and how
+    many more there were.
+    """
+    by_criticality = sorted(
+        (item for item in a.items if item.criticality > 0), key=lambda i: -i.criticality
+    )
+    chosen = {item.id for item in by_criticality[:TOP_CRITICAL]}
+    chosen |= {item.id for item in a.items if is_late(item, a)}
+    rows = sorted(
+        (item for item in a.items if item.id in chosen),
+        key=lambda i: (-i.criticality, i.on_time_probability),
+    )
+    return rows[:MAX_ITEMS], max(0, len(rows) - MAX_ITEMS)
+
+
+def more_items(count: int) -> str:
+    return f"… and {count} more item{'s' if count != 1 else ''}: see --format json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChartRow:
+    """One line of the finish-date chart, already in words."""
+
+    dates: str
+    bar: str
+    share: str
+    cumulative: str
+    marks: str
+    after_deadline: bool
+
+
+def chart(a: Assessment) -> list[ChartRow]:
+    """The histogram as rows: a bar per bin, the running total, the deadline and target marked."""
+    if not a.histogram:
+        return []
+    tallest = max([b.trials for b in a.histogram] + [a.beyond_horizon])
+    rows = [
+        ChartRow(
+            dates=day_range(b.first, b.last),
+            bar=_bar(b.trials, tallest),
+            share=precise_percent(b.trials / a.trials),
+            cumulative=precise_percent(b.cumulative),
+            marks=", ".join(_marks(a, b)),
+            after_deadline=b.first > a.deadline,
+        )
+        for b in a.histogram
+    ]
+    if a.beyond_horizon:
+        rows.append(
+            ChartRow(
+                dates=BEYOND_HORIZON,
+                bar=_bar(a.beyond_horizon, tallest),
+                share=precise_percent(a.beyond_horizon / a.trials),
+                cumulative="",
+                marks="",
+                after_deadline=True,
+            )
+        )
+    return rows
+
+
+def chart_note(a: Assessment) -> str | None:
+    """Where the deadline is when no bar of the chart holds it."""
+    if not a.histogram:
+        return None
+    if a.deadline < a.histogram[0].first:
+        return f"Deadline {day(a.deadline)}: earlier than every finish."
+    if a.deadline > a.histogram[-1].last:
+        return f"Deadline {day(a.deadline)}: later than every finish shown."
+    return None
+
+
+def _bar(trials: int, tallest: int) -> str:
+    blocks = round(BAR_WIDTH * trials / tallest) if tallest else 0
+    return BAR * blocks if blocks or not trials else SLIVER
+
+
+def _marks(a: Assessment, b: Bin) -> list[str]:
+    marks = []
+    if b.first <= a.deadline <= b.last:
+        marks.append("◀ deadline")
+    if a.target_date is not None and b.first <= a.target_date <= b.last:
+        prefix = "" if marks else "◀ "
+        marks.append(f"{prefix}{target(a.target_confidence)} reached")
+    return marks
