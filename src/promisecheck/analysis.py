@@ -68,6 +68,50 @@ class Bin:
     cumulative: float  # share of trials finished by `last`
 
 
+CompromiseKind = Literal[
+    "move-date", "cut-scope", "add-hours", "add-member", "start-earlier", "combination"
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Compromise:
+    """One checked way to reach the target confidence, and what it costs.
+
+    Computed by compromises.py; defined here so that the Assessment can carry it.
+    """
+
+    kind: CompromiseKind
+    summary: str  # one sentence a salesperson can say to the client
+    on_time_probability: float  # re-simulated on the same random draws
+    size: float  # ranking key: the change in team working-day equivalents
+    deadline: dt.date | None = None  # new promised date
+    start: dt.date | None = None  # new start date
+    working_days: int | None = None  # how far the date or start moves
+    deferred: tuple[str, ...] = ()  # item ids moved out of the promise
+    deferred_hours: float = 0.0  # mean estimated hours deferred
+    deferred_value: float | None = None
+    skill: str | None = None  # the skill capacity is added to
+    extra_hours_per_week: float | None = None
+    allocations: tuple[tuple[str, float], ...] = ()  # member → new allocation
+    hours_per_day: tuple[tuple[str, float], ...] = ()  # member → new hours per day
+    new_members: int = 0
+    new_member_joins: dt.date | None = None
+    new_member_rate: float | None = None
+    added_cost: float | None = None
+    margin: float | None = None  # price − (median cost + added cost)
+    overtime: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Menu:
+    """The ranked compromises, or why there are none."""
+
+    target_confidence: float
+    options: tuple[Compromise, ...]
+    note: str  # one sentence: what the menu says, or why it is empty
+    probability_per_week_later: float | None = None  # drop in odds per week of late start
+
+
 @dataclass(frozen=True, kw_only=True)
 class Assessment:
     """Everything the renderers show; computed once, read-only."""
@@ -99,6 +143,7 @@ class Assessment:
     items: tuple[ItemRisk, ...]
     histogram: tuple[Bin, ...]
     warnings: tuple[str, ...] = field(default=())
+    compromises: Menu | None = None
 
     @property
     def bottleneck(self) -> SkillLoad | None:

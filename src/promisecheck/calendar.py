@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -57,6 +58,24 @@ class Capacity:
     focus: FloatArray  # [members] hours of item work per wall-clock hour
     cumulative: FloatArray  # [members, days + 1] item-work hours available before each day
     next_working_day: IntArray  # [members, days + 1] first day ≥ d with hours, else `days`
+    team_working: npt.NDArray[np.bool_]  # [days] a working day of the team calendar
+
+    def working_days_between(self, first: int, last: int) -> int:
+        """Team working days d with first < d ≤ last (negative when last < first)."""
+        lo, hi = sorted((first, last))
+        lo, hi = max(lo, -1), min(hi, self.days - 1)
+        count = int(np.count_nonzero(self.team_working[lo + 1 : hi + 1])) if hi > lo else 0
+        return count if last >= first else -count
+
+    def add_working_days(self, day: int, count: int) -> int:
+        """The day `count` team working days after `day` (before it when negative)."""
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        while remaining:
+            day += step
+            if day < 0 or day >= self.days or self.team_working[day]:
+                remaining -= 1
+        return day
 
     @property
     def days(self) -> int:
@@ -93,13 +112,19 @@ class Capacity:
 
 def public_holidays(country: str, region: str | None, start: dt.date, days: int) -> set[dt.date]:
     """Public holidays from the `holidays` package (offline data shipped with it)."""
+    end = start + dt.timedelta(days=days)
+    return set(_holidays_in_years(country, region, start.year, end.year))
+
+
+@functools.cache
+def _holidays_in_years(
+    country: str, region: str | None, first: int, last: int
+) -> frozenset[dt.date]:
+    # Cached: compromises rebuild capacity for many start dates of the same team.
     import holidays
 
-    end = start + dt.timedelta(days=days)
-    calendar = holidays.country_holidays(
-        country, subdiv=region, years=range(start.year, end.year + 1)
-    )
-    return set(calendar.keys())
+    calendar = holidays.country_holidays(country, subdiv=region, years=range(first, last + 1))
+    return frozenset(calendar.keys())
 
 
 def _member_window(
@@ -114,7 +139,14 @@ def _member_window(
     for first, last in member.time_off:
         lo, hi = (first - start).days, (last - start).days + 1
         open_[max(0, lo) : max(0, min(days, hi))] = False
-    return np.where(open_, hours, 0.0)
+    window = np.where(open_, hours, 0.0)
+    if member.ramp_up_weeks:
+        # A new member at reduced speed does proportionally less in a day; modelled as a
+        # shorter window so that everything downstream stays one rate per member.
+        first = (member.joins - start).days if member.joins is not None else 0
+        lo, hi = max(0, first), max(0, min(days, first + 7 * member.ramp_up_weeks))
+        window[lo:hi] *= member.ramp_up_speed
+    return window
 
 
 def build_capacity(team: Team, start: dt.date) -> Capacity:
@@ -126,6 +158,7 @@ def build_capacity(team: Team, start: dt.date) -> Capacity:
     if team.calendar.country:
         off |= public_holidays(team.calendar.country, team.calendar.region, start, days)
     closed = np.array([d.weekday() not in workdays or d in off for d in dates], dtype=bool)
+    closed.setflags(write=False)
     window = np.array(
         [_member_window(m, team, start, days, closed) for m in team.members], dtype=np.float64
     )
@@ -151,4 +184,5 @@ def build_capacity(team: Team, start: dt.date) -> Capacity:
         focus=focus,
         cumulative=cumulative,
         next_working_day=next_working_day,
+        team_working=~closed,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,17 @@ from promisecheck.errors import show
 
 Priority = Literal["must", "should", "could"]
 Distribution = Literal["pert", "triangular"]
+RangeMeaning = Literal["minmax", "p10-p90"]
+HistoryUnit = Literal["hours", "days", "minutes"]
+# Columns of a history CSV, by the names promisecheck uses; [history] columns maps them.
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "estimate_hours",
+    "actual_hours",
+    "skill",
+    "person",
+    "date",
+    "id",
+)
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 PRIORITY_ORDER: dict[str, int] = {"must": 0, "should": 1, "could": 2}
@@ -84,6 +96,11 @@ class Project(_Frozen):
     distribution: Distribution = Field(
         default="pert", description='Shape of ranged estimates: "pert" (default) or "triangular".'
     )
+    range: RangeMeaning = Field(
+        default="minmax",
+        description='What low and high of a range are: "minmax" (best and worst case) '
+        'or "p10-p90" (10th and 90th percentiles).',
+    )
 
     @field_validator("deadline")
     @classmethod
@@ -130,33 +147,7 @@ class Item(_Frozen):
     @field_validator("estimate", mode="before")
     @classmethod
     def _estimate(cls, value: object) -> object:
-        # All checks on the raw input: one message in the user's own numbers, instead of
-        # one per branch of the union.
-        if _is_hours(value):
-            assert isinstance(value, int | float)
-            if value <= 0:
-                raise invalid(f"got {show(value)}; expected hours above 0")
-            return value
-        if not (isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_hours, value))):
-            hint = None
-            if isinstance(value, list | tuple) and len(value) != 3:
-                hint = "a range has three numbers: [low, likely, high]"
-            elif isinstance(value, str) and _is_hours(_number_or_none(value)):
-                hint = "write numbers without quotes"
-            raise invalid(
-                f"got {show(value)}; expected hours as a number, or [low, likely, high]", hint
-            )
-        low, likely, high = value
-        if min(value) < 0:
-            raise invalid(f"got {show(value)}; expected hours of 0 or more")
-        if not low <= likely <= high:
-            raise invalid(
-                f"got {show(value)}; expected [low, likely, high] with low ≤ likely ≤ high",
-                hint=f"did you mean {show(sorted(value))}?",
-            )
-        if high <= 0:
-            raise invalid(f"got {show(value)}; expected a high estimate above 0 hours")
-        return tuple(value)
+        return check_estimate(value)
 
     @model_validator(mode="after")
     def _skill_or_assignee(self) -> Item:
@@ -177,6 +168,89 @@ class Item(_Frozen):
         return self.estimate[2] if isinstance(self.estimate, tuple) else self.estimate
 
 
+def check_estimate(value: object, unit: str = "hours") -> object:
+    """A number above 0, or [low, likely, high] in order, of `unit`; checked on the raw input."""
+    # All checks on the raw input: one message in the user's own numbers, instead of
+    # one per branch of the union.
+    if _is_hours(value):
+        assert isinstance(value, int | float)
+        if value <= 0:
+            raise invalid(f"got {show(value)}; expected {unit} above 0")
+        return value
+    if not (isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_hours, value))):
+        hint = None
+        if isinstance(value, list | tuple) and len(value) != 3:
+            hint = "a range has three numbers: [low, likely, high]"
+        elif isinstance(value, str) and _is_hours(_number_or_none(value)):
+            hint = "write numbers without quotes"
+        raise invalid(
+            f"got {show(value)}; expected {unit} as a number, or [low, likely, high]", hint
+        )
+    low, likely, high = value
+    if min(value) < 0:
+        raise invalid(f"got {show(value)}; expected {unit} of 0 or more")
+    if not low <= likely <= high:
+        raise invalid(
+            f"got {show(value)}; expected [low, likely, high] with low ≤ likely ≤ high",
+            hint=f"did you mean {show(sorted(value))}?",
+        )
+    if high <= 0:
+        raise invalid(f"got {show(value)}; expected a high estimate above 0 {unit}")
+    return tuple(value)
+
+
+Estimate = float | tuple[float, float, float]
+
+
+class Risk(_Frozen):
+    """Something that may happen, how likely it is, and what it costs when it does."""
+
+    id: str = Field(min_length=1, description="Unique name of the risk.")
+    description: str | None = Field(default=None, description="What could happen, in words.")
+    probability: Share = Field(description="Chance that it happens, in (0, 1].")
+    extra_hours: Estimate | None = Field(
+        default=None,
+        description="Extra hours of work when it happens: a number, or [low, likely, high]; "
+        "shared among the affected items in proportion to their likely estimates.",
+    )
+    items: tuple[str, ...] = Field(default=(), description="Ids of the items that get the hours.")
+    skills: tuple[str, ...] = Field(default=(), description="Skills whose items get the hours.")
+    delay_days: Estimate | None = Field(
+        default=None,
+        description="Working days the start slips when it happens: a number, "
+        "or [low, likely, high].",
+    )
+
+    @field_validator("extra_hours", mode="before")
+    @classmethod
+    def _extra_hours(cls, value: object) -> object:
+        return check_estimate(value)
+
+    @field_validator("delay_days", mode="before")
+    @classmethod
+    def _delay_days(cls, value: object) -> object:
+        return check_estimate(value, "working days")
+
+    @model_validator(mode="after")
+    def _one_impact(self) -> Risk:
+        if self.extra_hours is None and self.delay_days is None:
+            raise invalid(
+                "missing key `extra_hours` or `delay_days`",
+                hint="a risk costs extra hours on items or skills, or delays the start",
+            )
+        if self.extra_hours is not None and not (self.items or self.skills):
+            raise invalid(
+                "extra_hours given without `items` or `skills`",
+                hint="name the items (items = [...]) or skills (skills = [...]) that get them",
+            )
+        if self.extra_hours is None and (self.items or self.skills):
+            raise invalid(
+                "`items` or `skills` given without extra_hours",
+                hint="say how many hours the risk adds: extra_hours = 16 or [8, 16, 40]",
+            )
+        return self
+
+
 class Spec(_Frozen):
     """A proposal: the project and its scope."""
 
@@ -186,6 +260,9 @@ class Spec(_Frozen):
     )
     deferred: tuple[Item, ...] = Field(
         default=(), description="Scope moved out of this promise; kept for the record, not planned."
+    )
+    risks: tuple[Risk, ...] = Field(
+        default=(), description="Known risks: one [[risks]] table each, sampled per trial."
     )
 
 
@@ -222,6 +299,12 @@ class Member(_Frozen):
     )
     joins: Date | None = Field(default=None, description="First day on the project.")
     leaves: Date | None = Field(default=None, description="Last day on the project.")
+    ramp_up_weeks: int = Field(
+        default=0, ge=0, le=52, description="Weeks after joining at reduced speed (new hires)."
+    )
+    ramp_up_speed: Share = Field(
+        default=0.5, description="Share of full speed during the ramp-up weeks."
+    )
 
     @field_validator("time_off", mode="before")
     @classmethod
@@ -243,10 +326,56 @@ class Member(_Frozen):
         return leaves
 
 
+class Hiring(_Frozen):
+    """What adding a person would look like, for the add-capacity compromise."""
+
+    join_after: int = Field(
+        default=10, ge=0, description="Working days after the start before a new member joins."
+    )
+    ramp_up_weeks: int = Field(default=2, ge=0, le=52, description="Weeks at reduced speed.")
+    ramp_up_speed: Share = Field(default=0.5, description="Share of full speed while ramping up.")
+    rates: dict[str, Hours] = Field(
+        default_factory=dict,
+        description="Hourly rate of a new member per skill (default: median rate of the skill).",
+    )
+
+
+class HistorySettings(_Frozen):
+    """Where the team's record of estimated and actual hours is, and how it is written."""
+
+    file: str = Field(min_length=1, description="CSV of finished tasks, relative to the team file.")
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="The CSV's header for each column whose name differs: "
+        + ", ".join(HISTORY_COLUMNS)
+        + ".",
+    )
+    unit: HistoryUnit = Field(
+        default="hours", description='Unit of estimates and actuals: "hours", "days" or "minutes".'
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, columns: dict[str, str]) -> dict[str, str]:
+        for key in columns:
+            if key not in HISTORY_COLUMNS:
+                close = difflib.get_close_matches(key, HISTORY_COLUMNS, n=1)
+                example = 'columns = { estimate_hours = "Their header" }'
+                raise invalid(
+                    f"unknown column `{key}`; expected one of {', '.join(HISTORY_COLUMNS)}",
+                    hint=f"did you mean `{close[0]}`?" if close else f"write {example}",
+                )
+        return columns
+
+
 class Team(_Frozen):
     """Production's capacity: the calendar and the people."""
 
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    hiring: Hiring = Field(default_factory=Hiring, description="Defaults for adding a person.")
+    history: HistorySettings | None = Field(
+        default=None, description="The team's record of estimated and actual hours."
+    )
     members: tuple[Member, ...] = Field(
         min_length=1, description="The people: one [[members]] table per person."
     )

@@ -34,7 +34,7 @@ Progress = Callable[[int, int], None]
 
 _WORD = 64
 _NO_RANK = np.iinfo(np.int64).max
-_PARALLEL_MIN_TRIALS = 2000
+_PARALLEL_MIN_TRIALS = 4000
 
 
 @dataclass(frozen=True, eq=False)
@@ -405,7 +405,8 @@ def simulate(
     if capacity is None:
         capacity = build_capacity(plan.team, spec.project.start)
     if efforts is None:
-        efforts = sample_efforts(spec.items, spec.project.distribution, trials, seed)
+        project = spec.project
+        efforts = sample_efforts(spec.items, project.distribution, trials, seed, project.range)
     network = build_network(spec.items, plan.team.members)
     return run_parallel(network, capacity, efforts, progress, start_day)
 

@@ -1,0 +1,694 @@
+"""Levers re-simulated on the same random draws → a ranked menu of ways to keep the promise.
+
+Every option's probability comes from the engine run on the sampled efforts of the
+baseline (common random numbers keyed by item id), so a revised file estimated afresh with
+the same seed gives exactly the claimed probability.
+
+Searches screen candidates on the first `SCREEN_TRIALS` trials (a prefix of the same
+draws) and confirm the winner on all trials; a candidate is screened out only when it
+misses the target by more than three standard errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.analysis import Assessment, Compromise, Menu, percentile_index
+from promisecheck.calendar import Capacity, build_capacity
+from promisecheck.model import Item, Member, Plan, Team
+from promisecheck.network import build_network
+from promisecheck.simulate import SimulationResult, run_parallel
+
+SCREEN_TRIALS = 1000
+EXHAUSTIVE_LIMIT = 20  # optional items up to which the scope cut is provably minimal
+SEARCH_BUDGET = 400  # scope-cut candidates simulated before settling for the heuristic
+MAX_START_SHIFT = 130  # working days (about six months)
+MAX_NEW_MEMBERS = 3
+OVERTIME_LIMIT = 0.25  # longest day: 25 % above the usual hours
+LOOKBACK_DAYS = 400
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def mean_hours(item: Item, distribution: str) -> float:
+    """The mean of the item's effort distribution: what deferring it saves, on average."""
+    if distribution == "triangular":
+        return (item.low + item.likely + item.high) / 3
+    return (item.low + 4 * item.likely + item.high) / 6
+
+
+def fmt_date(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _names(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class Evaluator:
+    """Runs variants of the plan on the baseline's draws and caches calendars."""
+
+    def __init__(self, plan: Plan, efforts: FloatArray) -> None:
+        self.plan = plan
+        self.efforts = efforts
+        self.trials = efforts.shape[0]
+        self._capacities: dict[tuple[str, dt.date], Capacity] = {}
+
+    def capacity(self, team: Team, start: dt.date, key: str = "") -> Capacity:
+        cached = self._capacities.get((key, start))
+        if cached is None:
+            cached = build_capacity(team, start)
+            self._capacities[(key, start)] = cached
+        return cached
+
+    def finish_days(
+        self,
+        kept: Sequence[int],
+        team: Team,
+        start: dt.date,
+        trials: int,
+        key: str = "",
+    ) -> IntArray:
+        items = [self.plan.spec.items[i] for i in kept]
+        network = build_network(items, team.members)
+        capacity = self.capacity(team, start, key)
+        result = run_parallel(network, capacity, self.efforts[:trials][:, list(kept)])
+        return result.finish_day().max(axis=1)
+
+    def probability(
+        self,
+        kept: Sequence[int],
+        team: Team,
+        start: dt.date,
+        deadline: dt.date,
+        trials: int,
+        key: str = "",
+    ) -> float:
+        days = self.finish_days(kept, team, start, trials, key)
+        return float(np.count_nonzero(days <= (deadline - start).days)) / days.size
+
+    def passes(
+        self,
+        kept: Sequence[int],
+        team: Team,
+        start: dt.date,
+        deadline: dt.date,
+        target: float,
+        key: str = "",
+    ) -> float | None:
+        """The full-trial probability when the variant reaches the target, else None."""
+        screen = min(SCREEN_TRIALS, self.trials)
+        if screen < self.trials:
+            p = self.probability(kept, team, start, deadline, screen, key)
+            if p < target - 3 * math.sqrt(max(p * (1 - p), 1e-4) / screen):
+                return None
+        full = self.probability(kept, team, start, deadline, self.trials, key)
+        return full if full >= target else None
+
+
+@dataclass(frozen=True)
+class _Context:
+    plan: Plan
+    assessment: Assessment
+    result: SimulationResult
+    capacity: Capacity
+    evaluator: Evaluator
+    target: float
+    all_items: tuple[int, ...]
+    daily_capacity: float  # team item-work hours per working day, for ranking
+
+    @property
+    def start(self) -> dt.date:
+        return self.plan.spec.project.start
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.plan.spec.project.deadline
+
+
+def _move_date(ctx: _Context) -> Compromise | None:
+    days = ctx.result.finish_day().max(axis=1)
+    ordered = np.sort(days)
+    day = int(ordered[percentile_index(ctx.target, days.size)])
+    if day >= ctx.capacity.days:
+        return None
+    deadline_day = ctx.capacity.day_of(ctx.deadline)
+    new = ctx.capacity.date_of(day)
+    later = ctx.capacity.working_days_between(deadline_day, day)
+    p = float(np.count_nonzero(days <= day)) / days.size
+    return Compromise(
+        kind="move-date",
+        summary=f"Move the date to {fmt_date(new)}, {later} working days later than promised.",
+        on_time_probability=p,
+        size=float(later),
+        deadline=new,
+        working_days=later,
+    )
+
+
+def _start_shifted(ctx: _Context, shift: int) -> dt.date:
+    """The start moved `shift` team working days earlier (later when negative)."""
+    base = ctx.start - dt.timedelta(days=LOOKBACK_DAYS)
+    extended = ctx.evaluator.capacity(ctx.plan.team, base)
+    day = extended.add_working_days(LOOKBACK_DAYS, -shift)
+    return base + dt.timedelta(days=day)
+
+
+def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
+    team, ev = ctx.plan.team, ctx.evaluator
+    later = _start_shifted(ctx, -5)
+    p_later = ev.probability(ctx.all_items, team, later, ctx.deadline, ev.trials)
+    per_week = ctx.assessment.on_time_probability - p_later
+    screen = min(SCREEN_TRIALS, ev.trials)
+
+    def screened(shift: int) -> float:
+        return ev.probability(ctx.all_items, team, _start_shifted(ctx, shift), ctx.deadline, screen)
+
+    if screened(MAX_START_SHIFT) < ctx.target:
+        return None, per_week
+    low, high = 0, MAX_START_SHIFT
+    while high - low > 1:
+        middle = (low + high) // 2
+        if screened(middle) >= ctx.target:
+            high = middle
+        else:
+            low = middle
+    for shift in range(high, MAX_START_SHIFT + 1):
+        start = _start_shifted(ctx, shift)
+        p = ev.probability(ctx.all_items, team, start, ctx.deadline, ev.trials)
+        if p >= ctx.target:
+            return (
+                Compromise(
+                    kind="start-earlier",
+                    summary=(
+                        f"Start {shift} working days earlier: production must start by "
+                        f"{fmt_date(start)}."
+                    ),
+                    on_time_probability=p,
+                    size=float(shift),
+                    start=start,
+                    working_days=shift,
+                ),
+                per_week,
+            )
+    return None, per_week
+
+
+def deferral_units(plan: Plan) -> dict[int, frozenset[int]]:
+    """Each deferrable item with everything that depends on it (deferred along with it).
+
+    An item is deferrable when neither it nor anything depending on it is a `must`.
+    """
+    items = plan.spec.items
+    index = {item.id: i for i, item in enumerate(items)}
+    dependents: list[list[int]] = [[] for _ in items]
+    for i, item in enumerate(items):
+        for dep in item.depends_on:
+            dependents[index[dep]].append(i)
+    units: dict[int, frozenset[int]] = {}
+    for i, item in enumerate(items):
+        if item.priority == "must":
+            continue
+        closure, stack = {i}, [i]
+        while stack:
+            for j in dependents[stack.pop()]:
+                if j not in closure:
+                    closure.add(j)
+                    stack.append(j)
+        if all(items[j].priority != "must" for j in closure):
+            units[i] = frozenset(closure)
+    return units
+
+
+class _ScopeCut:
+    """Finds the cheapest set of items to defer that reaches the target."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        spec = ctx.plan.spec
+        items = spec.items
+        self.use_value = all(
+            item.value is not None for item in items if item.priority != "must"
+        ) and any(item.priority != "must" for item in items)
+        self.cost_of = [
+            float(item.value or 0.0)
+            if self.use_value
+            else mean_hours(item, spec.project.distribution)
+            for item in items
+        ]
+        self.hours_of = [mean_hours(item, spec.project.distribution) for item in items]
+        self._bounds = _CapacityBound(ctx)
+        self.tried: dict[frozenset[int], float | None] = {}
+
+    def cost(self, deferred: frozenset[int]) -> float:
+        return sum(self.cost_of[i] for i in deferred)
+
+    def reaches(self, deferred: frozenset[int]) -> float | None:
+        if deferred in self.tried:
+            return self.tried[deferred]
+        ctx = self.ctx
+        kept = [i for i in ctx.all_items if i not in deferred]
+        outcome: float | None = None
+        if kept and self._bounds.optimistic(kept) >= ctx.target:
+            outcome = ctx.evaluator.passes(kept, ctx.plan.team, ctx.start, ctx.deadline, ctx.target)
+        elif not kept:
+            outcome = None
+        self.tried[deferred] = outcome
+        return outcome
+
+    def cheapest(self, units: dict[int, frozenset[int]]) -> tuple[frozenset[int], float] | None:
+        if not units:
+            return None
+        # Deferring more never makes the rest later (one member per item, priority
+        # dispatch), so if deferring everything deferrable misses, every subset does.
+        if self.reaches(frozenset().union(*units.values())) is None:
+            return None
+        if len(units) > EXHAUSTIVE_LIMIT:
+            return self.greedy(units)
+        closures = sorted(units.values(), key=self.cost)
+        heap: list[tuple[float, int, int, frozenset[int]]] = []
+        counter = 0
+        for k, closure in enumerate(closures):
+            heapq.heappush(heap, (self.cost(closure), counter, k, closure))
+            counter += 1
+        seen: set[frozenset[int]] = set()
+        evaluated = 0
+        while heap and evaluated < SEARCH_BUDGET:
+            _, _, last, deferred = heapq.heappop(heap)
+            for k in range(last + 1, len(closures)):
+                grown = deferred | closures[k]
+                heapq.heappush(heap, (self.cost(grown), counter, k, grown))
+                counter += 1
+            if deferred in seen:
+                continue
+            seen.add(deferred)
+            evaluated += 1
+            p = self.reaches(deferred)
+            if p is not None:
+                return deferred, p
+        return self.greedy(units) if heap else None
+
+    def greedy(self, units: dict[int, frozenset[int]]) -> tuple[frozenset[int], float] | None:
+        """Above the exhaustive limit: defer cheapest-first until the target is reached,
+        then drop from the set whatever is not needed (most expensive first)."""
+        order = sorted(units.values(), key=self.cost)
+        deferred: frozenset[int] = frozenset()
+        reached: float | None = None
+        for closure in order:
+            deferred |= closure
+            reached = self.reaches(deferred)
+            if reached is not None:
+                break
+        if reached is None:
+            return None
+        for closure in sorted(order, key=self.cost, reverse=True):
+            if not closure <= deferred:
+                continue
+            smaller = deferred - closure
+            # Whatever still depends on a remaining deferred item must stay deferred.
+            if any(units.get(i, frozenset({i})) - smaller for i in smaller if i in units):
+                continue
+            p = self.reaches(smaller) if smaller else None
+            if p is not None:
+                deferred, reached = smaller, p
+        return deferred, reached
+
+
+class _CapacityBound:
+    """An optimistic on-time probability: per trial, can the remaining work of each skill
+    and in total even fit into the capacity up to the deadline?  Never simulates."""
+
+    def __init__(self, ctx: _Context) -> None:
+        plan, capacity = ctx.plan, ctx.capacity
+        upto = min(capacity.day_of(ctx.deadline) + 1, capacity.days)
+        self.available = capacity.cumulative[:, upto]
+        self.efforts = ctx.evaluator.efforts[: min(SCREEN_TRIALS, ctx.evaluator.trials)]
+        members = plan.team.members
+        self.who: list[npt.NDArray[np.bool_]] = []
+        for item in plan.spec.items:
+            if item.assignee is not None:
+                self.who.append(np.array([m.name == item.assignee for m in members]))
+            else:
+                self.who.append(np.array([item.skill in m.skills for m in members]))
+
+    def optimistic(self, kept: Sequence[int]) -> float:
+        fits = self.efforts[:, list(kept)].sum(axis=1) <= self.available.sum()
+        groups: dict[bytes, list[int]] = {}
+        for i in kept:
+            groups.setdefault(self.who[i].tobytes(), []).append(i)
+        for members in groups.values():
+            capacity = self.available[self.who[members[0]]].sum()
+            fits &= self.efforts[:, members].sum(axis=1) <= capacity
+        return float(fits.mean())
+
+
+def _cut_scope(ctx: _Context) -> Compromise | None:
+    items = ctx.plan.spec.items
+    units = deferral_units(ctx.plan)
+    if not units:
+        return None
+    search = _ScopeCut(ctx)
+    could_only = {
+        i: closure
+        for i, closure in units.items()
+        if all(items[j].priority == "could" for j in closure)
+    }
+    found = search.cheapest(could_only) if could_only else None
+    if found is None:
+        found = search.cheapest(units)
+    if found is None:
+        return None
+    deferred, p = found
+    ids = [items[i].id for i in sorted(deferred)]
+    hours = sum(search.hours_of[i] for i in deferred)
+    value = sum(items[i].value or 0.0 for i in deferred) if search.use_value else None
+    return Compromise(
+        kind="cut-scope",
+        summary=(
+            f"Defer {_names(ids)} (about {hours:.0f} h of work"
+            + (f", value {value:g}" if value is not None else "")
+            + ") to a later phase; the date stays."
+        ),
+        on_time_probability=p,
+        size=hours / ctx.daily_capacity,
+        deferred=tuple(ids),
+        deferred_hours=hours,
+        deferred_value=value,
+    )
+
+
+def _team_with(team: Team, changes: Callable[[Member], Member], extra: Sequence[Member] = ()) -> Team:
+    return team.model_copy(update={"members": tuple(changes(m) for m in team.members) + tuple(extra)})
+
+
+def _added_cost(
+    ctx: _Context, before: Capacity, after: Capacity, rates: Sequence[float | None]
+) -> float | None:
+    """Paid wall-clock hours added up to the deadline, times each member's rate."""
+    upto = min(ctx.capacity.day_of(ctx.deadline) + 1, before.days)
+    if any(rate is None for rate in rates):
+        return None
+    added = after.window[:, :upto].sum(axis=1)
+    added[: before.window.shape[0]] -= before.window[:, :upto].sum(axis=1)
+    return float(sum(h * (r or 0.0) for h, r in zip(added, rates, strict=True)))
+
+
+def _margin(ctx: _Context, added: float | None) -> float | None:
+    a = ctx.assessment
+    if a.price is None or a.cost is None or added is None:
+        return None
+    return a.price - a.cost["p50"] - added
+
+
+def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
+    team = ctx.plan.team
+    holders = {m.name for m in team.members if skill in m.skills}
+    if not holders:
+        return None
+    spare = any(m.allocation < 1 for m in team.members if m.name in holders)
+    low_z = 0.0 if spare else 1.0
+
+    def variant(z: float) -> Team:
+        share, longer = min(z, 1.0), max(z - 1.0, 0.0) * OVERTIME_LIMIT
+
+        def change(m: Member) -> Member:
+            if m.name not in holders:
+                return m
+            hours = m.hours_per_day or team.calendar.hours_per_day
+            return m.model_copy(
+                update={
+                    "allocation": m.allocation + share * (1 - m.allocation),
+                    "hours_per_day": min(24.0, hours * (1 + longer)) if longer else m.hours_per_day,
+                }
+            )
+
+        return _team_with(team, change)
+
+    ev = ctx.evaluator
+    screen = min(SCREEN_TRIALS, ev.trials)
+
+    def p_at(z: float, trials: int) -> float:
+        return ev.probability(ctx.all_items, variant(z), ctx.start, ctx.deadline, trials, f"hours:{z!r}")
+
+    if p_at(2.0, screen) < ctx.target:
+        return None
+    low, high = low_z, 2.0
+    for _ in range(9):
+        middle = (low + high) / 2
+        if p_at(middle, screen) >= ctx.target:
+            high = middle
+        else:
+            low = middle
+    z = high
+    p = p_at(z, ev.trials)
+    while p < ctx.target and z < 2.0:
+        z = min(2.0, z + 0.05)
+        p = p_at(z, ev.trials)
+    if p < ctx.target:
+        return None
+    revised = variant(z)
+    workweek = len(team.calendar.workdays)
+    before = {m.name: m for m in team.members}
+    extra = 0.0
+    for m in revised.members:
+        old = before[m.name]
+        cal = team.calendar.hours_per_day
+        extra += ((m.hours_per_day or cal) * m.allocation - (old.hours_per_day or cal) * old.allocation) * workweek
+    added = _added_cost(
+        ctx,
+        ctx.capacity,
+        ev.capacity(revised, ctx.start, f"hours:{z!r}"),
+        [m.rate for m in revised.members],
+    )
+    overtime = z > 1.0
+    changed = [m for m in revised.members if m.name in holders]
+    return Compromise(
+        kind="add-hours",
+        summary=(
+            f"Add {extra:.0f} {skill} hours per week{_cost_text(ctx, added)} from "
+            f"{_names([m.name for m in changed])}"
+            + ("; this needs overtime." if overtime else ", up to their full allocation.")
+        ),
+        on_time_probability=p,
+        size=extra / max(workweek, 1) * _weeks(ctx) / ctx.daily_capacity * (2 if overtime else 1),
+        skill=skill,
+        extra_hours_per_week=extra,
+        allocations=tuple((m.name, m.allocation) for m in changed),
+        hours_per_day=tuple(
+            (m.name, m.hours_per_day) for m in changed if overtime and m.hours_per_day is not None
+        ),
+        added_cost=added,
+        margin=_margin(ctx, added),
+        overtime=overtime,
+    )
+
+
+def _cost_text(ctx: _Context, added: float | None) -> str:
+    if not added:
+        return ""
+    currency = f" {ctx.assessment.currency}" if ctx.assessment.currency else ""
+    return f" (≈ {added:,.0f}{currency})"
+
+
+def _weeks(ctx: _Context) -> float:
+    return max(1.0, (ctx.deadline - ctx.start).days / 7)
+
+
+def _add_member(ctx: _Context, skill: str) -> Compromise | None:
+    team = ctx.plan.team
+    hiring = team.hiring
+    rates = [m.rate for m in team.members if skill in m.skills and m.rate is not None]
+    rate = hiring.rates.get(skill, statistics.median(rates) if rates else None)
+    joins = _start_shifted(ctx, -hiring.join_after)
+    ev = ctx.evaluator
+    for count in range(1, MAX_NEW_MEMBERS + 1):
+        newcomers = [
+            Member(
+                name=f"New {skill} {k + 1}",
+                skills=(skill,),
+                rate=rate,
+                joins=joins,
+                ramp_up_weeks=hiring.ramp_up_weeks,
+                ramp_up_speed=hiring.ramp_up_speed,
+            )
+            for k in range(count)
+        ]
+        revised = _team_with(team, lambda m: m, newcomers)
+        key = f"members:{skill}:{count}"
+        p = ev.passes(ctx.all_items, revised, ctx.start, ctx.deadline, ctx.target, key)
+        if p is None:
+            continue
+        added = _added_cost(
+            ctx,
+            ctx.capacity,
+            ev.capacity(revised, ctx.start, key),
+            [m.rate for m in revised.members],
+        )
+        after = ev.capacity(revised, ctx.start, key)
+        upto = min(after.day_of(ctx.deadline) + 1, after.days)
+        hours = float(after.work_hours()[len(team.members) :, :upto].sum())
+        who = "a new" if count == 1 else f"{count} new"
+        ramp = (
+            f", at {hiring.ramp_up_speed:.0%} speed for the first {hiring.ramp_up_weeks} weeks"
+            if hiring.ramp_up_weeks
+            else ""
+        )
+        return Compromise(
+            kind="add-member",
+            summary=(
+                f"Bring in {who} {skill} {'person' if count == 1 else 'people'} from "
+                f"{fmt_date(joins)}{ramp}{_cost_text(ctx, added)}."
+            ),
+            on_time_probability=p,
+            size=hours / ctx.daily_capacity,
+            skill=skill,
+            new_members=count,
+            new_member_joins=joins,
+            new_member_rate=rate,
+            added_cost=added,
+            margin=_margin(ctx, added),
+        )
+    return None
+
+
+def _constraining_skills(ctx: _Context) -> list[str]:
+    """The bottleneck by load, and the skill doing most of the work on the critical chain."""
+    skills: list[str] = []
+    bottleneck = ctx.assessment.bottleneck
+    if bottleneck is not None and not bottleneck.skill.startswith("("):
+        skills.append(bottleneck.skill)
+    distribution = ctx.plan.spec.project.distribution
+    weight: dict[str, float] = {}
+    for item, risk in zip(ctx.plan.spec.items, ctx.assessment.items, strict=True):
+        if item.skill is not None:
+            weight[item.skill] = weight.get(item.skill, 0.0) + risk.criticality * mean_hours(
+                item, distribution
+            )
+    if weight:
+        critical = max(weight, key=lambda s: weight[s])
+        if critical not in skills:
+            skills.append(critical)
+    return skills
+
+
+def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
+    """Defer one small piece of scope and move the date a little."""
+    if move is None or (move.working_days or 0) <= 5:
+        return []
+    items = ctx.plan.spec.items
+    units = deferral_units(ctx.plan)
+    distribution = ctx.plan.spec.project.distribution
+    cheapest = sorted(units.values(), key=lambda c: sum(mean_hours(items[i], distribution) for i in c))
+    options: list[Compromise] = []
+    deadline_day = ctx.capacity.day_of(ctx.deadline)
+    for closure in cheapest[:4]:
+        kept = [i for i in ctx.all_items if i not in closure]
+        if not kept:
+            continue
+        days = ctx.evaluator.finish_days(kept, ctx.plan.team, ctx.start, ctx.evaluator.trials)
+        day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
+        if day >= ctx.capacity.days:
+            continue
+        later = max(0, ctx.capacity.working_days_between(deadline_day, day))
+        if later >= (move.working_days or 0):
+            continue
+        new_day = max(day, deadline_day)
+        p = float(np.count_nonzero(days <= new_day)) / days.size
+        ids = [items[i].id for i in sorted(closure)]
+        hours = sum(mean_hours(items[i], distribution) for i in closure)
+        new = ctx.capacity.date_of(new_day)
+        options.append(
+            Compromise(
+                kind="combination",
+                summary=(
+                    f"Defer {_names(ids)} (about {hours:.0f} h) and move the date to "
+                    f"{fmt_date(new)}, {later} working days later."
+                ),
+                on_time_probability=p,
+                size=later + hours / ctx.daily_capacity,
+                deadline=new,
+                working_days=later,
+                deferred=tuple(ids),
+                deferred_hours=hours,
+            )
+        )
+    return sorted(options, key=lambda o: o.size)[:2]
+
+
+def find_compromises(
+    plan: Plan,
+    assessment: Assessment,
+    result: SimulationResult,
+    capacity: Capacity,
+    *,
+    always: bool = False,
+) -> Menu:
+    """The menu of checked options that reach the target confidence, smallest change first."""
+    target = assessment.target_confidence
+    if assessment.verdict == "on-track" and not always:
+        return Menu(
+            target_confidence=target,
+            options=(),
+            note=(
+                f"On track at {assessment.on_time_probability:.0%} "
+                f"(target {target:.0%}): no compromise needed."
+            ),
+        )
+    if assessment.verdict == "infeasible":
+        return Menu(
+            target_confidence=target,
+            options=(),
+            note="No compromise can help until the reasons above are fixed.",
+        )
+    upto = max(1, min(capacity.day_of(plan.spec.project.deadline) + 1, capacity.days))
+    working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
+    ctx = _Context(
+        plan=plan,
+        assessment=assessment,
+        result=result,
+        capacity=capacity,
+        evaluator=Evaluator(plan, result.efforts),
+        target=target,
+        all_items=tuple(range(len(plan.spec.items))),
+        daily_capacity=max(float(capacity.cumulative[:, upto].sum()) / working, 1e-9),
+    )
+    options: list[Compromise] = []
+    move = _move_date(ctx)
+    if move is not None:
+        options.append(move)
+    cut = _cut_scope(ctx)
+    if cut is not None:
+        options.append(cut)
+    for lever in (_add_hours, _add_member):
+        found = [o for o in (lever(ctx, skill) for skill in _constraining_skills(ctx)) if o]
+        if found:
+            options.append(min(found, key=lambda o: o.size))
+    earlier, per_week = _start_earlier(ctx)
+    if earlier is not None:
+        options.append(earlier)
+    options.extend(_combinations(ctx, move))
+    options.sort(key=lambda o: (o.size, o.kind))
+    if options:
+        note = (
+            f"{target:.0%} needs one of these {len(options)} changes, smallest first."
+            if assessment.on_time_probability < target
+            else f"Already on track; these changes would keep {target:.0%} with room to spare."
+        )
+    else:
+        note = f"No single lever reaches {target:.0%}: the scope needs a rethink."
+    return Menu(
+        target_confidence=target,
+        options=tuple(options),
+        note=note,
+        probability_per_week_later=per_week,
+    )
