@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -168,3 +168,73 @@ def estimate(
 def run() -> None:
     """Console-script entry point."""
     app()
+
+
+SchemaKind = Literal["spec", "team"]
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        SchemaKind, typer.Argument(help="Which file: spec or team.", show_default=False)
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of spec.toml or team.toml, for editor completion and checks."""
+    check_output_path(output)
+    from promisecheck.schemas import render as render_schema
+
+    emit(render_schema(kind), output)
+
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to write spec.toml and team.toml (created if needed).")
+    ] = Path("."),
+) -> None:
+    """Write a commented spec.toml and team.toml to start from. Never overwrites a file."""
+    import datetime as dt
+
+    from promisecheck.starter import check_free, starter_files
+
+    try:
+        check_free(directory)
+    except InputError as error:
+        raise fail(str(error)) from None
+    files = starter_files(dt.date.today())
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            with (directory / name).open("x", encoding="utf-8") as stream:
+                stream.write(text)
+    except OSError as error:
+        raise fail(
+            f"{directory}: cannot write the starter files: {error.strerror or error}"
+        ) from None
+    spec_path = directory / next(iter(files))
+    typer.echo(f"wrote {', '.join(str(directory / name) for name in files)}")
+    typer.echo(f"next: edit them, then run  promisecheck estimate {spec_path}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Proposal files (spec.toml) or team files.", show_default=False),
+    ],
+    team: Annotated[
+        Path | None, typer.Option("--team", help="Team file; wins over each spec's `team` key.")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 2).")] = False,
+) -> None:
+    """Every error in proposal and team files at once, plus warnings. Exit 2 on errors."""
+    from promisecheck.lint import validate as run_validate
+    from promisecheck.report.validation import render as render_validation
+
+    results = [run_validate(path, team) for path in paths]
+    emit(render_validation(results, strict=strict), None)
+    failed = any(r.errors or (strict and r.warnings) for r in results)
+    raise typer.Exit(ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK)

@@ -1,0 +1,56 @@
+"""init: the starter files load, estimate, pass validate, and never overwrite anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from promisecheck.cli import app
+from promisecheck.errors import ExitCode
+from promisecheck.lint import validate
+from promisecheck.pipeline import estimate
+from promisecheck.starter import next_monday, starter_files
+
+runner = CliRunner()
+
+
+def test_starter_starts_next_monday_and_is_on_track(tmp_path: Path) -> None:
+    today = dt.date(2027, 3, 3)  # a Wednesday
+    for name, text in starter_files(today).items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assessment = estimate(tmp_path / "spec.toml", trials=500)
+    assert assessment.start == next_monday(today) == dt.date(2027, 3, 8)
+    assert assessment.deadline.weekday() == 4
+    assert assessment.verdict == "on-track"
+    result = validate(tmp_path / "spec.toml")
+    assert (result.errors, result.warnings) == ((), ())
+
+
+def test_init_writes_both_files_which_then_run(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "proposal"
+    result = runner.invoke(app, ["init", str(target)])
+    assert result.exit_code == ExitCode.ON_TRACK, result.stderr
+    assert sorted(p.name for p in target.iterdir()) == ["spec.toml", "team.toml"]
+    run = runner.invoke(app, ["estimate", str(target / "spec.toml"), "--trials", "300"])
+    assert run.exit_code == ExitCode.ON_TRACK
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "team.toml").write_text("# ours\n")
+    result = runner.invoke(app, ["init", str(tmp_path)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert (
+        f"{tmp_path / 'team.toml'}: already exists; init never overwrites a file" in result.stderr
+    )
+    assert (tmp_path / "team.toml").read_text() == "# ours\n"
+    assert not (tmp_path / "spec.toml").exists()
+
+
+def test_init_into_a_file_is_an_error(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = runner.invoke(app, ["init", str(target)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "is a file" in result.stderr
