@@ -64,11 +64,12 @@ class Evaluator:
         self.trials = efforts.shape[0]
         self._capacities: dict[tuple[str, dt.date], Capacity] = {}
 
-    def capacity(self, team: Team, start: dt.date, key: str = "") -> Capacity:
-        cached = self._capacities.get((key, start))
+    def capacity(self, team: Team, start: dt.date) -> Capacity:
+        key = (team.model_dump_json(), start)
+        cached = self._capacities.get(key)
         if cached is None:
             cached = build_capacity(team, start)
-            self._capacities[(key, start)] = cached
+            self._capacities[key] = cached
         return cached
 
     def finish_days(
@@ -77,11 +78,10 @@ class Evaluator:
         team: Team,
         start: dt.date,
         trials: int,
-        key: str = "",
     ) -> IntArray:
         items = [self.plan.spec.items[i] for i in kept]
         network = build_network(items, team.members)
-        capacity = self.capacity(team, start, key)
+        capacity = self.capacity(team, start)
         result = run_parallel(network, capacity, self.efforts[:trials][:, list(kept)])
         return result.finish_day().max(axis=1)
 
@@ -92,9 +92,8 @@ class Evaluator:
         start: dt.date,
         deadline: dt.date,
         trials: int,
-        key: str = "",
     ) -> float:
-        days = self.finish_days(kept, team, start, trials, key)
+        days = self.finish_days(kept, team, start, trials)
         return float(np.count_nonzero(days <= (deadline - start).days)) / days.size
 
     def passes(
@@ -104,15 +103,14 @@ class Evaluator:
         start: dt.date,
         deadline: dt.date,
         target: float,
-        key: str = "",
     ) -> float | None:
         """The full-trial probability when the variant reaches the target, else None."""
         screen = min(SCREEN_TRIALS, self.trials)
         if screen < self.trials:
-            p = self.probability(kept, team, start, deadline, screen, key)
+            p = self.probability(kept, team, start, deadline, screen)
             if p < target - 3 * math.sqrt(max(p * (1 - p), 1e-4) / screen):
                 return None
-        full = self.probability(kept, team, start, deadline, self.trials, key)
+        full = self.probability(kept, team, start, deadline, self.trials)
         return full if full >= target else None
 
 
@@ -438,7 +436,7 @@ def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
     screen = min(SCREEN_TRIALS, ev.trials)
 
     def p_at(z: float, trials: int) -> float:
-        return ev.probability(ctx.all_items, variant(z), ctx.start, ctx.deadline, trials, f"hours:{z!r}")
+        return ev.probability(ctx.all_items, variant(z), ctx.start, ctx.deadline, trials)
 
     if p_at(2.0, screen) < ctx.target:
         return None
@@ -467,7 +465,7 @@ def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
     added = _added_cost(
         ctx,
         ctx.capacity,
-        ev.capacity(revised, ctx.start, f"hours:{z!r}"),
+        ev.capacity(revised, ctx.start),
         [m.rate for m in revised.members],
     )
     overtime = z > 1.0
@@ -524,17 +522,16 @@ def _add_member(ctx: _Context, skill: str) -> Compromise | None:
             for k in range(count)
         ]
         revised = _team_with(team, lambda m: m, newcomers)
-        key = f"members:{skill}:{count}"
-        p = ev.passes(ctx.all_items, revised, ctx.start, ctx.deadline, ctx.target, key)
+        p = ev.passes(ctx.all_items, revised, ctx.start, ctx.deadline, ctx.target)
         if p is None:
             continue
         added = _added_cost(
             ctx,
             ctx.capacity,
-            ev.capacity(revised, ctx.start, key),
+            ev.capacity(revised, ctx.start),
             [m.rate for m in revised.members],
         )
-        after = ev.capacity(revised, ctx.start, key)
+        after = ev.capacity(revised, ctx.start)
         upto = min(after.day_of(ctx.deadline) + 1, after.days)
         hours = float(after.work_hours()[len(team.members) :, :upto].sum())
         who = "a new" if count == 1 else f"{count} new"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from promisecheck.analysis import Assessment, assess
 from promisecheck.calendar import build_capacity
+from promisecheck.compromises import find_compromises
+from promisecheck.forecast import load_history, prepare
+from promisecheck.history import History
 from promisecheck.loading import load
+from promisecheck.model import Plan
+from promisecheck.risks import risk_impacts
 from promisecheck.simulate import Progress, simulate
 
 MAX_TRIALS = 1_000_000
@@ -20,9 +26,56 @@ def estimate(
     seed: int = 0,
     confidence: float | None = None,
     progress: Progress | None = None,
+    compromises: bool | None = False,
+    history: Path | None = None,
 ) -> Assessment:
-    """Load, simulate and assess one proposal."""
+    """Load, simulate and assess one proposal.
+
+    compromises: True always adds the menu, None adds it when below the target, False never.
+    history: a history CSV that wins over the team's [history] file.
+    """
     plan = load(spec_path, team_path)
+    return estimate_plan(
+        plan,
+        history=load_history(plan, history),
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        progress=progress,
+        compromises=compromises,
+    )
+
+
+def estimate_plan(
+    plan: Plan,
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    progress: Progress | None = None,
+    compromises: bool | None = False,
+    history: History | None = None,
+) -> Assessment:
+    """Simulate and assess a loaded plan, with the compromise menu when asked for."""
     capacity = build_capacity(plan.team, plan.spec.project.start)
-    result = simulate(plan, trials, seed, capacity=capacity, progress=progress)
-    return assess(plan, result, capacity, seed=seed, confidence=confidence)
+    inputs = prepare(plan, capacity, trials, seed, history)
+    result = simulate(
+        plan,
+        trials,
+        seed,
+        capacity=capacity,
+        efforts=inputs.efforts,
+        start_day=inputs.start_day,
+        progress=progress,
+    )
+    assessment = assess(plan, result, capacity, seed=seed, confidence=confidence)
+    assessment = dataclasses.replace(
+        assessment,
+        history=inputs.history,
+        risks=risk_impacts(plan, capacity, inputs.base_efforts, inputs.risks, result),
+        warnings=assessment.warnings + inputs.warnings,
+    )
+    if compromises is False:
+        return assessment
+    menu = find_compromises(plan, assessment, result, capacity, always=bool(compromises))
+    return dataclasses.replace(assessment, compromises=menu)
