@@ -8,13 +8,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from promisecheck import __version__
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.report import Format
+
+if TYPE_CHECKING:
+    from promisecheck.analysis import Assessment
+    from promisecheck.model import Plan
 
 app = typer.Typer(
     name="promisecheck",
@@ -136,6 +140,23 @@ def estimate(
         float | None,
         typer.Option(help="Target confidence, overriding the spec's target_confidence."),
     ] = None,
+    compromises: Annotated[
+        bool | None,
+        typer.Option(
+            "--compromises/--no-compromises",
+            help="Always / never search for compromises (default: when below target).",
+            show_default=False,
+        ),
+    ] = None,
+    apply: Annotated[
+        int | None,
+        typer.Option(
+            "--apply",
+            metavar="N",
+            help="Write the plan with option N of the compromise menu to --output.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Let --apply overwrite existing files.")] = False,
 ) -> None:
     """How likely is this team to deliver this scope by this date? Exit 0 on track, 1 not, 2 bad input."""
     check_trials(trials)
@@ -143,26 +164,78 @@ def estimate(
     check_output_path(output)
     if seed < 0:
         raise fail(f"--seed {seed}: expected a whole number ≥ 0")
-    from promisecheck.pipeline import estimate as run_estimate
+    if apply is not None and output is None:
+        raise fail("--apply needs --output FILE: where to write the revised spec")
+    if apply is not None and apply < 1:
+        raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
+    from promisecheck.loading import load, team_path_for
+    from promisecheck.pipeline import estimate_plan
 
     update, close = progress_bar()
     try:
-        assessment = run_estimate(
-            spec, team, trials=trials, seed=seed, confidence=confidence, progress=update
+        plan = load(spec, team)
+        assessment = estimate_plan(
+            plan,
+            trials=trials,
+            seed=seed,
+            confidence=confidence,
+            progress=update,
+            compromises=True if apply is not None else compromises,
         )
     except InputError as error:
         close()
         raise fail(str(error)) from None
     close()
+    if apply is not None and output is not None:
+        write_revision(
+            plan, assessment, apply, output, [spec, team_path_for(plan.spec, spec, team)], force
+        )
+        raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
 
-    color = output is None and format == "table" and sys.stdout.isatty()
+    color = output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     emit(render(assessment, format, color=color), output)
     if output is not None or format != "table":
         from promisecheck.report.summary import one_line
 
         typer.echo(one_line(assessment), err=True)
     raise typer.Exit(ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET)
+
+
+def write_revision(
+    plan: Plan,
+    assessment: Assessment,
+    number: int,
+    output: Path,
+    originals: list[Path],
+    force: bool,
+) -> None:
+    """Write the plan with option `number` applied: never over an original, never over an
+    existing file without --force, each file whole or not at all."""
+    from promisecheck.revision import revised_files
+
+    menu = assessment.compromises
+    options = menu.options if menu is not None else ()
+    if not options:
+        raise fail(f"--apply {number}: there is no compromise menu for this plan ({menu.note if menu else 'none'})")
+    if number > len(options):
+        raise fail(f"--apply {number}: the menu has options 1 to {len(options)}")
+    option = options[number - 1]
+    team_path = originals[1]
+    files = revised_files(plan, option, output, team_path)
+    protected = {p.resolve() for p in originals}
+    for path in files:
+        if path.resolve() in protected:
+            raise fail(f"{path}: is an original input; choose another --output")
+        if path.exists() and not force:
+            raise fail(f"{path}: already exists; use --force to overwrite it")
+    for path, text in files.items():
+        write_atomically(path, text)
+    typer.echo(
+        f"wrote {', '.join(str(p) for p in files)}: option {number}, {option.summary} "
+        f"On time: {option.on_time_probability:.1%}.",
+        err=True,
+    )
 
 
 def run() -> None:
