@@ -65,8 +65,20 @@ def assessment(**changes: Any) -> Assessment:
             ),
         ),
         members=(
-            MemberLoad(name="Kai", work_hours=71.9, capacity_hours=90.2, utilisation=0.797),
-            MemberLoad(name="Lena", work_hours=24.5, capacity_hours=60.0, utilisation=0.408),
+            MemberLoad(
+                name="Kai",
+                work_hours=71.9,
+                capacity_hours=90.2,
+                utilisation=0.797,
+                weekly=(1.0, 0.93, None, 0.4),
+            ),
+            MemberLoad(
+                name="Lena",
+                work_hours=24.5,
+                capacity_hours=60.0,
+                utilisation=0.408,
+                weekly=(0.6, 0.2, 0.0, 0.0),
+            ),
         ),
         items=(
             ItemRisk(
@@ -146,10 +158,10 @@ design             24             77   32 %                  Lena
 frontend           72             80   90 %   ◀ bottleneck   Kai
 
 Members
-Member   Item work (h)   Available (h)   Utilisation
-────────────────────────────────────────────────────
-Kai                 72              90          80 %
-Lena                24              60          41 %
+Member   Item work (h)   Available (h)   Utilisation   Weekly load from Mon 5 Apr 2027
+──────────────────────────────────────────────────────────────────────────────────────
+Kai                 72              90          80 %   █▇·▃
+Lena                24              60          41 %   ▅▂
 
 Items that set the finish date or risk the deadline
 Item         Priority   P50 finish        P85 finish        On time   Critical

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.calendar import HORIZON_YEARS, Capacity
+from promisecheck.calendar import DAY_SPAN, HORIZON_YEARS, Capacity
+from promisecheck.history import HistoryUse
 from promisecheck.model import Plan
 from promisecheck.network import eligibility_class
+from promisecheck.risks import RiskImpact
 from promisecheck.simulate import SimulationResult
 
 SCHEMA = "promisecheck.estimate/1"
@@ -44,6 +47,7 @@ class MemberLoad:
     work_hours: float  # mean hours of item work done
     capacity_hours: float  # mean item-work hours available from start to project finish
     utilisation: float | None  # work / capacity; None with no capacity
+    weekly: tuple[float | None, ...] = ()  # planned utilisation per week from the start
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +148,8 @@ class Assessment:
     histogram: tuple[Bin, ...]
     warnings: tuple[str, ...] = field(default=())
     compromises: Menu | None = None
+    history: HistoryUse | None = None  # how history corrected the estimates; None without
+    risks: tuple[RiskImpact, ...] = ()  # each risk's effect on the on-time probability
 
     @property
     def bottleneck(self) -> SkillLoad | None:
@@ -329,6 +335,8 @@ def assess(
 
     finished_by = np.minimum(project_days, capacity.days - 1)
     available = capacity.cumulative[:, finished_by + 1].T  # [trials, members]
+    weeks = max(1, min(MAX_WEEKS, -(-(max(deadline_day, target_day) + 1) // 7)))
+    weekly = weekly_utilisation(result, capacity, weeks)
     members = tuple(
         MemberLoad(
             name=member.name,
@@ -337,9 +345,11 @@ def assess(
             utilisation=float(worked[:, m].sum() / available[:, m].sum())
             if available[:, m].sum() > 0
             else None,
+            weekly=weekly[m],
         )
         for m, member in enumerate(team.members)
     )
+    warnings.extend(overload_warnings(members))
 
     return Assessment(
         project=project.name,
@@ -369,6 +379,76 @@ def assess(
         histogram=_histogram(project_days, capacity, trials),
         warnings=tuple(warnings),
     )
+
+
+MAX_WEEKS = 104
+OVERLOAD = 0.9
+OVERLOAD_WEEKS = 4
+_WEEKLY_CELLS = 4_000_000  # trials × items × weeks looked at for weekly utilisation
+
+
+def weekly_utilisation(
+    result: SimulationResult, capacity: Capacity, weeks: int
+) -> list[tuple[float | None, ...]]:
+    """Per member, the mean share of each week's item-work capacity spent on items.
+
+    Uses the first trials only when the project is large: a plan-level average needs
+    hundreds of trials, not ten thousand.
+    """
+    trials, items = result.finish.shape
+    members = capacity.window.shape[0]
+    sample = max(1, min(trials, _WEEKLY_CELLS // max(1, items * weeks)))
+    who = result.member[:sample]
+    m = np.where(who >= 0, who, 0)
+    start, finish = result.start[:sample], result.finish[:sample]
+    focus = capacity.focus[m]
+
+    def position(moment: FloatArray) -> FloatArray:
+        day = np.minimum((moment // DAY_SPAN).astype(np.int64), capacity.days - 1)
+        hour = moment - day * DAY_SPAN
+        return capacity.cumulative[m, day] + focus * np.minimum(hour, capacity.window[m, day])
+
+    work = np.zeros((weeks, members))
+    for week in range(weeks):
+        lo, hi = week * 7 * DAY_SPAN, min((week + 1) * 7, capacity.days) * DAY_SPAN - 1
+        done = np.where(
+            who >= 0,
+            position(np.clip(finish, lo, hi)) - position(np.clip(start, lo, hi)),
+            0.0,
+        )
+        work[week] = np.bincount(m.ravel(), weights=done.ravel(), minlength=members)
+    return _shares(work, capacity, weeks, sample)
+
+
+def _shares(
+    work: FloatArray, capacity: Capacity, weeks: int, sample: int
+) -> list[tuple[float | None, ...]]:
+    members = work.shape[1]
+    bounds = np.minimum(np.arange(weeks + 1) * 7, capacity.days)
+    available = capacity.cumulative[:, bounds[1:]] - capacity.cumulative[:, bounds[:-1]]
+    return [
+        tuple(
+            float(work[w, m] / sample / available[m, w]) if available[m, w] > 0 else None
+            for w in range(weeks)
+        )
+        for m in range(members)
+    ]
+
+
+def overload_warnings(members: Sequence[MemberLoad]) -> list[str]:
+    """People planned above 90 % for four weeks or more in a row: a risk in itself."""
+    warnings = []
+    for member in members:
+        run = longest = 0
+        for share in member.weekly:
+            run = run + 1 if share is not None and share > OVERLOAD else 0
+            longest = max(longest, run)
+        if longest >= OVERLOAD_WEEKS:
+            warnings.append(
+                f"{member.name} is planned above {OVERLOAD:.0%} for {longest} weeks in a row: "
+                "a plan that only works if people run flat out is a risk in itself"
+            )
+    return warnings
 
 
 def _hours_by_member(result: SimulationResult, members: int) -> FloatArray:

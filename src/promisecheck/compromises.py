@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promisecheck.analysis import Assessment, Compromise, Menu, percentile_index
-from promisecheck.calendar import Capacity, build_capacity
+from promisecheck.calendar import Capacity, build_capacity, format_day
 from promisecheck.model import Item, Member, Plan, Team
 from promisecheck.network import build_network
 from promisecheck.simulate import SimulationResult, run_parallel
@@ -46,8 +46,8 @@ def mean_hours(item: Item, distribution: str) -> float:
     return (item.low + 4 * item.likely + item.high) / 6
 
 
-def fmt_date(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
 
 
 def _names(names: Sequence[str]) -> str:
@@ -146,7 +146,7 @@ def _move_date(ctx: _Context) -> Compromise | None:
     p = float(np.count_nonzero(days <= day)) / days.size
     return Compromise(
         kind="move-date",
-        summary=f"Move the date to {fmt_date(new)}, {later} working days later than promised.",
+        summary=f"Move the date to {format_day(new)}, {later} working days later than promised.",
         on_time_probability=p,
         size=float(later),
         deadline=new,
@@ -190,7 +190,7 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
                     kind="start-earlier",
                     summary=(
                         f"Start {shift} working days earlier: production must start by "
-                        f"{fmt_date(start)}."
+                        f"{format_day(start)}."
                     ),
                     on_time_probability=p,
                     size=float(shift),
@@ -544,7 +544,7 @@ def _add_member(ctx: _Context, skill: str) -> Compromise | None:
             kind="add-member",
             summary=(
                 f"Bring in {who} {skill} {'person' if count == 1 else 'people'} from "
-                f"{fmt_date(joins)}{ramp}{_cost_text(ctx, added)}."
+                f"{format_day(joins)}{ramp}{_cost_text(ctx, added)}."
             ),
             on_time_probability=p,
             size=hours / ctx.daily_capacity,
@@ -609,7 +609,7 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
                 kind="combination",
                 summary=(
                     f"Defer {_names(ids)} (about {hours:.0f} h) and move the date to "
-                    f"{fmt_date(new)}, {later} working days later."
+                    f"{format_day(new)}, {later} working days later."
                 ),
                 on_time_probability=p,
                 size=later + hours / ctx.daily_capacity,
@@ -637,8 +637,8 @@ def find_compromises(
             target_confidence=target,
             options=(),
             note=(
-                f"On track at {assessment.on_time_probability:.0%} "
-                f"(target {target:.0%}): no compromise needed."
+                f"On track at {_percent(assessment.on_time_probability)} "
+                f"(target {_percent(target)}): no compromise needed."
             ),
         )
     if assessment.verdict == "infeasible":
@@ -677,12 +677,12 @@ def find_compromises(
     options.sort(key=lambda o: (o.size, o.kind))
     if options:
         note = (
-            f"{target:.0%} needs one of these {len(options)} changes, smallest first."
+            f"{_percent(target)} needs one of these {len(options)} changes, smallest first."
             if assessment.on_time_probability < target
-            else f"Already on track; these changes would keep {target:.0%} with room to spare."
+            else f"Already on track; these changes would also keep {_percent(target)}."
         )
     else:
-        note = f"No single lever reaches {target:.0%}: the scope needs a rethink."
+        note = f"No single lever reaches {_percent(target)}: the scope needs a rethink."
     return Menu(
         target_confidence=target,
         options=tuple(options),

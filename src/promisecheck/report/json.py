@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from promisecheck.analysis import Assessment
+from promisecheck.analysis import Assessment, Compromise, Menu
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -67,6 +67,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
                 "work_hours": round(m.work_hours, 1),
                 "capacity_hours": round(m.capacity_hours, 1),
                 "utilisation": _ratio(m.utilisation),
+                "weekly_utilisation": [_ratio(w) for w in m.weekly],
             }
             for m in a.members
         ],
@@ -87,6 +88,40 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             for b in a.histogram
         ],
         "warnings": list(a.warnings),
+        "compromises": None if a.compromises is None else _menu(a.compromises),
+    }
+
+
+def _menu(menu: Menu) -> dict[str, Any]:
+    return {
+        "target_confidence": menu.target_confidence,
+        "note": menu.note,
+        "probability_per_week_later": _ratio(menu.probability_per_week_later),
+        "options": [_option(n, o) for n, o in enumerate(menu.options, start=1)],
+    }
+
+
+def _option(number: int, o: Compromise) -> dict[str, Any]:
+    return {
+        "option": number,
+        "kind": o.kind,
+        "summary": o.summary,
+        "on_time_probability": round(o.on_time_probability, 4),
+        "deadline": _date(o.deadline),
+        "start": _date(o.start),
+        "working_days": o.working_days,
+        "deferred": list(o.deferred),
+        "deferred_hours": round(o.deferred_hours, 1),
+        "deferred_value": o.deferred_value,
+        "skill": o.skill,
+        "extra_hours_per_week": None
+        if o.extra_hours_per_week is None
+        else round(o.extra_hours_per_week, 1),
+        "new_members": o.new_members,
+        "new_member_joins": _date(o.new_member_joins),
+        "added_cost": None if o.added_cost is None else round(o.added_cost, 2),
+        "margin": None if o.margin is None else round(o.margin, 2),
+        "overtime": o.overtime,
     }
 
 

@@ -19,6 +19,8 @@ def render(a: Assessment) -> str:
         prose(words.headline(a)),
         _summary(a),
     ]
+    if a.compromises is not None:
+        parts.append(_compromises(a))
     if words.show_estimates(a):
         parts.append(_percentiles(a))
     parts.append(_skills(a))
@@ -27,6 +29,23 @@ def render(a: Assessment) -> str:
     if a.warnings:
         parts.append("#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in a.warnings))
     return "\n\n".join(parts) + "\n"
+
+
+def _compromises(a: Assessment) -> str:
+    menu = a.compromises
+    assert menu is not None
+    lines = [f"#### What would make it hold\n\n{prose(menu.note)}"]
+    if menu.options:
+        lines.append(
+            "\n".join(
+                f"{n}. {prose(words.option_line(o, a.currency))}"
+                for n, o in enumerate(menu.options, start=1)
+            )
+        )
+    later = words.per_week_later(menu)
+    if later:
+        lines.append(prose(later))
+    return "\n\n".join(lines)
 
 
 def text(value: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
-from promisecheck.analysis import Assessment, ItemRisk, Verdict
+from promisecheck.analysis import Assessment, ItemRisk, Menu, Verdict
 from promisecheck.report import words
 
 VERDICT_STYLES: dict[Verdict, str] = {
@@ -50,6 +50,8 @@ def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
 
 def _blocks(a: Assessment) -> list[RenderableType]:
     blocks: list[RenderableType] = [Text(words.headline(a), style=HEADING), _summary(a)]
+    if a.compromises is not None:
+        blocks.append(_compromises(a, a.compromises))
     if words.show_estimates(a):
         blocks.append(_percentiles(a))
     blocks.append(_skills(a))
@@ -145,6 +147,25 @@ def _skills(a: Assessment) -> Table:
     return table
 
 
+def _compromises(a: Assessment, menu: Menu) -> RenderableType:
+    later = words.per_week_later(menu)
+    rows: list[RenderableType] = [Text(menu.note, style=HEADING)]
+    if menu.options:
+        rows.append(_numbered([words.option_line(o, a.currency) for o in menu.options]))
+    if later:
+        rows.append(Text(later))
+    return Group(*rows)
+
+
+def _numbered(lines: list[str]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for number, line in enumerate(lines, start=1):
+        grid.add_row(f"{number}.", line)
+    return grid
+
+
 def _members(a: Assessment) -> Table:
     table = _table(
         "Members",
@@ -152,6 +173,7 @@ def _members(a: Assessment) -> Table:
         _right("Item work (h)"),
         _right("Available (h)"),
         _right("Utilisation"),
+        f"Weekly load from {words.day(a.start)}",
     )
     for m in a.members:
         table.add_row(
@@ -159,6 +181,7 @@ def _members(a: Assessment) -> Table:
             words.hours(m.work_hours),
             words.hours(m.capacity_hours),
             words.load(m.utilisation),
+            words.sparkline(m.weekly),
         )
     return table
 

@@ -1,0 +1,107 @@
+"""The engine's inputs from the evidence: sampled efforts, corrected by history, plus risks.
+
+Every command that simulates a plan (estimate, compare, check) builds its inputs here, so
+history and risks mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.calendar import Capacity
+from promisecheck.errors import InputError, show
+from promisecheck.history import (
+    History,
+    HistoryUse,
+    Pools,
+    calibrate_efforts,
+    percentile,
+    read_history,
+)
+from promisecheck.model import Plan
+from promisecheck.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
+from promisecheck.risks import RiskDraws, draw_risks
+from promisecheck.sampling import sample_efforts
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """What the engine is given, and what the report says about where it came from."""
+
+    efforts: FloatArray  # [trials, items] hours: sampled, history-corrected, plus risks
+    base_efforts: FloatArray  # [trials, items] the same before risks
+    start_day: IntArray | None  # per-trial first day of work; None: the start, always
+    risks: RiskDraws
+    history: HistoryUse | None
+    warnings: tuple[str, ...]
+
+
+def load_history(plan: Plan, override: Path | None = None) -> History | None:
+    """The team's history: --history wins over the team's [history] file.
+
+    The [history] table's columns and unit apply to either file; loading has already
+    resolved its `file` against the team file's folder.
+    """
+    settings = plan.team.history
+    path = override if override is not None else (Path(settings.file) if settings else None)
+    if path is None:
+        return None
+    if not path.exists():
+        hint = "given by --history"
+        if override is None:
+            hint = "named by [history] file, which is relative to the team file"
+        raise InputError.single(path, "", "history file not found", hint=hint)
+    return read_history(
+        path,
+        columns=settings.columns if settings else None,
+        unit=settings.unit if settings else "hours",
+        hours_per_day=plan.team.calendar.hours_per_day,
+    )
+
+
+def _narrow_ranges(plan: Plan, history: History | None) -> list[str]:
+    narrow = [item for item in plan.spec.items if is_narrow(item.low, item.likely, item.high)]
+    if not narrow:
+        return []
+    listed = ", ".join(f"{item.id} {show(item.estimate)}" for item in narrow[:5])
+    listed += " …" if len(narrow) > 5 else ""
+    if history is not None:
+        ratios = Pools.of(history).everyone
+        evidence = (
+            f"in the team's history 80 % of tasks took between "
+            f"{percentile(ratios, LOW_SHARE):.1f}× and {percentile(ratios, HIGH_SHARE):.1f}× "
+            "their estimate"
+        )
+    else:
+        evidence = "few tasks land that close to their estimate"
+    return [f"suspiciously narrow ranges (under ±10 % of the likely hours): {listed}; {evidence}"]
+
+
+def prepare(
+    plan: Plan, capacity: Capacity, trials: int, seed: int, history: History | None = None
+) -> Inputs:
+    """Sample the plan's efforts, correct them by history, and draw its risks."""
+    project = plan.spec.project
+    items = plan.spec.items
+    efforts = sample_efforts(items, project.distribution, trials, seed, project.range)
+    used: HistoryUse | None = None
+    warnings = list(history.warnings) if history is not None else []
+    if history is not None:
+        efforts, used = calibrate_efforts(items, efforts, history, seed)
+    warnings += _narrow_ranges(plan, history)
+    draws = draw_risks(plan.spec.risks, items, project.distribution, project.range, trials, seed)
+    return Inputs(
+        efforts=efforts + draws.extra() if plan.spec.risks else efforts,
+        base_efforts=efforts,
+        start_day=draws.start_day(capacity),
+        risks=draws,
+        history=used,
+        warnings=tuple(warnings),
+    )
