@@ -140,6 +140,10 @@ def estimate(
         float | None,
         typer.Option(help="Target confidence, overriding the spec's target_confidence."),
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Apply this [scenarios.NAME] of the spec first.", show_default=False),
+    ] = None,
     compromises: Annotated[
         bool | None,
         typer.Option(
@@ -157,6 +161,13 @@ def estimate(
         ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Let --apply overwrite existing files.")] = False,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            help="CSV of estimated vs actual hours; wins over the team's [history] file.",
+        ),
+    ] = None,
 ) -> None:
     """How likely is this team to deliver this scope by this date? Exit 0 on track, 1 not, 2 bad input."""
     check_trials(trials)
@@ -174,6 +185,13 @@ def estimate(
     update, close = progress_bar()
     try:
         plan = load(spec, team)
+        from promisecheck.forecast import load_history
+
+        evidence = load_history(plan, history)
+        if scenario is not None:
+            from promisecheck.scenarios import select
+
+            plan = select(plan, scenario, spec)
         assessment = estimate_plan(
             plan,
             trials=trials,
@@ -181,6 +199,7 @@ def estimate(
             confidence=confidence,
             progress=update,
             compromises=True if apply is not None else compromises,
+            history=evidence,
         )
     except InputError as error:
         close()
@@ -311,3 +330,51 @@ def validate(
     emit(render_validation(results, strict=strict), None)
     failed = any(r.errors or (strict and r.warnings) for r in results)
     raise typer.Exit(ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK)
+
+
+HistoryUnitOption = Literal["hours", "days", "minutes"]
+
+
+@app.command()
+def calibrate(
+    history: Annotated[
+        Path, typer.Argument(help="CSV of finished tasks: estimated and actual hours.")
+    ],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            help="The CSV's own column names, e.g. estimate_hours=Estimated,actual_hours=Spent.",
+        ),
+    ] = None,
+    unit: Annotated[
+        HistoryUnitOption, typer.Option(help="Unit of the estimate and actual columns.")
+    ] = "hours",
+    hours_per_day: Annotated[float, typer.Option(help="Hours in a day, with --unit days.")] = 8.0,
+) -> None:
+    """How does this team estimate? Bias, spread, by skill, by person, over time (2: bad input)."""
+    check_output_path(output)
+    if not 0 < hours_per_day <= 24:
+        raise fail(f"--hours-per-day {hours_per_day}: expected hours in (0, 24]")
+    from promisecheck.calibration import calibrate as run_calibrate
+    from promisecheck.history import parse_columns, read_history
+    from promisecheck.report import render_calibration
+
+    try:
+        mapping = parse_columns(columns or "")
+    except ValueError as error:
+        raise fail(f"--columns: {error}") from None
+    try:
+        result = run_calibrate(read_history(history, mapping, unit, hours_per_day))
+    except InputError as error:
+        raise fail(str(error)) from None
+    color = output is None and format == "table" and sys.stdout.isatty()
+    color = color and "NO_COLOR" not in os.environ
+    emit(render_calibration(result, format, color=color), output)
+    if output is not None or format != "table":
+        summary = f"promisecheck: {result.source}: {result.records} tasks: {result.sentence}"
+        typer.echo(summary, err=True)
+    raise typer.Exit(ExitCode.ON_TRACK)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from promisecheck.errors import InputError, Problem, show
+from promisecheck import scenarios
 from promisecheck.model import INVALID, CalendarSettings, Plan, Spec, Team
 
 Loc = tuple[str | int, ...]
@@ -177,8 +178,10 @@ def _malformed(path: Path, text: str, error: str) -> InputError:
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     """The pydantic model that owns the last key of loc, for did-you-mean on its fields."""
     current: type[BaseModel] = model
+    keyed = False  # the part after a dict of tables ([scenarios.NAME]) is a name, not a key
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         field = current.model_fields.get(part)
         if field is None:
@@ -186,6 +189,7 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         inner = _nested_model(field.annotation)
         if inner is None:
             return None
+        keyed = get_origin(field.annotation) is dict
         current = inner
     return current
 
@@ -582,6 +586,43 @@ def check_spec(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Probl
     return report.problems
 
 
+def check_risks(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Problem]:
+    """Risks need unique ids and must name planned items and skills some item needs."""
+    report = _Report(path, data, lines)
+    ids = [risk.id for risk in spec.risks]
+    for index, first in _duplicates(ids):
+        report.add(
+            ("risks", index, "id"),
+            f"duplicate risk id `{ids[index]}`, first used by {report.first_use(('risks', first))}",
+            "each risk needs its own id",
+        )
+    planned = [item.id for item in spec.items]
+    deferred = {item.id for item in spec.deferred}
+    skills = sorted({item.skill for item in spec.items if item.skill is not None})
+    for index, risk in enumerate(spec.risks):
+        for name in risk.items:
+            if name in deferred:
+                report.add(
+                    ("risks", index, "items"),
+                    f"`{name}` is deferred, so it is not planned",
+                    "drop it from the risk's items",
+                )
+            elif name not in planned:
+                report.add(
+                    ("risks", index, "items"),
+                    f"unknown item id `{name}`",
+                    did_you_mean(name, planned) or "items lists ids of [[items]]",
+                )
+        for skill in risk.skills:
+            if skill not in skills:
+                report.add(
+                    ("risks", index, "skills"),
+                    f"no item needs skill `{skill}`",
+                    did_you_mean(skill, skills) or "skills: " + ", ".join(skills),
+                )
+    return report.problems
+
+
 def _supported_countries() -> dict[str, list[str]]:
     import holidays
 
@@ -725,6 +766,10 @@ def load_team(path: Path) -> Team:
     team = _validate(Team, data, path, lines)
     team, problems = check_team(team, path, data, lines)
     _raise_if(problems)
+    if team.history is not None:
+        # The history file is named relative to the team file; keep it found from anywhere.
+        history = team.history.model_copy(update={"file": str(path.parent / team.history.file)})
+        team = team.model_copy(update={"history": history})
     return team
 
 
@@ -739,7 +784,7 @@ def load_spec(path: Path) -> tuple[Spec, dict[str, Any], KeyLines]:
     """Read and check a spec file on its own (the team is checked separately)."""
     data, lines = read_toml(path)
     spec = _validate(Spec, data, path, lines)
-    _raise_if(check_spec(spec, path, data, lines))
+    _raise_if(check_spec(spec, path, data, lines) or check_risks(spec, path, data, lines))
     return spec, data, lines
 
 
@@ -772,5 +817,8 @@ def load(spec_path: Path | str, team_path: Path | str | None = None) -> Plan:
             raise InputError.single(override, "", "team file not found", hint="given by --team")
         raise _missing_team(spec, spec_path, lines)
     team = load_team(resolved)
-    _raise_if(check_assignees(spec, team, spec_path, data, lines, resolved))
+    variations = _Report(spec_path, data, lines)
+    for loc, message, hint in scenarios.check(spec, team, str(resolved)):
+        variations.add(loc, message, hint)
+    _raise_if(check_assignees(spec, team, spec_path, data, lines, resolved) + variations.problems)
     return Plan(spec=spec, team=team)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -264,6 +265,10 @@ class Spec(_Frozen):
     risks: tuple[Risk, ...] = Field(
         default=(), description="Known risks: one [[risks]] table each, sampled per trial."
     )
+    scenarios: dict[str, Scenario] = Field(
+        default_factory=dict,
+        description="Variations to compare with this proposal: one [scenarios.NAME] table each.",
+    )
 
 
 class CalendarSettings(_Frozen):
@@ -378,6 +383,27 @@ class Team(_Frozen):
     )
     members: tuple[Member, ...] = Field(
         min_length=1, description="The people: one [[members]] table per person."
+    )
+
+
+def _scenario_estimate(value: object) -> object:
+    return check_estimate(value)
+
+
+class Scenario(_Frozen):
+    """A variation of the proposal: less scope, other dates, more people, new estimates."""
+
+    defer: tuple[str, ...] = Field(
+        default=(), description="Ids of items left out; items that depend on them are left out too."
+    )
+    deadline: Date | None = Field(default=None, description="Another promised date.")
+    start: Date | None = Field(default=None, description="Another first day of work.")
+    add_members: tuple[Member, ...] = Field(
+        default=(), description="People added to the team, written like [[members]] in team.toml."
+    )
+    estimates: dict[str, Annotated[Estimate, BeforeValidator(_scenario_estimate)]] = Field(
+        default_factory=dict,
+        description="New estimates by item id: hours as a number, or [low, likely, high].",
     )
 
 

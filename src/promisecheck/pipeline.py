@@ -13,6 +13,7 @@ from promisecheck.history import History
 from promisecheck.loading import load
 from promisecheck.model import Plan
 from promisecheck.risks import risk_impacts
+from promisecheck.scenarios import select
 from promisecheck.simulate import Progress, simulate
 
 MAX_TRIALS = 1_000_000
@@ -22,6 +23,7 @@ def estimate(
     spec_path: Path,
     team_path: Path | None = None,
     *,
+    scenario: str | None = None,
     trials: int = 10_000,
     seed: int = 0,
     confidence: float | None = None,
@@ -35,6 +37,8 @@ def estimate(
     history: a history CSV that wins over the team's [history] file.
     """
     plan = load(spec_path, team_path)
+    if scenario is not None:
+        plan = select(plan, scenario, spec_path)
     return estimate_plan(
         plan,
         history=load_history(plan, history),

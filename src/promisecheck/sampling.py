@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.model import Distribution, Item
+from promisecheck.model import Distribution, Item, RangeMeaning
+from promisecheck.ranges import percentile_bounds, pert_parameters
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -24,20 +25,29 @@ def item_stream(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, int.from_bytes(digest, "little")])
 
 
-def pert_parameters(low: float, likely: float, high: float) -> tuple[float, float]:
-    """PERT-beta shape parameters α, β for a range with low < high."""
-    span = high - low
-    return 1 + 4 * (likely - low) / span, 1 + 4 * (high - likely) / span
-
-
 def sample_item(
-    item: Item, distribution: Distribution, trials: int, seed: int
+    item: Item, distribution: Distribution, trials: int, seed: int, meaning: RangeMeaning = "minmax"
 ) -> FloatArray:
     """Hours of work for one item in each trial."""
-    low, likely, high = item.low, item.likely, item.high
+    if item.low == item.high:
+        return np.full(trials, float(item.low))
+    estimate = (item.low, item.likely, item.high)
+    return sample_range(estimate, distribution, meaning, item_stream(seed, item.id), trials)
+
+
+def sample_range(
+    estimate: tuple[float, float, float],
+    distribution: Distribution,
+    meaning: RangeMeaning,
+    stream: np.random.Generator,
+    trials: int,
+) -> FloatArray:
+    """Draws from a [low, likely, high] range, read as min-max or as P10-P90."""
+    low, likely, high = estimate
     if low == high:
         return np.full(trials, float(low))
-    stream = item_stream(seed, item.id)
+    if meaning == "p10-p90":
+        low, high = percentile_bounds(low, likely, high, distribution)
     if distribution == "pert":
         alpha, beta = pert_parameters(low, likely, high)
         return low + (high - low) * stream.beta(alpha, beta, trials)
@@ -51,10 +61,14 @@ def sample_item(
 
 
 def sample_efforts(
-    items: Sequence[Item], distribution: Distribution, trials: int, seed: int
+    items: Sequence[Item],
+    distribution: Distribution,
+    trials: int,
+    seed: int,
+    meaning: RangeMeaning = "minmax",
 ) -> FloatArray:
     """[trials, items] hours of work, each item from its own keyed stream."""
     efforts = np.empty((trials, len(items)))
     for index, item in enumerate(items):
-        efforts[:, index] = sample_item(item, distribution, trials, seed)
+        efforts[:, index] = sample_item(item, distribution, trials, seed, meaning)
     return efforts

@@ -71,6 +71,19 @@ title = "Content, review with the client, go-live"
 estimate = [8, 12, 20]
 depends_on = ["pages"]
 assignee = "Robin"              # no skill needed when an assignee is named
+
+# Variations to lay beside this proposal: `promisecheck compare {spec}` shows them all as
+# columns; `promisecheck estimate {spec} --scenario NAME` runs one. Every key is optional:
+#   defer        ids of items left out (and whatever depends on them)
+#   deadline     another promised date;  start: another first day
+#   add_members  people added, written like [[members]] in team.toml
+#   estimates    new estimates by item id, like {{ pages = [40, 56, 96] }}
+
+[scenarios.lean]
+defer = ["contact-form"]
+
+[scenarios.sooner]
+deadline = {sooner}
 """
 
 _TEAM_TEMPLATE = """\
@@ -120,7 +133,8 @@ def starter_files(today: dt.date) -> dict[str, str]:
     start = next_monday(today)
     deadline = start + dt.timedelta(weeks=5, days=4)  # a Friday
     off_first = start + dt.timedelta(weeks=3)
-    spec = _SPEC_TEMPLATE.format(spec=SPEC, start=start, deadline=deadline)
+    sooner = deadline - dt.timedelta(weeks=2)
+    spec = _SPEC_TEMPLATE.format(spec=SPEC, start=start, deadline=deadline, sooner=sooner)
     team = _TEAM_TEMPLATE.format(off_first=off_first, off_last=off_first + dt.timedelta(days=1))
     return {SPEC: spec, TEAM: team}
 

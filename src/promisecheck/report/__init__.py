@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 if TYPE_CHECKING:
     from promisecheck.analysis import Assessment
+    from promisecheck.calibration import Calibration
 
 Format = Literal["table", "json", "markdown"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
@@ -26,5 +27,24 @@ def render(assessment: Assessment, format: Format, *, color: bool = False) -> st
             from promisecheck.report import table
 
             return table.render(assessment, color=color)
+        case _:
+            assert_never(format)
+
+
+def render_calibration(calibration: Calibration, format: Format, *, color: bool = False) -> str:
+    """The calibrate report in one format; `color` only affects the terminal table."""
+    match format:
+        case "json":
+            from promisecheck.report import calibrate_json
+
+            return calibrate_json.render(calibration)
+        case "markdown":
+            from promisecheck.report import calibrate_markdown
+
+            return calibrate_markdown.render(calibration)
+        case "table":
+            from promisecheck.report import calibrate_table
+
+            return calibrate_table.render(calibration, color=color)
         case _:
             assert_never(format)

@@ -1,0 +1,130 @@
+"""The calibrate report on the terminal: rich tables that read the same without colours."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Column, Table
+from rich.text import Text
+
+from promisecheck.calibration import Calibration, RatioSummary
+from promisecheck.report import calibrate_words as words
+
+HEADING = "bold"
+
+
+def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
+    """The whole calibrate report as text; ANSI colour codes only when `color` is true."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    for block in _blocks(c):
+        console.print(block)
+        console.print()
+    for warning in c.warnings:
+        console.print(Text.assemble(("warning:", "yellow"), " ", warning))
+    text = buffer.getvalue()
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+
+
+def _blocks(c: Calibration) -> list[RenderableType]:
+    blocks: list[RenderableType] = [Text(words.headline(c), style=HEADING), _summary(c)]
+    if c.by_skill:
+        blocks.append(_groups("By skill", "Skill", c.by_skill))
+    if c.by_person:
+        blocks.append(_groups("By person", "Person", c.by_person))
+    if c.trend:
+        blocks.append(_trend(c))
+    blocks.append(_chart(c))
+    return blocks
+
+
+def _table(title: str, *columns: str | Column) -> Table:
+    return Table(
+        *columns,
+        title=title,
+        title_justify="left",
+        title_style=HEADING,
+        box=box.SIMPLE_HEAD,
+        header_style=HEADING,
+        show_edge=False,
+        pad_edge=False,
+    )
+
+
+def _right(header: str) -> Column:
+    return Column(header, justify="right")
+
+
+def _summary(c: Calibration) -> Table:
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(style=HEADING)
+    grid.add_column()
+    grid.add_row("Tasks", f"{c.records:,} from {c.source}")
+    grid.add_row("Ratio", words.summary_line(c))
+    grid.add_row("Over estimate", f"{words.percent(c.over_share)} of tasks")
+    grid.add_row(
+        "Hours", f"{words.hours(c.estimate_hours)} estimated, {words.hours(c.actual_hours)} actual"
+    )
+    return grid
+
+
+def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> Table:
+    table = _table(
+        title, name, _right("Tasks"), _right("Median"), _right("P85"), _right("P95"), "Forecasts"
+    )
+    for g in groups:
+        table.add_row(
+            g.name,
+            f"{g.records:,}",
+            words.times(g.median),
+            words.times(g.p85),
+            words.times(g.p95),
+            words.pool(g),
+        )
+    return table
+
+
+def _trend(c: Calibration) -> RenderableType:
+    largest = max(p.median for p in c.trend)
+    table = _table("Over time", "Period", _right("Tasks"), _right("Median"), _right("P85"), "")
+    for p in c.trend:
+        table.add_row(
+            p.label,
+            f"{p.records:,}",
+            words.times(p.median),
+            words.times(p.p85),
+            words.bar(p.median, largest),
+        )
+    if c.trend_sentence:
+        return Group(table, Text(c.trend_sentence[:1].upper() + c.trend_sentence[1:] + "."))
+    return table
+
+
+def _chart(c: Calibration) -> Table:
+    largest = max(b.share for b in c.chart)
+    table = _table(
+        "How long tasks took against their estimate",
+        Column("Actual ÷ estimate", no_wrap=True),
+        Column("", no_wrap=True),
+        Column("Tasks", justify="right", no_wrap=True),
+        Column("Share", justify="right", no_wrap=True),
+    )
+    for b in c.chart:
+        table.add_row(
+            b.label, words.bar(b.share, largest), f"{b.records:,}", words.percent(b.share)
+        )
+    return table
