@@ -90,7 +90,7 @@ def _check_one(
             (
                 (*at, key),
                 f"the deadline {deadline} is before the start {start}",
-                "a scenario's dates replace the project's; keep the start on or before the deadline",
+                "a scenario's dates replace the project's; the start comes first",
             )
         )
 
