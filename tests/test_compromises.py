@@ -1,0 +1,225 @@
+"""Compromises: each option is checked by simulation, minimal where promised, and reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MONDAY, make_plan
+from typer.testing import CliRunner
+
+from promisecheck.analysis import Assessment, Compromise
+from promisecheck.calendar import build_capacity
+from promisecheck.cli import app
+from promisecheck.compromises import deferral_units, mean_hours
+from promisecheck.loading import load
+from promisecheck.model import Plan
+from promisecheck.pipeline import estimate_plan
+from promisecheck.revision import revise
+
+TRIALS = 400  # below the screening size, so the search sees exactly what the test sees
+
+
+def small_project(deadline: dt.date = dt.date(2027, 1, 22)) -> Plan:
+    items: list[dict[str, Any]] = [
+        {"id": "core", "skill": "dev", "estimate": [16, 24, 40]},
+        {"id": "api", "skill": "dev", "estimate": [8, 16, 32], "depends_on": ["core"]},
+        {"id": "ui", "skill": "web", "estimate": [16, 20, 36], "depends_on": ["api"]},
+    ]
+    optional = [
+        ("reports", "should", "dev", [8, 12, 24], ["api"]),
+        ("export", "could", "dev", [4, 8, 16], ["reports"]),
+        ("search", "should", "dev", [8, 16, 24], []),
+        ("wishlist", "could", "web", [12, 20, 32], []),
+        ("themes", "could", "web", [8, 12, 20], []),
+        ("audit", "should", "dev", [4, 6, 12], []),
+        ("badges", "could", "web", [2, 4, 8], ["wishlist"]),
+    ]
+    for item_id, priority, skill, estimate, deps in optional:
+        items.append(
+            {
+                "id": item_id,
+                "priority": priority,
+                "skill": skill,
+                "estimate": estimate,
+                "depends_on": deps,
+            }
+        )
+    members = [
+        {"name": "Dev", "skills": ["dev"], "rate": 100},
+        {"name": "Web", "skills": ["web"], "allocation": 0.5, "rate": 80},
+    ]
+    return make_plan(items, members, deadline=deadline, price=20000)
+
+
+def menu_of(plan: Plan, trials: int = TRIALS, seed: int = 3) -> Assessment:
+    return estimate_plan(plan, trials=trials, seed=seed, compromises=True)
+
+
+def option(a: Assessment, kind: str) -> Compromise:
+    assert a.compromises is not None
+    found = [o for o in a.compromises.options if o.kind == kind]
+    assert found, f"no {kind} option in {[o.kind for o in a.compromises.options]}"
+    return found[0]
+
+
+def fresh_probability(plan: Plan, o: Compromise, trials: int = TRIALS, seed: int = 3) -> float:
+    return estimate_plan(revise(plan, o), trials=trials, seed=seed).on_time_probability
+
+
+@pytest.mark.parametrize("deadline", [dt.date(2027, 1, 18), dt.date(2027, 1, 22)])
+def test_every_option_claims_what_a_fresh_estimate_of_the_revised_plan_gives(
+    deadline: dt.date,
+) -> None:
+    plan = small_project(deadline)
+    a = menu_of(plan)
+    assert a.on_time_probability < 0.85
+    assert a.compromises is not None and len(a.compromises.options) >= 3
+    for o in a.compromises.options:
+        assert fresh_probability(plan, o) == o.on_time_probability, o.summary
+        assert o.on_time_probability >= 0.85
+
+
+def test_cut_scope_is_the_cheapest_deferral_found_by_brute_force() -> None:
+    plan = small_project()
+    items = plan.spec.items
+    cut = option(menu_of(plan), "cut-scope")
+    units = deferral_units(plan)
+    closures = {frozenset(c) for c in units.values()}
+    could_first = [c for c in closures if all(items[i].priority == "could" for i in c)]
+
+    def cheapest(pool: list[frozenset[int]]) -> float | None:
+        best = None
+        for size in range(1, len(pool) + 1):
+            for combo in itertools.combinations(pool, size):
+                deferred = frozenset().union(*combo)
+                ids = tuple(items[i].id for i in sorted(deferred))
+                trial = Compromise(
+                    kind="cut-scope", summary="", on_time_probability=0, size=0, deferred=ids
+                )
+                if fresh_probability(plan, trial) >= 0.85:
+                    cost = sum(mean_hours(items[i], "pert") for i in deferred)
+                    best = cost if best is None else min(best, cost)
+        return best
+
+    expected = cheapest(could_first)
+    if expected is None:
+        expected = cheapest(sorted(closures, key=sorted))
+    assert expected is not None
+    assert cut.deferred_hours == pytest.approx(expected)
+
+
+def test_deferring_an_item_defers_what_depends_on_it_and_never_a_must() -> None:
+    plan = small_project()
+    units = deferral_units(plan)
+    ids = {plan.spec.items[i].id: {plan.spec.items[j].id for j in c} for i, c in units.items()}
+    assert ids["reports"] == {"reports", "export"}
+    assert ids["wishlist"] == {"wishlist", "badges"}
+    assert not {"core", "api", "ui"} & set(ids)
+
+
+def test_move_date_is_the_earliest_deadline_an_independent_search_finds() -> None:
+    plan = small_project()
+    move = option(menu_of(plan), "move-date")
+    assert move.deadline is not None
+
+    def holds(day: dt.date) -> bool:
+        revised = plan.model_copy(
+            update={
+                "spec": plan.spec.model_copy(
+                    update={"project": plan.spec.project.model_copy(update={"deadline": day})}
+                )
+            }
+        )
+        return estimate_plan(revised, trials=TRIALS, seed=3).on_time_probability >= 0.85
+
+    assert holds(move.deadline)
+    assert not holds(move.deadline - dt.timedelta(days=1))
+
+
+def test_start_earlier_is_the_latest_start_an_independent_bisection_finds() -> None:
+    plan = small_project()
+    earlier = option(menu_of(plan), "start-earlier")
+    assert earlier.start is not None and earlier.working_days is not None
+    capacity = build_capacity(plan.team, MONDAY - dt.timedelta(days=200))
+    base = (MONDAY - capacity.start).days
+
+    def start_for(shift: int) -> dt.date:
+        return capacity.date_of(capacity.add_working_days(base, -shift))
+
+    def holds(shift: int) -> bool:
+        project = plan.spec.project.model_copy(update={"start": start_for(shift)})
+        revised = plan.model_copy(
+            update={"spec": plan.spec.model_copy(update={"project": project})}
+        )
+        return estimate_plan(revised, trials=TRIALS, seed=3).on_time_probability >= 0.85
+
+    low, high = 0, 130
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if holds(middle) else (middle, high)
+    assert earlier.working_days == high
+    assert earlier.start == start_for(high)
+
+
+def test_an_on_track_project_gets_no_menu_unless_asked_and_says_so() -> None:
+    plan = small_project(deadline=dt.date(2027, 3, 31))
+    auto = estimate_plan(plan, trials=TRIALS, seed=3, compromises=None)
+    assert auto.verdict == "on-track"
+    assert auto.compromises is not None and auto.compromises.options == ()
+    assert "no compromise needed" in auto.compromises.note
+    assert estimate_plan(plan, trials=TRIALS, seed=3, compromises=False).compromises is None
+
+
+def test_add_capacity_says_when_it_needs_overtime_and_costs_money() -> None:
+    plan = small_project()
+    a = menu_of(plan)
+    assert a.compromises is not None
+    capacity = [o for o in a.compromises.options if o.kind in {"add-hours", "add-member"}]
+    assert capacity
+    for o in capacity:
+        assert o.added_cost is not None and o.added_cost > 0
+        assert ("overtime" in o.summary) == o.overtime
+
+
+runner = CliRunner()
+
+
+def test_apply_writes_a_plan_that_loads_and_keeps_the_promise(tmp_path: Path) -> None:
+    out = tmp_path / "revised.toml"
+    args = ["estimate", "examples/webshop/spec.toml", "--trials", "600", "--seed", "2"]
+    result = runner.invoke(app, [*args, "-f", "json", "--compromises"])
+    import json
+
+    menu = json.loads(result.stdout)["compromises"]["options"]
+    for number, claimed in enumerate(menu, start=1):
+        target = tmp_path / f"revised-{number}.toml"
+        applied = runner.invoke(app, [*args, "--apply", str(number), "-o", str(target)])
+        assert applied.exit_code == 0, applied.stderr
+        fresh = runner.invoke(
+            app, ["estimate", str(target), "--trials", "600", "--seed", "2", "-f", "json"]
+        )
+        assert json.loads(fresh.stdout)["on_time_probability"] == claimed["on_time_probability"]
+        revised = load(target)
+        assert {i.id for i in revised.spec.deferred} >= set(claimed["deferred"])
+    # Never over an existing file without --force; never over the originals at all.
+    out.write_text("keep")
+    refused = runner.invoke(app, [*args, "--apply", "1", "-o", str(out)])
+    assert refused.exit_code == 2 and out.read_text() == "keep"
+    forced = runner.invoke(app, [*args, "--apply", "1", "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and out.read_text() != "keep"
+    original = runner.invoke(
+        app, [*args, "--apply", "1", "-o", "examples/webshop/spec.toml", "--force"]
+    )
+    assert original.exit_code == 2 and "original" in original.stderr
+
+
+def test_apply_needs_an_output_and_a_real_option_number(tmp_path: Path) -> None:
+    args = ["estimate", "examples/webshop/spec.toml", "--trials", "300"]
+    assert runner.invoke(app, [*args, "--apply", "1"]).exit_code == 2
+    too_far = runner.invoke(app, [*args, "--apply", "99", "-o", str(tmp_path / "x.toml")])
+    assert too_far.exit_code == 2 and "options 1 to" in too_far.stderr
+    assert not (tmp_path / "x.toml").exists()
