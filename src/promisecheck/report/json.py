@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from promisecheck.analysis import Assessment, Compromise, Menu
+from promisecheck.history import HistoryUse
+from promisecheck.risks import RiskImpact
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -89,6 +91,42 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         ],
         "warnings": list(a.warnings),
         "compromises": None if a.compromises is None else _menu(a.compromises),
+        "history": None if a.history is None else _history(a.history),
+        "risks": [_risk(r) for r in a.risks],
+    }
+
+
+def _history(h: HistoryUse) -> dict[str, Any]:
+    return {
+        "source": h.source,
+        "records": h.records,
+        "median_ratio": round(h.median_ratio, 3),
+        "p85_ratio": round(h.p85_ratio, 3),
+        "p95_ratio": round(h.p95_ratio, 3),
+        "items": [
+            {
+                "id": i.id,
+                "pool": i.pool,
+                "name": i.name,
+                "records": i.records,
+                "method": i.method,
+                "median_ratio": round(i.median_ratio, 3),
+            }
+            for i in h.items
+        ],
+    }
+
+
+def _risk(r: RiskImpact) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "description": r.description,
+        "probability": r.probability,
+        "happened": round(r.happened, 4),
+        "mean_extra_hours": None if r.mean_extra_hours is None else round(r.mean_extra_hours, 1),
+        "mean_delay_days": None if r.mean_delay_days is None else round(r.mean_delay_days, 1),
+        "on_time_without": round(r.on_time_without, 4),
+        "on_time_change": round(r.on_time_change, 4),
     }
 
 
