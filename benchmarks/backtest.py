@@ -1,0 +1,186 @@
+"""Are the forecasts calibrated? A back-test on the SiP task data, read in place.
+
+    python benchmarks/backtest.py [--data ../shared/data/sip] [--trials 10000]
+
+For each project with at least 100 tasks, in the order they were estimated: the first
+half is the history, the second half is cut into consecutive blocks of 20 tasks. Each
+block's total actual hours is forecast from its tasks' estimates with promisecheck's own
+history resampling, and the table says how often the actual total came in at or below
+the forecast P50, P85 and P95, against the plain sum of the estimates.
+
+The data set's licence (CC BY-NC-ND 4.0) forbids modified copies: it is read where it
+lies and nothing derived from it is written anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from promisecheck.history import History, calibrate_efforts, make_history
+from promisecheck.model import Item
+from promisecheck.sampling import sample_efforts
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sip"
+MIN_TASKS = 100
+BLOCK = 20
+SHARES = (0.5, 0.85, 0.95)
+
+
+@dataclass(frozen=True)
+class Task:
+    number: int
+    estimated_on: dt.date
+    estimate: float
+    actual: float
+    developer: str  # who booked the most hours on it
+    kind: str  # SubCategory: Enhancement, Bug, Support, ...
+
+
+def read_tasks(folder: Path) -> dict[str, list[Task]]:
+    """Distinct tasks per project, in the order they were estimated."""
+    with (folder / "est-act-dates.csv").open(encoding="cp1252", newline="") as stream:
+        estimated_on = {
+            row["TaskNumber"]: dt.datetime.strptime(row["EstimateOn"], "%d-%b-%y").date()
+            for row in csv.DictReader(stream)
+        }
+    rows: dict[str, list[dict[str, str]]] = {}
+    with (folder / "Sip-task-info.csv").open(encoding="cp1252", newline="") as stream:
+        for row in csv.DictReader(stream):
+            rows.setdefault(row["TaskNumber"], []).append(row)
+    projects: dict[str, list[Task]] = {}
+    for number, booked in rows.items():
+        first = booked[0]
+        lead = max(booked, key=lambda r: float(r["DeveloperHoursActual"] or 0))
+        projects.setdefault(first["ProjectCode"], []).append(
+            Task(
+                number=int(number),
+                estimated_on=estimated_on[number],
+                estimate=float(first["HoursEstimate"]),
+                actual=float(first["HoursActual"]),
+                developer=f"dev{lead['DeveloperID']}",
+                kind=first["SubCategory"],
+            )
+        )
+    for tasks in projects.values():
+        tasks.sort(key=lambda t: (t.estimated_on, t.number))
+    return projects
+
+
+# How a past task and a task to forecast are described to promisecheck: which person and
+# which skill its ratio pool may come from.
+Describe = Callable[[Task], tuple[str | None, str | None]]
+METHODS: dict[str, Describe] = {
+    "person, then skill, then everyone (shipped rule)": lambda t: (t.developer, t.kind),
+    "person, then everyone": lambda t: (t.developer, None),
+    "everyone": lambda t: (None, None),
+}
+
+
+def history_of(tasks: list[Task], describe: Describe) -> History:
+    who = [describe(t) for t in tasks]
+    return make_history(
+        [t.estimate for t in tasks],
+        [t.actual for t in tasks],
+        person=[p for p, _ in who],
+        skill=[s for _, s in who],
+    )
+
+
+def forecast(block: list[Task], history: History, describe: Describe, trials: int) -> list[float]:
+    """P50, P85 and P95 of the block's total hours."""
+    items = []
+    for task in block:
+        person, skill = describe(task)
+        items.append(
+            Item(id=str(task.number), skill=skill or "any", assignee=person, estimate=task.estimate)
+        )
+    efforts = sample_efforts(items, "pert", trials, seed=0)
+    calibrated, _ = calibrate_efforts(items, efforts, history, seed=0)
+    totals = np.sort(calibrated.sum(axis=1))
+    return [float(totals[max(0, int(np.ceil(s * trials)) - 1)]) for s in SHARES]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    project: str
+    actual: float
+    estimate: float
+    percentiles: list[float]
+
+
+def backtest(projects: dict[str, list[Task]], describe: Describe, trials: int) -> list[Outcome]:
+    outcomes = []
+    for code, tasks in sorted(projects.items()):
+        if len(tasks) < MIN_TASKS:
+            continue
+        half = len(tasks) // 2
+        history = history_of(tasks[:half], describe)
+        future = tasks[half:]
+        for first in range(0, len(future) - BLOCK + 1, BLOCK):
+            block = future[first : first + BLOCK]
+            outcomes.append(
+                Outcome(
+                    project=code,
+                    actual=sum(t.actual for t in block),
+                    estimate=sum(t.estimate for t in block),
+                    percentiles=forecast(block, history, describe, trials),
+                )
+            )
+    return outcomes
+
+
+def coverage(outcomes: list[Outcome]) -> tuple[list[float], float, float]:
+    """Share of blocks at or below each percentile and the plain sum; median P85/estimate."""
+    count = len(outcomes)
+    shares = [sum(o.actual <= o.percentiles[k] for o in outcomes) / count for k in range(3)]
+    plain = sum(o.actual <= o.estimate for o in outcomes) / count
+    width = statistics.median(o.percentiles[1] / o.estimate for o in outcomes)
+    return shares, plain, width
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=DATA, help="folder with the SiP CSV files")
+    parser.add_argument("--trials", type=int, default=10_000)
+    args = parser.parse_args()
+    projects = read_tasks(args.data)
+    used = {c: t for c, t in projects.items() if len(t) >= MIN_TASKS}
+    print(
+        f"SiP: {sum(map(len, projects.values()))} tasks in {len(projects)} projects; "
+        f"{len(used)} projects with ≥ {MIN_TASKS} tasks; blocks of {BLOCK}; {args.trials} trials"
+    )
+    print()
+    print("| pool | blocks | P50 | P85 | P95 | sum of estimates | median P85 ÷ estimate |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    shipped: list[Outcome] = []
+    for name, describe in METHODS.items():
+        outcomes = backtest(used, describe, args.trials)
+        shipped = shipped or outcomes
+        (p50, p85, p95), plain, width = coverage(outcomes)
+        print(
+            f"| {name} | {len(outcomes)} | {p50:.3f} | {p85:.3f} | {p95:.3f} | {plain:.3f} "
+            f"| {width:.2f} |"
+        )
+    print()
+    print("Per project, shipped rule:")
+    print()
+    print("| project | tasks | blocks | P85 | P95 | sum of estimates |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for code in sorted(used, key=lambda c: -len(used[c])):
+        mine = [o for o in shipped if o.project == code]
+        if not mine:
+            continue
+        (_, p85, p95), plain, _ = coverage(mine)
+        print(f"| {code} | {len(used[code])} | {len(mine)} | {p85:.2f} | {p95:.2f} | {plain:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
