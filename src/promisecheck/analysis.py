@@ -384,7 +384,7 @@ def assess(
 MAX_WEEKS = 104
 OVERLOAD = 0.9
 OVERLOAD_WEEKS = 4
-_WEEKLY_CELLS = 4_000_000  # trials × items × weeks looked at for weekly utilisation
+_WEEKLY_CELLS = 400_000  # trials × items × weeks looked at for weekly utilisation
 
 
 def weekly_utilisation(

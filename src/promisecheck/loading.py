@@ -623,11 +623,12 @@ def check_risks(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Prob
     return report.problems
 
 
-def _supported_countries() -> dict[str, list[str]]:
-    import holidays
+def _country_codes() -> set[str]:
+    # The registry, not holidays.list_supported_countries(): that one builds every
+    # country's calendar (about 90 ms), on every run.
+    from holidays import registry
 
-    supported: dict[str, list[str]] = holidays.list_supported_countries()
-    return supported
+    return {entry[1] for entry in registry.COUNTRIES.values()}
 
 
 def _country_code_for(name: str) -> str | None:
@@ -690,7 +691,7 @@ def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team
                 'add the country, e.g. country = "DE"',
             )
         return team, report.problems
-    supported = _supported_countries()
+    supported = _country_codes()
     country = calendar.country.upper()
     if country not in supported:
         named = _country_code_for(calendar.country)
@@ -707,7 +708,7 @@ def check_team(team: Team, path: Path, data: Any, lines: KeyLines) -> tuple[Team
         names = _region_names(country)
         code = {name.upper(): c for name, c in names.items()}.get(region.upper())
         if code is None:
-            codes = supported[country]
+            codes = [c for c, n in names.items() if c == n]
             shown = ", ".join(codes[:_REGIONS_SHOWN])
             if len(codes) > _REGIONS_SHOWN:
                 shown += f", … ({len(codes)} in all)"

@@ -29,6 +29,7 @@ from promisecheck.sampling import sample_efforts
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+SmallArray = npt.NDArray[np.int32]  # item and member indices: half the memory of int64
 
 Progress = Callable[[int, int], None]
 
@@ -44,18 +45,19 @@ class SimulationResult:
     efforts: FloatArray  # [trials, items] hours of work sampled
     start: FloatArray  # [trials, items]
     finish: FloatArray  # [trials, items]
-    member: IntArray  # [trials, items] who did it, -1 if never started
-    driver: IntArray  # [trials, items] the finish that let it start: a dependency or
+    member: SmallArray  # [trials, items] who did it, -1 if never started
+    driver: SmallArray  # [trials, items] the finish that let it start: a dependency or
     # the member's previous item, -1 if it could start at once
 
     @property
     def trials(self) -> int:
         return int(self.efforts.shape[0])
 
-    def finish_day(self) -> IntArray:
+    def finish_day(self) -> SmallArray:
         """[trials, items] day index each item finished on; a huge number if never."""
-        days = np.floor_divide(self.finish, DAY_SPAN)
-        return np.where(np.isfinite(days), days, np.iinfo(np.int32).max).astype(np.int64)
+        finite = np.isfinite(self.finish)
+        days = np.floor_divide(np.where(finite, self.finish, 0.0), DAY_SPAN)
+        return np.where(finite, days, np.iinfo(np.int32).max).astype(np.int32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -266,15 +268,15 @@ def run_engine(
     next_finish = np.full(trials, np.inf)
     next_member = np.zeros(trials, dtype=np.int64)
     busy_until = np.full((trials, members), np.inf)
-    busy_item = np.full((trials, members), -1, dtype=np.int64)
+    busy_item = np.full((trials, members), -1, dtype=np.int32)
     # Order in which members became idle: "idle longest" is the smallest number. Members
     # who never worked come first, in file order; releases at one moment go in file order.
     idle_order = np.tile(np.arange(members, dtype=np.int32) - members, (trials, 1))
     releases = np.zeros(trials, dtype=np.int32)
     idle = np.tile(sets.pack(np.ones(members, dtype=bool)), (trials, 1))
-    last_item = np.full((trials, members), -1, dtype=np.int64)
+    last_item = np.full((trials, members), -1, dtype=np.int32)
     waiting = np.tile(waiting_init, (trials, 1))
-    last_dep = np.full((trials, items + 1), -1, dtype=np.int64)
+    last_dep = np.full((trials, items + 1), -1, dtype=np.int32)
     ready = np.zeros((trials, layout.words + 1), dtype=np.uint64)
     classes = len(network.classes)
     first_ready = np.full((trials, classes), _NO_RANK, dtype=np.int64)
@@ -284,8 +286,8 @@ def run_engine(
         first_ready[:, c] = np.minimum(first_ready[:, c], network.rank[i])
     start = np.full((trials, items), np.inf)
     finish = np.full((trials, items), np.inf)
-    member_of = np.full((trials, items), -1, dtype=np.int64)
-    driver = np.full((trials, items), -1, dtype=np.int64)
+    member_of = np.full((trials, items), -1, dtype=np.int32)
+    driver = np.full((trials, items), -1, dtype=np.int32)
 
     active = np.arange(trials)
     step = 0

@@ -1,0 +1,74 @@
+"""Speed of promisecheck end to end, through the installed command: medians of repeated runs.
+
+    python benchmarks/run.py [--repeat N] [--quick]
+
+Prints one line per case: median wall time, the issue's target, and the ratio to it. The
+generated projects come from benchmarks/generate.py and are written to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def command() -> list[str]:
+    found = shutil.which("promisecheck", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "promisecheck"]
+
+
+def timed(args: list[str], repeat: int) -> tuple[float, float]:
+    """Median seconds and the peak resident memory (MiB) of the child processes."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - began)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="skip the 1000-item project")
+    args = parser.parse_args()
+    exe = command()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    work = Path(tempfile.mkdtemp(prefix="promisecheck-bench-"))
+    medium = write(work / "p200", 200, 50)
+    large = write(work / "p1000", 1000, 50)
+    cases: list[tuple[str, list[str], float, int]] = [
+        ("--version", [*exe, "--version"], 0.020, args.repeat * 2),
+        ("--help", [*exe, "--help"], 0.150, args.repeat),
+        ("webshop, 10 000 trials", [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--no-compromises"], 0.5, args.repeat),
+        ("webshop + compromise menu", [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--compromises"], 3.0, args.repeat),
+        ("200 items / 50 members", [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"], 2.0, max(1, args.repeat // 2)),
+    ]
+    if not args.quick:
+        cases.append(
+            ("1000 items / 50 members", [*exe, "estimate", str(large), "-f", "json", "--no-compromises"], 10.0, 1)
+        )
+    print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6}")
+    for name, argv, target, repeat in cases:
+        median, peak = timed(argv, repeat)
+        extra = f"   peak RSS {peak:.0f} MiB" if name.startswith("1000") else ""
+        print(f"{name:32} {median:8.3f}s {target:7.3f}s {median / target:6.2f}{extra}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
