@@ -164,3 +164,36 @@ def test_risks_in_the_json_report(tmp_path: Path) -> None:
     assert risk["id"] == "flu" and risk["description"] == "Someone is ill"
     assert risk["on_time_change"] <= 0
     assert 0.1 < risk["happened"] < 0.3
+
+
+def test_the_evidence_example_runs_with_history_and_risks() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "estimate",
+            "examples/evidence/spec.toml",
+            "--trials",
+            "1000",
+            "-f",
+            "json",
+            "--no-compromises",
+        ],
+    )
+    assert result.exit_code in (0, 1)
+    report = json.loads(result.stdout)
+    pools = {i["id"]: (i["pool"], i["name"], i["method"]) for i in report["history"]["items"]}
+    assert pools["journeys"] == ("person", "Paul", "resampled")
+    assert pools["search"] == ("skill", "backend", "resampled")
+    assert pools["screens"] == ("everyone", None, "scaled")
+    assert [r["id"] for r in report["risks"]] == ["payment-api", "contract", "rebrand"]
+    calibrate = runner.invoke(
+        app,
+        [
+            "calibrate",
+            "examples/evidence/history.csv",
+            "--columns",
+            "id=Task,estimate_hours=Estimated,actual_hours=Spent,skill=Area,person=Who,date=Finished",
+        ],
+    )
+    assert calibrate.exit_code == 0
+    assert "160 from examples/evidence/history.csv" in calibrate.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from promisecheck.analysis import Assessment
-from promisecheck.report import words
+from promisecheck.report import evidence, words
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; these are the ones that could
 # turn a project name or an item title into emphasis, a link, HTML or a table cell break.
@@ -23,12 +23,38 @@ def render(a: Assessment) -> str:
         parts.append(_compromises(a))
     if words.show_estimates(a):
         parts.append(_percentiles(a))
+        parts += _evidence(a)
     parts.append(_skills(a))
     if words.show_estimates(a):
         parts += [_chart(a), _details(a)]
     if a.warnings:
         parts.append("#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in a.warnings))
     return "\n\n".join(parts) + "\n"
+
+
+def _evidence(a: Assessment) -> list[str]:
+    """The history behind the efforts and what each risk does to the odds."""
+    parts = []
+    if a.history is not None:
+        lines = [f"- {prose(line)}" for line in evidence.pools(a.history)]
+        parts.append(
+            "#### Estimates corrected by history\n\n"
+            f"{prose(evidence.history_line(a.history))}. {evidence.POOL_NOTE}\n\n"
+            + "\n".join(lines)
+        )
+    if a.risks:
+        rows = [
+            f"| {text(r.id)} | {r.chance} | {r.happened} | {r.cost} | {r.without} | {r.change} |"
+            for r in evidence.risk_rows(a)
+        ]
+        parts.append(
+            "#### Risks\n\n"
+            "| Risk | Chance | Happened | When it happens | On time without | Change |\n"
+            "|---|--:|--:|---|--:|--:|\n"
+            + "\n".join(rows)
+            + f"\n\n{evidence.RISK_NOTE}"
+        )
+    return parts
 
 
 def _compromises(a: Assessment) -> str:

@@ -10,7 +10,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.analysis import Assessment, ItemRisk, Menu, Verdict
-from promisecheck.report import words
+from promisecheck.report import evidence, words
 
 VERDICT_STYLES: dict[Verdict, str] = {
     "on-track": "bold green",
@@ -54,6 +54,7 @@ def _blocks(a: Assessment) -> list[RenderableType]:
         blocks.append(_compromises(a, a.compromises))
     if words.show_estimates(a):
         blocks.append(_percentiles(a))
+        blocks += _evidence(a)
     blocks.append(_skills(a))
     if words.show_estimates(a):
         blocks.append(_members(a))
@@ -61,6 +62,36 @@ def _blocks(a: Assessment) -> list[RenderableType]:
         if rows:
             blocks.append(_items(a, rows, more))
         blocks.append(_chart(a))
+    return blocks
+
+
+def _evidence(a: Assessment) -> list[RenderableType]:
+    """The history behind the efforts and what each risk does to the odds."""
+    blocks: list[RenderableType] = []
+    if a.history is not None:
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(style=HEADING)
+        grid.add_column()
+        grid.add_row("History", evidence.history_line(a.history))
+        for n, line in enumerate(evidence.pools(a.history)):
+            grid.add_row("Pools" if n == 0 else "", line)
+        blocks.append(Group(Text("Estimates corrected by history", style=HEADING), grid))
+        blocks.append(Text(evidence.POOL_NOTE))
+    if a.risks:
+        table = _table(
+            "Risks",
+            "Risk",
+            _right("Chance"),
+            _right("Happened"),
+            "When it happens",
+            _right("On time without"),
+            _right("Change"),
+        )
+        for r in evidence.risk_rows(a):
+            table.add_row(r.id, r.chance, r.happened, r.cost, r.without, r.change)
+        table.caption = evidence.RISK_NOTE
+        table.caption_justify = "left"
+        blocks.append(table)
     return blocks
 
 
