@@ -378,3 +378,42 @@ def calibrate(
         summary = f"promisecheck: {result.source}: {result.records} tasks: {result.sentence}"
         typer.echo(summary, err=True)
     raise typer.Exit(ExitCode.ON_TRACK)
+
+
+@app.command()
+def compare(
+    versions: Annotated[
+        list[str],
+        typer.Argument(
+            help="One spec (its baseline and every [scenarios.NAME]), or two or more spec "
+            "files or REV:path (read with git show); the first is the baseline.",
+            show_default=False,
+        ),
+    ],
+    team: Annotated[
+        Path | None, typer.Option("--team", help="Team file for every version.")
+    ] = None,
+    trials: Annotated[int, typer.Option(help="Monte Carlo trials per version.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed, the same for every version.")] = 0,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Versions of a proposal side by side: scope, odds, dates, cost. Exit 0, or 2 on bad input."""
+    check_trials(trials)
+    check_output_path(output)
+    if seed < 0:
+        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    from promisecheck.compare import run as run_compare
+    from promisecheck.report import render_comparison
+
+    try:
+        comparison = run_compare(versions, team, trials=trials, seed=seed)
+    except InputError as error:
+        raise fail(str(error)) from None
+    color = (
+        output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    emit(render_comparison(comparison, format, color=color), output)
+    raise typer.Exit(ExitCode.ON_TRACK)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 if TYPE_CHECKING:
     from promisecheck.analysis import Assessment
     from promisecheck.calibration import Calibration
+    from promisecheck.compare import Comparison
 
 Format = Literal["table", "json", "markdown"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
@@ -46,5 +47,24 @@ def render_calibration(calibration: Calibration, format: Format, *, color: bool 
             from promisecheck.report import calibrate_table
 
             return calibrate_table.render(calibration, color=color)
+        case _:
+            assert_never(format)
+
+
+def render_comparison(comparison: Comparison, format: Format, *, color: bool = False) -> str:
+    """The compare report in one format; `color` only affects the terminal table."""
+    match format:
+        case "json":
+            from promisecheck.report import compare_json
+
+            return compare_json.render(comparison)
+        case "markdown":
+            from promisecheck.report import compare_markdown
+
+            return compare_markdown.render(comparison)
+        case "table":
+            from promisecheck.report import compare_table
+
+            return compare_table.render(comparison, color=color)
         case _:
             assert_never(format)
