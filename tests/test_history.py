@@ -315,3 +315,10 @@ def test_bad_history_exits_2_with_the_located_message(tmp_path: Path) -> None:
     )
     assert missing.exit_code == ExitCode.INVALID_INPUT
     assert "history file not found (given by --history)" in missing.stderr
+
+
+def test_a_row_the_csv_module_cannot_split_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("estimate_hours,actual_hours\n" + "1,2\n" * 25 + '"' + "x" * 200_000 + '",1\n')
+    with pytest.raises(InputError, match=r"h.csv:27: cannot be read as CSV: field larger"):
+        read_history(path)

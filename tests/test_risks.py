@@ -197,3 +197,12 @@ def test_the_evidence_example_runs_with_history_and_risks() -> None:
     )
     assert calibrate.exit_code == 0
     assert "160 from examples/evidence/history.csv" in calibrate.stdout
+
+
+def test_a_delay_past_the_horizon_is_infeasible_and_says_why() -> None:
+    plan = make_plan([{"id": "a", "skill": "dev", "estimate": 8}], DEV)
+    plan = with_risks(plan, {"id": "forever", "probability": 1, "delay_days": 5000})
+    report = estimate_plan(plan, trials=20)
+    assert report.verdict == "infeasible"
+    assert "risk `forever` can delay the start past the" in " ".join(report.warnings)
+    assert report.risks[0].on_time_without == 1.0

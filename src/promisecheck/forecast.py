@@ -97,6 +97,13 @@ def prepare(
         efforts, used = calibrate_efforts(items, efforts, history, seed)
     warnings += _narrow_ranges(plan, history)
     draws = draw_risks(plan.spec.risks, items, project.distribution, project.range, trials, seed)
+    working_days = int(capacity.team_working.sum())
+    for k, risk in enumerate(plan.spec.risks):
+        if draws.delay[:, k].max(initial=0) >= working_days:
+            warnings.append(
+                f"risk `{risk.id}` can delay the start past the {working_days} working days "
+                "of the ten-year horizon"
+            )
     return Inputs(
         efforts=efforts + draws.extra() if plan.spec.risks else efforts,
         base_efforts=efforts,

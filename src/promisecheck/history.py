@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -234,7 +234,7 @@ def read_history(
         index = found.get(key)
         return row[index] if index is not None and index < len(row) else ""
 
-    for row in reader:
+    for row in _rows(reader, path):
         line = reader.line_num
         if not any(value.strip() for value in row):
             continue
@@ -290,6 +290,19 @@ def read_history(
         date=tuple(dates),
         warnings=tuple(warnings),
     )
+
+
+def _rows(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot split is an InputError, not a crash."""
+    line = 1
+    try:
+        for row in reader:
+            line += 1
+            yield row
+    except csv.Error as exc:
+        raise InputError.single(
+            path, "", f"cannot be read as CSV: {exc}", line=line + 1, hint="is it a CSV export?"
+        ) from None
 
 
 def parse_columns(text: str) -> dict[str, str]:
