@@ -322,3 +322,20 @@ def test_a_row_the_csv_module_cannot_split_is_located(tmp_path: Path) -> None:
     path.write_text("estimate_hours,actual_hours\n" + "1,2\n" * 25 + '"' + "x" * 200_000 + '",1\n')
     with pytest.raises(InputError, match=r"h.csv:27: cannot be read as CSV: field larger"):
         read_history(path)
+
+
+def test_same_inputs_and_seed_give_the_same_report_with_history() -> None:
+    args = [
+        "estimate",
+        "examples/evidence/spec.toml",
+        "--trials",
+        "400",
+        "-f",
+        "json",
+        "--no-compromises",
+        "--seed",
+        "3",
+    ]
+    first, second = runner.invoke(app, args).stdout, runner.invoke(app, args).stdout
+    assert first == second
+    assert json.loads(first)["history"]["records"] == 160
