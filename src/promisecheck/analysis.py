@@ -73,7 +73,7 @@ class Bin:
 
 
 CompromiseKind = Literal[
-    "move-date", "cut-scope", "add-hours", "add-member", "start-earlier", "combination"
+    "move-date", "cut-scope", "add-hours", "add-member", "start-earlier", "start-later", "combination"
 ]
 
 

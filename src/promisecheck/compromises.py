@@ -15,16 +15,26 @@ import datetime as dt
 import heapq
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.analysis import Assessment, Compromise, Menu, percentile_index
+from promisecheck.analysis import (
+    Assessment,
+    Compromise,
+    CompromiseKind,
+    Menu,
+    percentile_index,
+)
 from promisecheck.calendar import Capacity, build_capacity, format_day
-from promisecheck.model import Item, Member, Plan, Team
+from promisecheck.forecast import prepare
+from promisecheck.history import History
+from promisecheck.model import Item, Plan, Team
 from promisecheck.network import build_network
+from promisecheck.revision import new_hires, with_changes
 from promisecheck.simulate import SimulationResult, run_parallel
 
 SCREEN_TRIALS = 1000
@@ -56,12 +66,13 @@ def _names(names: Sequence[str]) -> str:
 
 
 class Evaluator:
-    """Runs variants of the plan on the baseline's draws and caches calendars."""
+    """Estimates variants of the plan exactly as a fresh run of their files would, on the
+    baseline's seed: same sampling, history and risks, same engine; calendars cached."""
 
-    def __init__(self, plan: Plan, efforts: FloatArray) -> None:
-        self.plan = plan
-        self.efforts = efforts
-        self.trials = efforts.shape[0]
+    def __init__(self, seed: int, trials: int, history: History | None) -> None:
+        self.seed = seed
+        self.trials = trials
+        self.history = history
         self._capacities: dict[tuple[str, dt.date], Capacity] = {}
 
     def capacity(self, team: Team, start: dt.date) -> Capacity:
@@ -72,45 +83,27 @@ class Evaluator:
             self._capacities[key] = cached
         return cached
 
-    def finish_days(
-        self,
-        kept: Sequence[int],
-        team: Team,
-        start: dt.date,
-        trials: int,
-    ) -> IntArray:
-        items = [self.plan.spec.items[i] for i in kept]
-        network = build_network(items, team.members)
-        capacity = self.capacity(team, start)
-        result = run_parallel(network, capacity, self.efforts[:trials][:, list(kept)])
-        return result.finish_day().max(axis=1)
+    def finish_days(self, variant: Plan, trials: int) -> IntArray:
+        """Each trial's finish as a day index from the variant's start."""
+        capacity = self.capacity(variant.team, variant.spec.project.start)
+        inputs = prepare(variant, capacity, trials, self.seed, self.history)
+        network = build_network(variant.spec.items, variant.team.members)
+        result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
+        return result.finish_day().max(axis=1).astype(np.int64)
 
-    def probability(
-        self,
-        kept: Sequence[int],
-        team: Team,
-        start: dt.date,
-        deadline: dt.date,
-        trials: int,
-    ) -> float:
-        days = self.finish_days(kept, team, start, trials)
-        return float(np.count_nonzero(days <= (deadline - start).days)) / days.size
+    def probability(self, variant: Plan, trials: int) -> float:
+        days = self.finish_days(variant, trials)
+        project = variant.spec.project
+        return float(np.count_nonzero(days <= (project.deadline - project.start).days)) / days.size
 
-    def passes(
-        self,
-        kept: Sequence[int],
-        team: Team,
-        start: dt.date,
-        deadline: dt.date,
-        target: float,
-    ) -> float | None:
+    def passes(self, variant: Plan, target: float) -> float | None:
         """The full-trial probability when the variant reaches the target, else None."""
         screen = min(SCREEN_TRIALS, self.trials)
         if screen < self.trials:
-            p = self.probability(kept, team, start, deadline, screen)
+            p = self.probability(variant, screen)
             if p < target - 3 * math.sqrt(max(p * (1 - p), 1e-4) / screen):
                 return None
-        full = self.probability(kept, team, start, deadline, self.trials)
+        full = self.probability(variant, self.trials)
         return full if full >= target else None
 
 
@@ -133,6 +126,9 @@ class _Context:
     def deadline(self) -> dt.date:
         return self.plan.spec.project.deadline
 
+    def variant(self, **changes: Any) -> Plan:
+        return with_changes(self.plan, **changes)
+
 
 def _move_date(ctx: _Context) -> Compromise | None:
     days = ctx.result.finish_day().max(axis=1)
@@ -144,9 +140,15 @@ def _move_date(ctx: _Context) -> Compromise | None:
     new = ctx.capacity.date_of(day)
     later = ctx.capacity.working_days_between(deadline_day, day)
     p = float(np.count_nonzero(days <= day)) / days.size
+    summary = (
+        f"Move the date to {format_day(new)}, {later} working days later than promised."
+        if later > 0
+        else f"The date has slack: {_percent(ctx.target)} is reached by {format_day(new)}, "
+        f"{-later} working days before the deadline."
+    )
     return Compromise(
         kind="move-date",
-        summary=f"Move the date to {format_day(new)}, {later} working days later than promised.",
+        summary=summary,
         on_time_probability=p,
         size=float(later),
         deadline=new,
@@ -163,18 +165,21 @@ def _start_shifted(ctx: _Context, shift: int) -> dt.date:
 
 
 def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
-    team, ev = ctx.plan.team, ctx.evaluator
-    later = _start_shifted(ctx, -5)
-    p_later = ev.probability(ctx.all_items, team, later, ctx.deadline, ev.trials)
+    ev = ctx.evaluator
+    p_later = ev.probability(ctx.variant(start=_start_shifted(ctx, -5)), ev.trials)
     per_week = ctx.assessment.on_time_probability - p_later
     screen = min(SCREEN_TRIALS, ev.trials)
 
     def screened(shift: int) -> float:
-        return ev.probability(ctx.all_items, team, _start_shifted(ctx, shift), ctx.deadline, screen)
+        return ev.probability(ctx.variant(start=_start_shifted(ctx, shift)), screen)
 
-    if screened(MAX_START_SHIFT) < ctx.target:
+    on_track = ctx.assessment.on_time_probability >= ctx.target
+    # The smallest shift (working days earlier; negative: later) that keeps the target.
+    low, high = (-MAX_START_SHIFT, 0) if on_track else (0, MAX_START_SHIFT)
+    if not on_track and screened(high) < ctx.target:
         return None, per_week
-    low, high = 0, MAX_START_SHIFT
+    if on_track and screened(low) >= ctx.target:
+        high = low
     while high - low > 1:
         middle = (low + high) // 2
         if screened(middle) >= ctx.target:
@@ -183,22 +188,30 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
             low = middle
     for shift in range(high, MAX_START_SHIFT + 1):
         start = _start_shifted(ctx, shift)
-        p = ev.probability(ctx.all_items, team, start, ctx.deadline, ev.trials)
-        if p >= ctx.target:
-            return (
-                Compromise(
-                    kind="start-earlier",
-                    summary=(
-                        f"Start {shift} working days earlier: production must start by "
-                        f"{format_day(start)}."
-                    ),
-                    on_time_probability=p,
-                    size=float(shift),
-                    start=start,
-                    working_days=shift,
-                ),
-                per_week,
+        p = ev.probability(ctx.variant(start=start), ev.trials)
+        if p < ctx.target:
+            continue
+        if shift > 0:
+            kind: CompromiseKind = "start-earlier"
+            summary = (
+                f"Start {shift} working days earlier: production must start by "
+                f"{format_day(start)}."
             )
+        else:
+            kind = "start-later"
+            summary = (
+                f"Production could start as late as {format_day(start)}, {-shift} working "
+                f"days after the planned start, and still keep {_percent(ctx.target)}."
+            )
+        option = Compromise(
+            kind=kind,
+            summary=summary,
+            on_time_probability=p,
+            size=float(shift),
+            start=start,
+            working_days=shift,
+        )
+        return option, per_week
     return None, per_week
 
 
@@ -258,9 +271,8 @@ class _ScopeCut:
         kept = [i for i in ctx.all_items if i not in deferred]
         outcome: float | None = None
         if kept and self._bounds.optimistic(kept) >= ctx.target:
-            outcome = ctx.evaluator.passes(kept, ctx.plan.team, ctx.start, ctx.deadline, ctx.target)
-        elif not kept:
-            outcome = None
+            ids = [ctx.plan.spec.items[i].id for i in deferred]
+            outcome = ctx.evaluator.passes(ctx.variant(deferred=ids), ctx.target)
         self.tried[deferred] = outcome
         return outcome
 
@@ -330,7 +342,7 @@ class _CapacityBound:
         plan, capacity = ctx.plan, ctx.capacity
         upto = min(capacity.day_of(ctx.deadline) + 1, capacity.days)
         self.available = capacity.cumulative[:, upto]
-        self.efforts = ctx.evaluator.efforts[: min(SCREEN_TRIALS, ctx.evaluator.trials)]
+        self.efforts = ctx.result.efforts[: min(SCREEN_TRIALS, ctx.result.trials)]
         members = plan.team.members
         self.who: list[npt.NDArray[np.bool_]] = []
         for item in plan.spec.items:
@@ -385,10 +397,6 @@ def _cut_scope(ctx: _Context) -> Compromise | None:
     )
 
 
-def _team_with(team: Team, changes: Callable[[Member], Member], extra: Sequence[Member] = ()) -> Team:
-    return team.model_copy(update={"members": tuple(changes(m) for m in team.members) + tuple(extra)})
-
-
 def _added_cost(
     ctx: _Context, before: Capacity, after: Capacity, rates: Sequence[float | None]
 ) -> float | None:
@@ -410,81 +418,71 @@ def _margin(ctx: _Context, added: float | None) -> float | None:
 
 def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
     team = ctx.plan.team
-    holders = {m.name for m in team.members if skill in m.skills}
+    holders = [m for m in team.members if skill in m.skills]
     if not holders:
         return None
-    spare = any(m.allocation < 1 for m in team.members if m.name in holders)
-    low_z = 0.0 if spare else 1.0
+    low_z = 0.0 if any(m.allocation < 1 for m in holders) else 1.0
 
-    def variant(z: float) -> Team:
+    def changes(z: float) -> tuple[dict[str, float], dict[str, float]]:
+        """z in [0, 1] takes up spare allocation; z in (1, 2] lengthens days (overtime)."""
         share, longer = min(z, 1.0), max(z - 1.0, 0.0) * OVERTIME_LIMIT
+        allocations = {m.name: m.allocation + share * (1 - m.allocation) for m in holders}
+        hours = {
+            m.name: min(24.0, (m.hours_per_day or team.calendar.hours_per_day) * (1 + longer))
+            for m in holders
+            if longer
+        }
+        return allocations, hours
 
-        def change(m: Member) -> Member:
-            if m.name not in holders:
-                return m
-            hours = m.hours_per_day or team.calendar.hours_per_day
-            return m.model_copy(
-                update={
-                    "allocation": m.allocation + share * (1 - m.allocation),
-                    "hours_per_day": min(24.0, hours * (1 + longer)) if longer else m.hours_per_day,
-                }
-            )
-
-        return _team_with(team, change)
+    def variant(z: float) -> Plan:
+        allocations, hours = changes(z)
+        return ctx.variant(allocations=allocations, hours_per_day=hours)
 
     ev = ctx.evaluator
     screen = min(SCREEN_TRIALS, ev.trials)
-
-    def p_at(z: float, trials: int) -> float:
-        return ev.probability(ctx.all_items, variant(z), ctx.start, ctx.deadline, trials)
-
-    if p_at(2.0, screen) < ctx.target:
+    if ev.probability(variant(2.0), screen) < ctx.target:
         return None
     low, high = low_z, 2.0
     for _ in range(9):
         middle = (low + high) / 2
-        if p_at(middle, screen) >= ctx.target:
+        if ev.probability(variant(middle), screen) >= ctx.target:
             high = middle
         else:
             low = middle
     z = high
-    p = p_at(z, ev.trials)
+    p = ev.probability(variant(z), ev.trials)
     while p < ctx.target and z < 2.0:
         z = min(2.0, z + 0.05)
-        p = p_at(z, ev.trials)
+        p = ev.probability(variant(z), ev.trials)
     if p < ctx.target:
         return None
-    revised = variant(z)
+    allocations, hours = changes(z)
+    revised = variant(z).team
+    cal = team.calendar.hours_per_day
     workweek = len(team.calendar.workdays)
-    before = {m.name: m for m in team.members}
-    extra = 0.0
-    for m in revised.members:
-        old = before[m.name]
-        cal = team.calendar.hours_per_day
-        extra += ((m.hours_per_day or cal) * m.allocation - (old.hours_per_day or cal) * old.allocation) * workweek
+    extra = sum(
+        ((hours.get(m.name) or m.hours_per_day or cal) * allocations[m.name]
+         - (m.hours_per_day or cal) * m.allocation)
+        * workweek
+        for m in holders
+    )
     added = _added_cost(
-        ctx,
-        ctx.capacity,
-        ev.capacity(revised, ctx.start),
-        [m.rate for m in revised.members],
+        ctx, ctx.capacity, ev.capacity(revised, ctx.start), [m.rate for m in revised.members]
     )
     overtime = z > 1.0
-    changed = [m for m in revised.members if m.name in holders]
     return Compromise(
         kind="add-hours",
         summary=(
             f"Add {extra:.0f} {skill} hours per week{_cost_text(ctx, added)} from "
-            f"{_names([m.name for m in changed])}"
+            f"{_names([m.name for m in holders])}"
             + ("; this needs overtime." if overtime else ", up to their full allocation.")
         ),
         on_time_probability=p,
         size=extra / max(workweek, 1) * _weeks(ctx) / ctx.daily_capacity * (2 if overtime else 1),
         skill=skill,
         extra_hours_per_week=extra,
-        allocations=tuple((m.name, m.allocation) for m in changed),
-        hours_per_day=tuple(
-            (m.name, m.hours_per_day) for m in changed if overtime and m.hours_per_day is not None
-        ),
+        allocations=tuple(allocations.items()),
+        hours_per_day=tuple(hours.items()),
         added_cost=added,
         margin=_margin(ctx, added),
         overtime=overtime,
@@ -510,21 +508,11 @@ def _add_member(ctx: _Context, skill: str) -> Compromise | None:
     joins = _start_shifted(ctx, -hiring.join_after)
     ev = ctx.evaluator
     for count in range(1, MAX_NEW_MEMBERS + 1):
-        newcomers = [
-            Member(
-                name=f"New {skill} {k + 1}",
-                skills=(skill,),
-                rate=rate,
-                joins=joins,
-                ramp_up_weeks=hiring.ramp_up_weeks,
-                ramp_up_speed=hiring.ramp_up_speed,
-            )
-            for k in range(count)
-        ]
-        revised = _team_with(team, lambda m: m, newcomers)
-        p = ev.passes(ctx.all_items, revised, ctx.start, ctx.deadline, ctx.target)
+        variant = ctx.variant(added=new_hires(team, skill, count, joins, rate))
+        p = ev.passes(variant, ctx.target)
         if p is None:
             continue
+        revised = variant.team
         added = _added_cost(
             ctx,
             ctx.capacity,
@@ -536,7 +524,7 @@ def _add_member(ctx: _Context, skill: str) -> Compromise | None:
         hours = float(after.work_hours()[len(team.members) :, :upto].sum())
         who = "a new" if count == 1 else f"{count} new"
         ramp = (
-            f", at {hiring.ramp_up_speed:.0%} speed for the first {hiring.ramp_up_weeks} weeks"
+            f", at {_percent(hiring.ramp_up_speed)} speed for the first {hiring.ramp_up_weeks} weeks"
             if hiring.ramp_up_weeks
             else ""
         )
@@ -585,14 +573,16 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
     items = ctx.plan.spec.items
     units = deferral_units(ctx.plan)
     distribution = ctx.plan.spec.project.distribution
-    cheapest = sorted(units.values(), key=lambda c: sum(mean_hours(items[i], distribution) for i in c))
+    cheapest = sorted(
+        units.values(), key=lambda c: sum(mean_hours(items[i], distribution) for i in c)
+    )
     options: list[Compromise] = []
     deadline_day = ctx.capacity.day_of(ctx.deadline)
     for closure in cheapest[:4]:
-        kept = [i for i in ctx.all_items if i not in closure]
-        if not kept:
+        if len(closure) == len(items):
             continue
-        days = ctx.evaluator.finish_days(kept, ctx.plan.team, ctx.start, ctx.evaluator.trials)
+        ids = [items[i].id for i in sorted(closure)]
+        days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), ctx.evaluator.trials)
         day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
         if day >= ctx.capacity.days:
             continue
@@ -601,7 +591,6 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
             continue
         new_day = max(day, deadline_day)
         p = float(np.count_nonzero(days <= new_day)) / days.size
-        ids = [items[i].id for i in sorted(closure)]
         hours = sum(mean_hours(items[i], distribution) for i in closure)
         new = ctx.capacity.date_of(new_day)
         options.append(
@@ -628,6 +617,7 @@ def find_compromises(
     result: SimulationResult,
     capacity: Capacity,
     *,
+    history: History | None = None,
     always: bool = False,
 ) -> Menu:
     """The menu of checked options that reach the target confidence, smallest change first."""
@@ -654,7 +644,7 @@ def find_compromises(
         assessment=assessment,
         result=result,
         capacity=capacity,
-        evaluator=Evaluator(plan, result.efforts),
+        evaluator=Evaluator(assessment.seed, result.trials, history),
         target=target,
         all_items=tuple(range(len(plan.spec.items))),
         daily_capacity=max(float(capacity.cumulative[:, upto].sum()) / working, 1e-9),
@@ -663,24 +653,26 @@ def find_compromises(
     move = _move_date(ctx)
     if move is not None:
         options.append(move)
-    cut = _cut_scope(ctx)
-    if cut is not None:
-        options.append(cut)
-    for lever in (_add_hours, _add_member):
-        found = [o for o in (lever(ctx, skill) for skill in _constraining_skills(ctx)) if o]
-        if found:
-            options.append(min(found, key=lambda o: o.size))
-    earlier, per_week = _start_earlier(ctx)
-    if earlier is not None:
-        options.append(earlier)
-    options.extend(_combinations(ctx, move))
+    below = assessment.on_time_probability < target
+    if below:
+        # Already on track, cutting scope or buying capacity is no compromise.
+        cut = _cut_scope(ctx)
+        if cut is not None:
+            options.append(cut)
+        for lever in (_add_hours, _add_member):
+            found = [o for o in (lever(ctx, skill) for skill in _constraining_skills(ctx)) if o]
+            if found:
+                options.append(min(found, key=lambda o: o.size))
+    start, per_week = _start_earlier(ctx)
+    if start is not None:
+        options.append(start)
+    if below:
+        options.extend(_combinations(ctx, move))
     options.sort(key=lambda o: (o.size, o.kind))
-    if options:
-        note = (
-            f"{_percent(target)} needs one of these {len(options)} changes, smallest first."
-            if assessment.on_time_probability < target
-            else f"Already on track; these changes would also keep {_percent(target)}."
-        )
+    if not below:
+        note = f"Already on track at {_percent(assessment.on_time_probability)}; the slack:"
+    elif options:
+        note = f"{_percent(target)} needs one of these {len(options)} changes, smallest first."
     else:
         note = f"No single lever reaches {_percent(target)}: the scope needs a rethink."
     return Menu(

@@ -81,5 +81,7 @@ def estimate_plan(
     )
     if compromises is False:
         return assessment
-    menu = find_compromises(plan, assessment, result, capacity, always=bool(compromises))
+    menu = find_compromises(
+        plan, assessment, result, capacity, history=history, always=bool(compromises)
+    )
     return dataclasses.replace(assessment, compromises=menu)

@@ -7,7 +7,9 @@ their own; estimating them with the same seed gives the option's probability.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,47 +19,102 @@ from promisecheck.analysis import Compromise
 from promisecheck.model import Member, Plan, Spec, Team
 
 
-def revise(plan: Plan, option: Compromise) -> Plan:
-    """The plan with one compromise applied."""
+def new_hires(
+    team: Team, skill: str, count: int, joins: dt.date, rate: float | None
+) -> tuple[Member, ...]:
+    """People added for a skill, ramping up as `[hiring]` says; appended after the team."""
+    return tuple(
+        Member(
+            name=f"New {skill} {k + 1}",
+            skills=(skill,),
+            rate=rate,
+            joins=joins,
+            ramp_up_weeks=team.hiring.ramp_up_weeks,
+            ramp_up_speed=team.hiring.ramp_up_speed,
+        )
+        for k in range(count)
+    )
+
+
+def with_changes(
+    plan: Plan,
+    *,
+    deferred: Collection[str] = (),
+    deadline: dt.date | None = None,
+    start: dt.date | None = None,
+    allocations: Mapping[str, float] | None = None,
+    hours_per_day: Mapping[str, float] | None = None,
+    added: Sequence[Member] = (),
+) -> Plan:
+    """The plan with scope deferred, dates moved or capacity changed.
+
+    Compromise searches evaluate exactly these plans, and --apply writes them, so what
+    the menu claims is what a fresh estimate of the written files gives.
+    """
     spec, team = plan.spec, plan.team
-    project = spec.project
     updates: dict[str, Any] = {}
-    if option.deadline is not None:
-        updates["deadline"] = option.deadline
-    if option.start is not None:
-        updates["start"] = option.start
-    deferred = set(option.deferred)
-    revised_spec = spec.model_copy(
+    if deadline is not None:
+        updates["deadline"] = deadline
+    if start is not None:
+        updates["start"] = start
+    revised_spec = spec.model_copy(update={"project": spec.project.model_copy(update=updates)})
+    if deferred:
+        revised_spec = _defer(revised_spec, set(deferred))
+    if allocations or hours_per_day or added:
+        shares, hours = allocations or {}, hours_per_day or {}
+        members = tuple(
+            m.model_copy(
+                update={
+                    "allocation": shares.get(m.name, m.allocation),
+                    "hours_per_day": hours.get(m.name, m.hours_per_day),
+                }
+            )
+            for m in team.members
+        ) + tuple(added)
+        team = team.model_copy(update={"members": members})
+    return Plan(spec=revised_spec, team=team)
+
+
+def _defer(spec: Spec, deferred: set[str]) -> Spec:
+    """Move items to [[deferred]]; risks forget them, and scenarios (written for the full
+    scope) are dropped, since they may name what is no longer planned."""
+    items = tuple(item for item in spec.items if item.id not in deferred)
+    skills = {item.skill for item in items}
+    risks = []
+    for risk in spec.risks:
+        kept_items = tuple(i for i in risk.items if i not in deferred)
+        kept_skills = tuple(s for s in risk.skills if s in skills)
+        if risk.extra_hours is not None and not (kept_items or kept_skills):
+            if risk.delay_days is None:
+                continue
+            risk = risk.model_copy(update={"extra_hours": None})
+        risks.append(risk.model_copy(update={"items": kept_items, "skills": kept_skills}))
+    return spec.model_copy(
         update={
-            "project": project.model_copy(update=updates),
-            "items": tuple(item for item in spec.items if item.id not in deferred),
-            "deferred": spec.deferred + tuple(item for item in spec.items if item.id in deferred),
+            "items": items,
+            "deferred": spec.deferred + tuple(i for i in spec.items if i.id in deferred),
+            "risks": tuple(risks),
+            "scenarios": {},
         }
     )
-    allocations = dict(option.allocations)
-    hours = dict(option.hours_per_day)
-    members = [
-        m.model_copy(
-            update={
-                "allocation": allocations.get(m.name, m.allocation),
-                "hours_per_day": hours.get(m.name, m.hours_per_day),
-            }
+
+
+def revise(plan: Plan, option: Compromise) -> Plan:
+    """The plan with one compromise applied."""
+    added: tuple[Member, ...] = ()
+    if option.new_members and option.skill is not None and option.new_member_joins is not None:
+        added = new_hires(
+            plan.team, option.skill, option.new_members, option.new_member_joins, option.new_member_rate
         )
-        for m in team.members
-    ]
-    if option.new_members and option.skill is not None:
-        members += [
-            Member(
-                name=f"New {option.skill} {k + 1}",
-                skills=(option.skill,),
-                rate=option.new_member_rate,
-                joins=option.new_member_joins,
-                ramp_up_weeks=team.hiring.ramp_up_weeks,
-                ramp_up_speed=team.hiring.ramp_up_speed,
-            )
-            for k in range(option.new_members)
-        ]
-    return Plan(spec=revised_spec, team=team.model_copy(update={"members": tuple(members)}))
+    return with_changes(
+        plan,
+        deferred=option.deferred,
+        deadline=option.deadline,
+        start=option.start,
+        allocations=dict(option.allocations),
+        hours_per_day=dict(option.hours_per_day),
+        added=added,
+    )
 
 
 def changes_team(option: Compromise) -> bool:
