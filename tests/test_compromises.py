@@ -223,3 +223,17 @@ def test_apply_needs_an_output_and_a_real_option_number(tmp_path: Path) -> None:
     too_far = runner.invoke(app, [*args, "--apply", "99", "-o", str(tmp_path / "x.toml")])
     assert too_far.exit_code == 2 and "options 1 to" in too_far.stderr
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_options_stay_exact_with_history_and_risks_and_show_slack_when_on_track() -> None:
+    from promisecheck.forecast import load_history
+
+    plan = load("examples/evidence/spec.toml")
+    history = load_history(plan, None)
+    a = estimate_plan(plan, trials=TRIALS, seed=5, compromises=True, history=history)
+    assert a.compromises is not None and a.compromises.options
+    for o in a.compromises.options:
+        fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=5, history=history)
+        assert fresh.on_time_probability == o.on_time_probability, o.summary
+    if a.on_time_probability >= a.target_confidence:
+        assert {o.kind for o in a.compromises.options} <= {"move-date", "start-later"}
