@@ -417,3 +417,83 @@ def compare(
     )
     emit(render_comparison(comparison, format, color=color), output)
     raise typer.Exit(ExitCode.ON_TRACK)
+
+
+def check_level(option: str, value: float | None) -> None:
+    if value is not None and not 0 < value <= 1:
+        raise fail(f"{option} {value}: expected a probability in (0, 1], like 0.5")
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or directories to search for proposals (default: .)."),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(help="Fail a proposal below this on-time probability (default: its target)."),
+    ] = None,
+    warn_under: Annotated[
+        float | None,
+        typer.Option(help="Warn below this on-time probability (default: its target)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(help="Git revision: fail only proposals that got worse since then."),
+    ] = None,
+    trials: Annotated[int, typer.Option(help="Monte Carlo trials per proposal.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed, the same for every proposal.")] = 0,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per core).")
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Estimate every proposal under PATHS; the CI gate. Exit 2 if any is invalid, else 1 if
+    any fails, else 0."""
+    check_trials(trials)
+    check_output_path(output)
+    check_level("--fail-under", fail_under)
+    check_level("--warn-under", warn_under)
+    if seed < 0:
+        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    if jobs is not None and jobs < 1:
+        raise fail(f"--jobs {jobs}: expected at least 1 worker process")
+    from promisecheck.check import Levels
+    from promisecheck.check import run as run_check
+    from promisecheck.report import render_check
+    from promisecheck.report.check_words import summary
+
+    update, close = progress_bar()
+    try:
+        report = run_check(
+            paths or [Path(".")],
+            trials=trials,
+            seed=seed,
+            levels=Levels(fail_under=fail_under, warn_under=warn_under),
+            base=base,
+            jobs=jobs,
+            progress=update,
+        )
+    except InputError as error:
+        close()
+        raise fail(str(error)) from None
+    close()
+    color = (
+        output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
+    emit(render_check(report, format, color=color), output)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        # The runner reads workflow commands on stderr too, and stdout stays the report.
+        from promisecheck.report import check_github
+
+        sys.stderr.write(check_github.render(report))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as stream:
+                stream.write(render_check(report, "markdown") + "\n")
+    typer.echo(f"promisecheck: {summary(report)} (exit {int(report.exit_code)})", err=True)
+    raise typer.Exit(report.exit_code)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 if TYPE_CHECKING:
     from promisecheck.analysis import Assessment
     from promisecheck.calibration import Calibration
+    from promisecheck.check import CheckReport
     from promisecheck.compare import Comparison
 
 Format = Literal["table", "json", "markdown"]
@@ -66,5 +67,24 @@ def render_comparison(comparison: Comparison, format: Format, *, color: bool = F
             from promisecheck.report import compare_table
 
             return compare_table.render(comparison, color=color)
+        case _:
+            assert_never(format)
+
+
+def render_check(report: CheckReport, format: Format, *, color: bool = False) -> str:
+    """The check report in one format; `color` only affects the terminal table."""
+    match format:
+        case "json":
+            from promisecheck.report import check_json
+
+            return check_json.render(report)
+        case "markdown":
+            from promisecheck.report import check_markdown
+
+            return check_markdown.render(report)
+        case "table":
+            from promisecheck.report import check_table
+
+            return check_table.render(report, color=color)
         case _:
             assert_never(format)
