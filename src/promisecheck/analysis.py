@@ -7,7 +7,7 @@ import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,12 @@ from promisecheck.risks import RiskImpact
 from promisecheck.simulate import SimulationResult
 
 SCHEMA = "promisecheck.estimate/1"
-PERCENTILES: tuple[tuple[str, float], ...] = (("p50", 0.5), ("p70", 0.7), ("p85", 0.85), ("p95", 0.95))
+PERCENTILES: tuple[tuple[str, float], ...] = (
+    ("p50", 0.5),
+    ("p70", 0.7),
+    ("p85", 0.85),
+    ("p95", 0.95),
+)
 Verdict = Literal["on-track", "at-risk", "unlikely", "infeasible"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -73,7 +78,13 @@ class Bin:
 
 
 CompromiseKind = Literal[
-    "move-date", "cut-scope", "add-hours", "add-member", "start-earlier", "start-later", "combination"
+    "move-date",
+    "cut-scope",
+    "add-hours",
+    "add-member",
+    "start-earlier",
+    "start-later",
+    "combination",
 ]
 
 
@@ -102,7 +113,7 @@ class Compromise:
     new_member_joins: dt.date | None = None
     new_member_rate: float | None = None
     added_cost: float | None = None
-    margin: float | None = None  # price − (median cost + added cost)
+    margin: float | None = None  # price - (median cost + added cost)
     overtime: bool = False
 
 
@@ -141,7 +152,7 @@ class Assessment:
     cost: dict[str, float] | None  # None when some member has no rate
     price: float | None
     currency: str | None
-    margin: dict[str, float] | None  # price − cost at each percentile
+    margin: dict[str, float] | None  # price - cost at each percentile
     skills: tuple[SkillLoad, ...]
     members: tuple[MemberLoad, ...]
     items: tuple[ItemRisk, ...]
@@ -168,7 +179,9 @@ def percentile_index(share: float, trials: int) -> int:
     return max(0, min(trials, needed) - 1)
 
 
-def percentile_days(days: IntArray, shares: dict[str, float]) -> dict[str, int]:
+def percentile_days(
+    days: npt.NDArray[np.integer[Any]], shares: dict[str, float]
+) -> dict[str, int]:
     ordered = np.sort(days)
     return {key: int(ordered[percentile_index(share, days.size)]) for key, share in shares.items()}
 
@@ -223,7 +236,9 @@ def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
             hint = f"; did you mean `{close[0]}`?" if close else ""
             reasons.append(f"nobody in the team has skill `{skill}` (needed by {listed}){hint}")
         elif all(total[i] <= 0 for i in holders):
-            reasons.append(f"nobody with skill `{skill}` ever has working hours (needed by {listed})")
+            reasons.append(
+                f"nobody with skill `{skill}` ever has working hours (needed by {listed})"
+            )
     return reasons
 
 
@@ -287,7 +302,9 @@ def assess(
         )
     verdict: Verdict = "infeasible" if beyond == trials else verdict_for(on_time, target)
 
-    finish = {k: _date_or_none(capacity, d) for k, d in percentile_days(project_days, shares).items()}
+    finish = {
+        k: _date_or_none(capacity, d) for k, d in percentile_days(project_days, shares).items()
+    }
     target_day = percentile_days(project_days, {"t": target})["t"]
     effort = result.efforts.sum(axis=1)
 
@@ -457,9 +474,8 @@ def _hours_by_member(result: SimulationResult, members: int) -> FloatArray:
     who = result.member
     flat = np.arange(trials)[:, None] * members + np.where(who >= 0, who, 0)
     weights = np.where(who >= 0, result.efforts, 0.0)
-    return np.bincount(flat.ravel(), weights=weights.ravel(), minlength=trials * members).reshape(
-        trials, members
-    )
+    hours = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=trials * members)
+    return np.asarray(hours, dtype=np.float64).reshape(trials, members)
 
 
 def _skill_loads(
@@ -478,12 +494,14 @@ def _skill_loads(
         else:
             holders = [i for i, m in enumerate(members) if skill in m.skills]
         available = float(sum(capacity.cumulative[i, upto] for i in holders))
-        loads.append((skill, hours, available, hours / available if available > 0 else None, holders))
-    worst = max(
-        range(len(loads)),
-        key=lambda k: math.inf if loads[k][3] is None else loads[k][3],
-        default=None,
-    )
+        loads.append(
+            (skill, hours, available, hours / available if available > 0 else None, holders)
+        )
+    def severity(k: int) -> float:
+        load = loads[k][3]
+        return math.inf if load is None else load
+
+    worst = max(range(len(loads)), key=severity, default=None)
     return tuple(
         SkillLoad(
             skill=skill,

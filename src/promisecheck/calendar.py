@@ -34,7 +34,9 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 
 def format_day(value: dt.date) -> str:
     """`Fri 26 Mar 2027`, whatever the locale."""
-    return f"{WEEKDAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return (
+        f"{WEEKDAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    )
 
 
 def horizon_days(start: dt.date) -> int:
@@ -153,8 +155,8 @@ def _member_window(
     if member.ramp_up_weeks:
         # A new member at reduced speed does proportionally less in a day; modelled as a
         # shorter window so that everything downstream stays one rate per member.
-        first = (member.joins - start).days if member.joins is not None else 0
-        lo, hi = max(0, first), max(0, min(days, first + 7 * member.ramp_up_weeks))
+        joined = (member.joins - start).days if member.joins is not None else 0
+        lo, hi = max(0, joined), max(0, min(days, joined + 7 * member.ramp_up_weeks))
         window[lo:hi] *= member.ramp_up_speed
     return window
 

@@ -63,33 +63,38 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+class _LateProgressBar:
+    """A progress bar on stderr that appears only once a run has taken a second."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress, TaskID
+
+        self._began = time.monotonic()
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._progress_type = Progress
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if time.monotonic() - self._began < 1.0:
+                return
+            self._bar = self._progress_type(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("simulating", total=total)
+        if self._task is not None:
+            self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 def progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A progress callback that shows a bar on a terminal once a run passes one second."""
+    """A progress callback and its closer; silent unless stderr is a terminal."""
     if not sys.stderr.isatty():
         return (lambda done, total: None), (lambda: None)
-    from rich.progress import Progress
-
-    began = time.monotonic()
-    state: dict[str, object] = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in state and time.monotonic() - began < 1.0:
-            return
-        if "bar" not in state:
-            bar = Progress(transient=True, console=None)
-            bar.start()
-            state["bar"] = bar
-            state["task"] = bar.add_task("simulating", total=total)
-        bar = state["bar"]
-        assert isinstance(bar, Progress)
-        bar.update(state["task"], completed=done)  # type: ignore[arg-type]
-
-    def close() -> None:
-        bar = state.get("bar")
-        if isinstance(bar, Progress):
-            bar.stop()
-
-    return update, close
+    bar = _LateProgressBar()
+    return bar.update, bar.close
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -89,7 +89,8 @@ class Evaluator:
         inputs = prepare(variant, capacity, trials, self.seed, self.history)
         network = build_network(variant.spec.items, variant.team.members)
         result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
-        return result.finish_day().max(axis=1).astype(np.int64)
+        days: IntArray = result.finish_day().max(axis=1).astype(np.int64)
+        return days
 
     def probability(self, variant: Plan, trials: int) -> float:
         days = self.finish_days(variant, trials)
@@ -194,8 +195,7 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
         if shift > 0:
             kind: CompromiseKind = "start-earlier"
             summary = (
-                f"Start {shift} working days earlier: production must start by "
-                f"{format_day(start)}."
+                f"Start {shift} working days earlier: production must start by {format_day(start)}."
             )
         else:
             kind = "start-later"
@@ -461,8 +461,10 @@ def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
     cal = team.calendar.hours_per_day
     workweek = len(team.calendar.workdays)
     extra = sum(
-        ((hours.get(m.name) or m.hours_per_day or cal) * allocations[m.name]
-         - (m.hours_per_day or cal) * m.allocation)
+        (
+            (hours.get(m.name) or m.hours_per_day or cal) * allocations[m.name]
+            - (m.hours_per_day or cal) * m.allocation
+        )
         * workweek
         for m in holders
     )
@@ -524,7 +526,8 @@ def _add_member(ctx: _Context, skill: str) -> Compromise | None:
         hours = float(after.work_hours()[len(team.members) :, :upto].sum())
         who = "a new" if count == 1 else f"{count} new"
         ramp = (
-            f", at {_percent(hiring.ramp_up_speed)} speed for the first {hiring.ramp_up_weeks} weeks"
+            f", at {_percent(hiring.ramp_up_speed)} speed for the first "
+            f"{hiring.ramp_up_weeks} weeks"
             if hiring.ramp_up_weeks
             else ""
         )

@@ -36,9 +36,6 @@ class Network:
     def size(self) -> int:
         return len(self.ids)
 
-    def eligible_members(self, item: int) -> BoolArray:
-        return self.eligible[self.item_class[item]]
-
 
 def build_network(items: Sequence[Item], members: Sequence[Member]) -> Network:
     """Index the items and work out, once, which members are eligible for which items."""

@@ -104,7 +104,11 @@ def revise(plan: Plan, option: Compromise) -> Plan:
     added: tuple[Member, ...] = ()
     if option.new_members and option.skill is not None and option.new_member_joins is not None:
         added = new_hires(
-            plan.team, option.skill, option.new_members, option.new_member_joins, option.new_member_rate
+            plan.team,
+            option.skill,
+            option.new_members,
+            option.new_member_joins,
+            option.new_member_rate,
         )
     return with_changes(
         plan,
@@ -143,6 +147,8 @@ def revised_files(
         files[team_path] = team_toml(revised.team)
         reference = team_path.name
     else:
-        reference = Path(os.path.relpath(original_team.resolve(), output.resolve().parent)).as_posix()
+        reference = Path(
+            os.path.relpath(original_team.resolve(), output.resolve().parent)
+        ).as_posix()
     files[output] = spec_toml(revised.spec, reference)
     return dict(sorted(files.items(), key=lambda kv: kv[0] != output))

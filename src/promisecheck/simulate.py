@@ -106,11 +106,14 @@ def _bitsets(network: Network) -> _Bitsets:
     )
 
 
-def _first_ready_rank(words: npt.NDArray[np.uint64], word_index: IntArray, layout: _Bitsets) -> IntArray:
+def _first_ready_rank(
+    words: npt.NDArray[np.uint64], word_index: IntArray, layout: _Bitsets
+) -> IntArray:
     """Rank of the first ready item in the given words (rows × words), or _NO_RANK."""
     lowest = words & (~words + np.uint64(1))
     position = np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
-    return np.take(layout.rank_at, word_index * (_WORD + 1) + position).min(axis=-1)
+    ranks: IntArray = np.take(layout.rank_at, word_index * (_WORD + 1) + position).min(axis=-1)
+    return ranks
 
 
 class _Finisher:
@@ -133,7 +136,9 @@ class _Finisher:
         focus = cap.focus[member]
         target = cum[member, day] + focus * np.minimum(hour, cap.window[member, day]) + effort
         key = target - EPSILON_HOURS
-        end = np.searchsorted(self.flat, key + self.offset * member, side="left") - self.days * member
+        end = (
+            np.searchsorted(self.flat, key + self.offset * member, side="left") - self.days * member
+        )
         end = np.clip(end, 0, self.days)
         # Adding the offset rounds; confirm against the exact row and redo the rare misses.
         beyond = end >= self.days
@@ -147,7 +152,9 @@ class _Finisher:
         beyond = end >= self.days
         inside = np.minimum(end, self.days - 1)
         end_hour = (target - cum[member, inside]) / focus
-        end_hour = np.minimum(np.maximum(end_hour, np.where(end == day, hour, 0.0)), cap.window[member, inside])
+        end_hour = np.minimum(
+            np.maximum(end_hour, np.where(end == day, hour, 0.0)), cap.window[member, inside]
+        )
         return np.where(beyond, np.inf, snap(inside * DAY_SPAN + end_hour))
 
 
@@ -205,7 +212,7 @@ class _MemberSets:
         lowest = candidates & (~candidates + np.uint64(1))
         bit = np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
         word = (bit == _WORD).argmin(axis=1)
-        chosen = word * _WORD + bit[np.arange(rows.size), word]
+        chosen: IntArray = word * _WORD + bit[np.arange(rows.size), word]
         # Only rows with several candidates need to compare how long each has been idle.
         several = np.flatnonzero(np.bitwise_count(candidates).sum(axis=1) > 1)
         if several.size:
@@ -280,10 +287,10 @@ def run_engine(
     ready = np.zeros((trials, layout.words + 1), dtype=np.uint64)
     classes = len(network.classes)
     first_ready = np.full((trials, classes), _NO_RANK, dtype=np.int64)
-    for i in np.flatnonzero(waiting_init[:items] == 0):
-        ready[:, layout.word[i]] |= layout.bit[i]
-        c = network.item_class[i]
-        first_ready[:, c] = np.minimum(first_ready[:, c], network.rank[i])
+    for ready_item in np.flatnonzero(waiting_init[:items] == 0):
+        ready[:, layout.word[ready_item]] |= layout.bit[ready_item]
+        c = network.item_class[ready_item]
+        first_ready[:, c] = np.minimum(first_ready[:, c], network.rank[ready_item])
     start = np.full((trials, items), np.inf)
     finish = np.full((trials, items), np.inf)
     member_of = np.full((trials, items), -1, dtype=np.int32)
@@ -317,7 +324,9 @@ def run_engine(
             if pick.size:
                 r = rows[pick]
                 item = network.by_rank[best[pick]]
-                m = sets.longest_idle(available[pick] & sets.eligible[chosen_class[pick]], idle_order, r)
+                m = sets.longest_idle(
+                    available[pick] & sets.eligible[chosen_class[pick]], idle_order, r
+                )
                 end = finisher(m, day[pick], hour[pick], efforts[r, item])
                 dep = last_dep[r, item]
                 prev = last_item[r, m]
@@ -333,9 +342,7 @@ def run_engine(
                 ready[r, layout.word[item]] &= ~layout.bit[item]
                 cls = chosen_class[pick]
                 spans = layout.class_words[cls]
-                first_ready[r, cls] = _first_ready_rank(
-                    ready[r[:, None], spans], spans, layout
-                )
+                first_ready[r, cls] = _first_ready_rank(ready[r[:, None], spans], spans, layout)
                 sooner = (end < next_finish[r]) | ((end == next_finish[r]) & (m < next_member[r]))
                 next_finish[r] = np.where(sooner, end, next_finish[r])
                 next_member[r] = np.where(sooner, m, next_member[r])
@@ -345,9 +352,12 @@ def run_engine(
                 rw = rows[wait]
                 # Wake at the next day start when an idle member may do a ready item then.
                 has_ready = first[wait] != _NO_RANK
-                wanted = np.bitwise_or.reduce(
-                    np.where(has_ready[:, :, None], sets.eligible[None], np.uint64(0)), axis=1
-                ) & idle[rw]
+                wanted = (
+                    np.bitwise_or.reduce(
+                        np.where(has_ready[:, :, None], sets.eligible[None], np.uint64(0)), axis=1
+                    )
+                    & idle[rw]
+                )
                 wake_day = sets.wake_day(day[wait], wanted)
                 wake = np.where(wake_day < capacity.days, wake_day * DAY_SPAN, np.inf)
                 moment = np.minimum(upcoming[free[wait]], wake)

@@ -85,8 +85,12 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             for i in a.items
         ],
         "histogram": [
-            {"first": _date(b.first), "last": _date(b.last), "trials": b.trials,
-             "cumulative": round(b.cumulative, 4)}
+            {
+                "first": _date(b.first),
+                "last": _date(b.last),
+                "trials": b.trials,
+                "cumulative": round(b.cumulative, 4),
+            }
             for b in a.histogram
         ],
         "warnings": list(a.warnings),

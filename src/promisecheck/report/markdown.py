@@ -50,9 +50,7 @@ def _evidence(a: Assessment) -> list[str]:
         parts.append(
             "#### Risks\n\n"
             "| Risk | Chance | Happened | When it happens | On time without | Change |\n"
-            "|---|--:|--:|---|--:|--:|\n"
-            + "\n".join(rows)
-            + f"\n\n{evidence.RISK_NOTE}"
+            "|---|--:|--:|---|--:|--:|\n" + "\n".join(rows) + f"\n\n{evidence.RISK_NOTE}"
         )
     return parts
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from promisecheck.analysis import Assessment, Bin, Compromise, ItemRisk, Menu, Verdict
 from promisecheck.calendar import HORIZON_YEARS, format_day
 
-
 BEYOND_HORIZON = f"after the {HORIZON_YEARS}-year horizon"
 VERDICT_WORDS: dict[Verdict, str] = {
     "on-track": "ON TRACK",
