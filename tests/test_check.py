@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,24 @@ def test_unknown_base_revision_is_a_usage_error(history: Path) -> None:
     result = check("proposals", "--base", "no-such-branch")
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "unknown revision `no-such-branch`" in result.stderr
+
+
+def test_an_unwritable_step_summary_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "file")}
+    result = check(str(PROPOSALS / "bakery"), *FAST, env=env)
+    assert result.exit_code == ExitCode.ON_TRACK
+    assert "cannot append the report" in result.stderr
+
+
+def test_installed_command_runs_check_in_worker_processes() -> None:
+    found = shutil.which("promisecheck", path=str(Path(sys.executable).parent))
+    assert found is not None
+    done = subprocess.run(
+        [found, "check", str(CI), "--trials", "200", "--fail-under", "0.5", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.INVALID_INPUT, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("promisecheck: 5 proposals: 1 invalid")
