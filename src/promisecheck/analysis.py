@@ -319,7 +319,8 @@ def assess(
         cost = percentile_values(worked @ hourly, shares)
         if project.price is not None:
             margin = {k: project.price - v for k, v in cost.items()}
-    else:
+    elif any(rate is not None for rate in rates) or project.price is not None:
+        # Without any rates cost is simply not tracked; a partial set is a slip.
         missing = [m.name for m in team.members if m.rate is None]
         warnings.append("cost not shown: no rate for " + ", ".join(missing))
     if beyond and verdict != "infeasible":
