@@ -215,3 +215,24 @@ def test_a_late_start_per_trial_shifts_only_those_trials() -> None:
     assert list(result.start[:, 0]) == [moment(0, 0), moment(2, 0), moment(7, 0)]
     ref = reference_schedule(plan.spec.items, plan.team.members, capacity, [8.0], start_day=5)
     assert ref.start == (moment(7, 0),)
+
+
+def test_a_member_whose_window_just_ended_is_not_offered_a_sliver_of_the_day() -> None:
+    # Ana works 6.4 h a day (allocation 0.8): her item ends exactly at the end of her
+    # window, which no binary fraction represents exactly. She must not take the next item
+    # that same day; the next morning Cy, idle since the start, gets it.
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": 6.4, "assignee": "Ana"},
+            {"id": "long", "skill": "backend", "estimate": 8, "assignee": "Bo"},
+            {"id": "b", "skill": "backend", "estimate": 4, "depends_on": ["a"]},
+        ],
+        [
+            {**ANA, "allocation": 0.8},
+            BO,
+            {"name": "Cy", "skills": ["backend"], "time_off": [(MONDAY, MONDAY)]},
+        ],
+    )
+    members = by_id(plan, run(plan), "member")
+    assert members["b"] == 2
+    assert by_id(plan, run(plan), "start")["b"] == moment(1, 0.0)

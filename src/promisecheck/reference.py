@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from promisecheck.calendar import DAY_SPAN, Capacity
 from promisecheck.model import PRIORITY_ORDER, Item, Member
 
-# A member is available at a moment if their window that day extends beyond it.
-AVAILABILITY_SLACK = 1e-9
+# A member is available at a moment if their window that day extends beyond it by more
+# than this (hours). It must exceed the rounding of moments to the grid (half of 2**-20 h),
+# or someone whose window just ended (at 6.4 h, say, which no grid point equals) would be
+# offered a sliver of the day.
+AVAILABILITY_SLACK = 1e-6
 
 
 @dataclass(frozen=True)
