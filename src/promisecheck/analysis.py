@@ -15,7 +15,7 @@ import numpy.typing as npt
 from promisecheck.calendar import DAY_SPAN, HORIZON_YEARS, Capacity
 from promisecheck.history import HistoryUse
 from promisecheck.model import Plan
-from promisecheck.network import eligibility_class
+from promisecheck.network import build_network, eligibility_class
 from promisecheck.risks import RiskImpact
 from promisecheck.simulate import SimulationResult
 
@@ -195,12 +195,52 @@ def _date_or_none(capacity: Capacity, day: int) -> dt.date | None:
     return capacity.date_of(day) if day < capacity.days else None
 
 
-def critical_chain(result: SimulationResult) -> npt.NDArray[np.bool_]:
+def drivers(
+    result: SimulationResult, predecessors: Sequence[Sequence[int]]
+) -> npt.NDArray[np.int64]:
+    """[trials, items]: the finish that let each item start, -1 if it could start at once.
+
+    Either its last-finishing dependency or the member's previous item, whichever finished
+    later (the dependency on a tie).
+    """
+    trials, items = result.finish.shape
+    rows = np.arange(trials)[:, None]
+    finish, member = result.finish, result.member
+    # The member's previous item: sort each trial's items by (member, start).
+    key = np.where(member >= 0, member * _MEMBER_SPAN + result.start, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    same = np.take_along_axis(member, order, axis=1)
+    previous_sorted = np.full(order.shape, -1, dtype=np.int64)
+    previous_sorted[:, 1:] = np.where(
+        (same[:, 1:] == same[:, :-1]) & (same[:, 1:] >= 0), order[:, :-1], -1
+    )
+    previous = np.empty_like(previous_sorted)
+    np.put_along_axis(previous, order, previous_sorted, axis=1)
+    previous_end = np.where(previous >= 0, finish[rows, np.maximum(previous, 0)], -np.inf)
+    dependency = np.full((trials, items), -1, dtype=np.int64)
+    dependency_end = np.full((trials, items), -np.inf)
+    for i, preds in enumerate(predecessors):
+        if preds:
+            ends = finish[:, list(preds)]
+            latest = ends.argmax(axis=1)
+            dependency[:, i] = np.asarray(preds)[latest]
+            dependency_end[:, i] = ends[np.arange(trials), latest]
+    chosen: npt.NDArray[np.int64] = np.where(previous_end > dependency_end, previous, dependency)
+    return chosen
+
+
+_MEMBER_SPAN = 2.0**17  # above every moment of the ten-year horizon, in DAY_SPAN units
+
+
+def critical_chain(
+    result: SimulationResult, predecessors: Sequence[Sequence[int]]
+) -> npt.NDArray[np.bool_]:
     """[trials, items]: on the chain of drivers that ends at the trial's last finish."""
     trials, items = result.finish.shape
     on_chain = np.zeros((trials, items), dtype=bool)
     if items == 0:
         return on_chain
+    driver = drivers(result, predecessors)
     current = np.where(np.isfinite(result.finish).all(axis=1), result.finish.argmax(axis=1), -1)
     rows = np.arange(trials)
     for _ in range(items):
@@ -208,7 +248,7 @@ def critical_chain(result: SimulationResult) -> npt.NDArray[np.bool_]:
         if not live.any():
             break
         on_chain[rows[live], current[live]] = True
-        current[live] = result.driver[rows[live], current[live]]
+        current[live] = driver[rows[live], current[live]]
     return on_chain
 
 
@@ -335,7 +375,7 @@ def assess(
             "(one standard error)"
         )
 
-    chain = critical_chain(result)
+    chain = critical_chain(result, build_network(spec.items, team.members).predecessors)
     items = tuple(
         ItemRisk(
             id=item.id,

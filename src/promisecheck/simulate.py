@@ -46,8 +46,6 @@ class SimulationResult:
     start: FloatArray  # [trials, items]
     finish: FloatArray  # [trials, items]
     member: SmallArray  # [trials, items] who did it, -1 if never started
-    driver: SmallArray  # [trials, items] the finish that let it start: a dependency or
-    # the member's previous item, -1 if it could start at once
 
     @property
     def trials(self) -> int:
@@ -281,9 +279,7 @@ def run_engine(
     idle_order = np.tile(np.arange(members, dtype=np.int32) - members, (trials, 1))
     releases = np.zeros(trials, dtype=np.int32)
     idle = np.tile(sets.pack(np.ones(members, dtype=bool)), (trials, 1))
-    last_item = np.full((trials, members), -1, dtype=np.int32)
     waiting = np.tile(waiting_init, (trials, 1))
-    last_dep = np.full((trials, items + 1), -1, dtype=np.int32)
     ready = np.zeros((trials, layout.words + 1), dtype=np.uint64)
     classes = len(network.classes)
     first_ready = np.full((trials, classes), _NO_RANK, dtype=np.int64)
@@ -294,7 +290,6 @@ def run_engine(
     start = np.full((trials, items), np.inf)
     finish = np.full((trials, items), np.inf)
     member_of = np.full((trials, items), -1, dtype=np.int32)
-    driver = np.full((trials, items), -1, dtype=np.int32)
 
     active = np.arange(trials)
     step = 0
@@ -328,11 +323,6 @@ def run_engine(
                     available[pick] & sets.eligible[chosen_class[pick]], idle_order, r
                 )
                 end = finisher(m, day[pick], hour[pick], efforts[r, item])
-                dep = last_dep[r, item]
-                prev = last_item[r, m]
-                dep_end = np.where(dep >= 0, finish[r, np.maximum(dep, 0)], -np.inf)
-                prev_end = np.where(prev >= 0, finish[r, np.maximum(prev, 0)], -np.inf)
-                driver[r, item] = np.where(prev_end > dep_end, prev, dep)
                 start[r, item] = tf[pick]
                 finish[r, item] = end
                 member_of[r, item] = m
@@ -376,14 +366,12 @@ def run_engine(
             idle[r, sets.word[m]] |= sets.bit[m]
             idle_order[r, m] = releases[r]
             releases[r] += 1
-            last_item[r, m] = done
             following = busy_until[r].argmin(axis=1)
             next_member[r] = following
             next_finish[r] = busy_until[r, following]
             for k in range(int(degree[done].max(initial=0))):
                 s = successors[done, k]
                 waiting[r, s] -= 1
-                last_dep[r, s] = done
                 became = np.flatnonzero((s < items) & (waiting[r, s] == 0))
                 if became.size:
                     rb, sb = r[became], s[became]
@@ -395,7 +383,7 @@ def run_engine(
     if progress is not None:
         progress(trials, trials)
     return SimulationResult(
-        efforts=efforts, start=start, finish=finish, member=member_of, driver=driver
+        efforts=efforts, start=start, finish=finish, member=member_of
     )
 
 
@@ -472,5 +460,4 @@ def run_parallel(
         start=np.concatenate([p.start for p in parts]),
         finish=np.concatenate([p.finish for p in parts]),
         member=np.concatenate([p.member for p in parts]),
-        driver=np.concatenate([p.driver for p in parts]),
     )

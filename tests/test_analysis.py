@@ -1,0 +1,108 @@
+"""Analysis: percentiles, verdicts, the critical chain, loads and overload, on hand-made schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from conftest import make_plan
+
+from promisecheck.analysis import (
+    MemberLoad,
+    assess,
+    critical_chain,
+    overload_warnings,
+    percentile_index,
+    verdict_for,
+)
+from promisecheck.calendar import DAY_SPAN, build_capacity
+from promisecheck.simulate import SimulationResult, simulate
+
+
+def test_percentile_is_the_earliest_outcome_reached_by_that_share() -> None:
+    assert percentile_index(0.5, 10) == 4  # the 5th of 10
+    assert percentile_index(0.85, 10_000) == 8499  # 0.85 * 10 000 is not 8500.000…01
+    assert percentile_index(0.85, 1) == 0
+    assert percentile_index(0.51, 100) == 50
+
+
+@pytest.mark.parametrize(
+    ("p", "verdict"), [(0.85, "on-track"), (0.849, "at-risk"), (0.5, "at-risk"), (0.49, "unlikely")]
+)
+def test_verdicts(p: float, verdict: str) -> None:
+    assert verdict_for(p, 0.85) == verdict
+
+
+def schedule(start: list[float], finish: list[float], member: list[int]) -> SimulationResult:
+    return SimulationResult(
+        efforts=np.ones((1, len(start))),
+        start=np.array([start]),
+        finish=np.array([finish]),
+        member=np.array([member], dtype=np.int32),
+    )
+
+
+def test_the_critical_chain_follows_dependencies_and_members_back_from_the_last_finish() -> None:
+    # a → b (dependency); c waits for the member who did b; d runs in parallel, finishing early.
+    result = schedule(start=[0, 2, 5, 0], finish=[2, 5, 9, 3], member=[0, 0, 0, 1])
+    chain = critical_chain(result, predecessors=[(), (0,), (), ()])
+    assert chain[0].tolist() == [True, True, True, False]
+
+
+def test_a_dependency_that_finished_later_than_the_members_previous_item_drives() -> None:
+    # c depends on d (other member, finishes at 6) and follows b on member 0 (finished at 5).
+    result = schedule(start=[0, 2, 6, 0], finish=[2, 5, 9, 6], member=[0, 0, 0, 1])
+    chain = critical_chain(result, predecessors=[(), (0,), (3,), ()])
+    assert chain[0].tolist() == [False, False, True, True]
+
+
+def test_assessment_of_exact_estimates_is_certain_and_dates_are_exact() -> None:
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "x", "estimate": 40},
+            {"id": "b", "skill": "x", "estimate": 8, "depends_on": ["a"]},
+        ],
+        [{"name": "Ana", "skills": ["x"]}],
+        deadline=dt.date(2027, 1, 11),
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    a = assess(plan, simulate(plan, 50, 0, capacity=capacity), capacity, seed=0)
+    assert a.on_time_probability == 1.0 and a.on_time_standard_error == 0.0
+    assert set(a.finish.values()) == {dt.date(2027, 1, 11)}
+    assert a.verdict == "on-track"
+    assert [i.criticality for i in a.items] == [1.0, 1.0]
+    assert a.effort_hours == {"p50": 48.0, "p70": 48.0, "p85": 48.0, "p95": 48.0}
+    skill = a.skills[0]
+    assert skill.demand_hours == 48.0 and skill.capacity_hours == 48.0 and skill.load == 1.0
+    ana = a.members[0]
+    # Busy every working hour of the first week, and on Monday of the second.
+    assert ana.weekly == pytest.approx((1.0, 0.2))
+
+
+def test_overload_is_four_weeks_in_a_row_above_90_percent() -> None:
+    def member(weekly: tuple[float | None, ...]) -> MemberLoad:
+        return MemberLoad(
+            name="Ana", work_hours=0, capacity_hours=0, utilisation=None, weekly=weekly
+        )
+
+    assert overload_warnings([member((0.95, 0.95, 0.95, None, 0.95))]) == []
+    warned = overload_warnings([member((0.5, 0.95, 0.91, 1.0, 0.93, 0.2))])
+    assert len(warned) == 1 and "Ana" in warned[0] and "4 weeks" in warned[0]
+
+
+def test_cost_uses_wall_clock_hours_and_margin_is_price_minus_cost() -> None:
+    plan = make_plan(
+        [{"id": "a", "skill": "x", "estimate": 8}],
+        [{"name": "Ana", "skills": ["x"], "rate": 100, "focus": 0.8}],
+        price=2000,
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    a = assess(plan, simulate(plan, 10, 0, capacity=capacity), capacity, seed=0)
+    assert a.cost == {k: pytest.approx(1000.0) for k in ("p50", "p70", "p85", "p95")}
+    assert a.margin == {k: pytest.approx(1000.0) for k in ("p50", "p70", "p85", "p95")}
+
+
+def test_moments_map_to_days() -> None:
+    result = schedule(start=[0.0], finish=[3 * DAY_SPAN + 8.0], member=[0])
+    assert result.finish_day().tolist() == [[3]]
