@@ -240,16 +240,30 @@ def critical_chain(
     on_chain = np.zeros((trials, items), dtype=bool)
     if items == 0:
         return on_chain
-    driver = drivers(result, predecessors)
-    current = np.where(np.isfinite(result.finish).all(axis=1), result.finish.argmax(axis=1), -1)
-    rows = np.arange(trials)
-    for _ in range(items):
-        live = current >= 0
-        if not live.any():
-            break
-        on_chain[rows[live], current[live]] = True
-        current[live] = driver[rows[live], current[live]]
+    # In blocks of trials: the driver arrays are several times the size of the schedule.
+    for first in range(0, trials, _CHAIN_BLOCK):
+        block = slice(first, min(trials, first + _CHAIN_BLOCK))
+        part = SimulationResult(
+            efforts=result.efforts[block],
+            start=result.start[block],
+            finish=result.finish[block],
+            member=result.member[block],
+        )
+        driver = drivers(part, predecessors)
+        finish = part.finish
+        current = np.where(np.isfinite(finish).all(axis=1), finish.argmax(axis=1), -1)
+        rows = np.arange(finish.shape[0])
+        chain = on_chain[block]
+        for _ in range(items):
+            live = current >= 0
+            if not live.any():
+                break
+            chain[rows[live], current[live]] = True
+            current[live] = driver[rows[live], current[live]]
     return on_chain
+
+
+_CHAIN_BLOCK = 2000
 
 
 def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
@@ -442,7 +456,7 @@ def assess(
 MAX_WEEKS = 104
 OVERLOAD = 0.9
 OVERLOAD_WEEKS = 4
-_WEEKLY_CELLS = 400_000  # trials × items × weeks looked at for weekly utilisation
+_WEEKLY_CELLS = 200_000  # trials × items × weeks looked at for weekly utilisation
 
 
 def weekly_utilisation(
@@ -512,11 +526,15 @@ def overload_warnings(members: Sequence[MemberLoad]) -> list[str]:
 def _hours_by_member(result: SimulationResult, members: int) -> FloatArray:
     """[trials, members] hours of item work each member did."""
     trials = result.trials
-    who = result.member
-    flat = np.arange(trials)[:, None] * members + np.where(who >= 0, who, 0)
-    weights = np.where(who >= 0, result.efforts, 0.0)
-    hours = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=trials * members)
-    return np.asarray(hours, dtype=np.float64).reshape(trials, members)
+    hours = np.zeros((trials, members))
+    for first in range(0, trials, _CHAIN_BLOCK):
+        who = result.member[first : first + _CHAIN_BLOCK]
+        rows = who.shape[0]
+        flat = np.arange(rows)[:, None] * members + np.where(who >= 0, who, 0)
+        weights = np.where(who >= 0, result.efforts[first : first + _CHAIN_BLOCK], 0.0)
+        counted = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=rows * members)
+        hours[first : first + rows] = counted.reshape(rows, members)
+    return hours
 
 
 def _skill_loads(
