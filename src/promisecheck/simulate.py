@@ -250,11 +250,13 @@ def run_engine(
     efforts: FloatArray,
     progress: Progress | None = None,
     start_day: IntArray | None = None,
+    out: SimulationResult | None = None,
 ) -> SimulationResult:
     """Schedule every trial of `efforts` ([trials, items] hours) by the dispatch rule.
 
     `start_day` (per trial, default 0) is the first day work may begin, as a day index of
     `capacity`: a late start moves everyone's first possible moment, nothing else.
+    `out`, when given, receives the schedule (its arrays are filled in place).
     """
     trials, items = efforts.shape
     members = capacity.window.shape[0]
@@ -287,9 +289,17 @@ def run_engine(
         ready[:, layout.word[ready_item]] |= layout.bit[ready_item]
         c = network.item_class[ready_item]
         first_ready[:, c] = np.minimum(first_ready[:, c], network.rank[ready_item])
-    start = np.full((trials, items), np.inf)
-    finish = np.full((trials, items), np.inf)
-    member_of = np.full((trials, items), -1, dtype=np.int32)
+    if out is None:
+        out = SimulationResult(
+            efforts=efforts,
+            start=np.empty((trials, items)),
+            finish=np.empty((trials, items)),
+            member=np.empty((trials, items), dtype=np.int32),
+        )
+    start, finish, member_of = out.start, out.finish, out.member
+    start.fill(np.inf)
+    finish.fill(np.inf)
+    member_of.fill(-1)
 
     active = np.arange(trials)
     step = 0
@@ -366,9 +376,10 @@ def run_engine(
             idle[r, sets.word[m]] |= sets.bit[m]
             idle_order[r, m] = releases[r]
             releases[r] += 1
-            following = busy_until[r].argmin(axis=1)
+            until_r = busy_until[r]
+            following = until_r.argmin(axis=1)
             next_member[r] = following
-            next_finish[r] = busy_until[r, following]
+            next_finish[r] = until_r[np.arange(r.size), following]
             for k in range(int(degree[done].max(initial=0))):
                 s = successors[done, k]
                 waiting[r, s] -= 1
@@ -442,22 +453,32 @@ def run_parallel(
 
         return update
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        parts = list(
-            pool.map(
-                lambda k: run_engine(
-                    network,
-                    capacity,
-                    efforts[slices[k]],
-                    report(k),
-                    None if start_day is None else start_day[slices[k]],
-                ),
-                range(workers),
-            )
-        )
-    return SimulationResult(
+    items = efforts.shape[1]
+    whole = SimulationResult(
         efforts=efforts,
-        start=np.concatenate([p.start for p in parts]),
-        finish=np.concatenate([p.finish for p in parts]),
-        member=np.concatenate([p.member for p in parts]),
+        start=np.empty((trials, items)),
+        finish=np.empty((trials, items)),
+        member=np.empty((trials, items), dtype=np.int32),
     )
+
+    def run_slice(k: int) -> None:
+        # Contiguous row slices: each thread fills its own part of the shared result.
+        rows = slice(int(slices[k][0]), int(slices[k][-1]) + 1)
+        part = SimulationResult(
+            efforts=efforts[rows],
+            start=whole.start[rows],
+            finish=whole.finish[rows],
+            member=whole.member[rows],
+        )
+        run_engine(
+            network,
+            capacity,
+            efforts[rows],
+            report(k),
+            None if start_day is None else start_day[rows],
+            out=part,
+        )
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(run_slice, range(workers)))
+    return whole
