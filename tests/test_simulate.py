@@ -236,3 +236,31 @@ def test_a_member_whose_window_just_ended_is_not_offered_a_sliver_of_the_day() -
     members = by_id(plan, run(plan), "member")
     assert members["b"] == 2
     assert by_id(plan, run(plan), "start")["b"] == moment(1, 0.0)
+
+
+def test_vectorised_finish_equals_the_scalar_definition_on_awkward_calendars() -> None:
+    from promisecheck.simulate import _Finisher
+
+    plan = make_plan(
+        [{"id": "a", "skill": "backend", "estimate": 1}],
+        [
+            {**ANA, "allocation": 0.1},  # 0.8 h a day: several days per hour of work
+            {**BO, "focus": 0.7, "time_off": [(dt.date(2027, 1, 11), dt.date(2027, 2, 5))]},
+            {"name": "Cy", "skills": ["backend"], "leaves": dt.date(2027, 3, 1)},
+        ],
+        calendar={"workdays": ["mon", "wed", "fri"], "holidays": [dt.date(2027, 1, 13)]},
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    finisher = _Finisher(capacity)
+    rng = np.random.default_rng(4)
+    size = 4000
+    member = rng.integers(0, 3, size)
+    day = rng.integers(0, 60, size)
+    hour = np.round(rng.uniform(0, 0.8, size), 3)
+    effort = np.where(rng.random(size) < 0.3, rng.integers(1, 40, size), rng.uniform(0, 300, size))
+    fast = finisher(member, day, hour, effort)
+    slow = [
+        capacity.finish_moment(int(m), d * 32.0 + h, e)
+        for m, d, h, e in zip(member, day, hour, effort, strict=True)
+    ]
+    assert fast.tolist() == slow

@@ -115,16 +115,42 @@ def _first_ready_rank(
 
 
 class _Finisher:
-    """Vectorised Capacity.finish_moment: the same arithmetic, so results match exactly."""
+    """Vectorised Capacity.finish_moment: the same arithmetic, so results match exactly.
+
+    Finding the day a stretch of work ends is a search in the member's cumulative hours.
+    A table of the first day each whole hour of work is reached narrows it to one or two
+    candidate days; the rare rest falls back to a plain binary search.
+    """
 
     def __init__(self, capacity: Capacity) -> None:
         self.capacity = capacity
         cum = capacity.cumulative
-        members, days_plus_one = cum.shape
-        self.days = days_plus_one - 1
-        # Rows laid end to end with a gap, so one searchsorted serves every member.
-        self.offset = float(2 ** int(np.ceil(np.log2(cum.max() + 2.0)) + 1))
-        self.flat = (cum[:, 1:] + self.offset * np.arange(members)[:, None]).ravel()
+        self.days = cum.shape[1] - 1
+        self.cells = int(np.ceil(cum[:, -1].max(initial=0.0))) + 2
+        grid = np.arange(self.cells, dtype=np.float64)
+        self.by_hour = np.stack([np.searchsorted(row[1:], grid, side="left") for row in cum])
+
+    def first_day(self, member: IntArray, key: FloatArray) -> IntArray:
+        """The first day j with cumulative work through j ≥ key (`days` if none)."""
+        cum = self.capacity.cumulative
+        cell = np.clip(np.floor(key), 0, self.cells - 2).astype(np.int64)
+        low = self.by_hour[member, cell]
+        high = self.by_hour[member, cell + 1]
+        fits = (low < self.days) & (cum[member, np.minimum(low, self.days - 1) + 1] >= key)
+        end: IntArray = np.where(fits, low, high)
+        unsure = np.flatnonzero(~fits & (high > low + 1))
+        if unsure.size:
+            # Usually only days off lie between: the next working day is the answer.
+            m = member[unsure]
+            following = self.capacity.next_working_day[m, np.minimum(low[unsure] + 1, self.days)]
+            ok = (following < self.days) & (
+                cum[m, np.minimum(following, self.days - 1) + 1] >= key[unsure]
+            )
+            ok &= following <= high[unsure]
+            end[unsure[ok]] = following[ok]
+            for k in unsure[~ok]:
+                end[k] = np.searchsorted(cum[member[k], 1:], key[k], side="left")
+        return end
 
     def __call__(
         self, member: IntArray, day: IntArray, hour: FloatArray, effort: FloatArray
@@ -133,20 +159,7 @@ class _Finisher:
         cum = cap.cumulative
         focus = cap.focus[member]
         target = cum[member, day] + focus * np.minimum(hour, cap.window[member, day]) + effort
-        key = target - EPSILON_HOURS
-        end = (
-            np.searchsorted(self.flat, key + self.offset * member, side="left") - self.days * member
-        )
-        end = np.clip(end, 0, self.days)
-        # Adding the offset rounds; confirm against the exact row and redo the rare misses.
-        beyond = end >= self.days
-        inside = np.minimum(end, self.days - 1)
-        exact = np.where(beyond, cum[member, self.days] < key, cum[member, inside + 1] >= key) & (
-            (end == 0) | (cum[member, np.maximum(end, 1)] < key)
-        )
-        for k in np.flatnonzero(~exact):
-            end[k] = np.searchsorted(cum[member[k], 1:], key[k], side="left")
-        end = np.maximum(end, day)
+        end = np.maximum(self.first_day(member, target - EPSILON_HOURS), day)
         beyond = end >= self.days
         inside = np.minimum(end, self.days - 1)
         end_hour = (target - cum[member, inside]) / focus
@@ -393,9 +406,7 @@ def run_engine(
         active = active[np.isfinite(now[active])]
     if progress is not None:
         progress(trials, trials)
-    return SimulationResult(
-        efforts=efforts, start=start, finish=finish, member=member_of
-    )
+    return SimulationResult(efforts=efforts, start=start, finish=finish, member=member_of)
 
 
 def simulate(
