@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -170,15 +171,19 @@ class _Finisher:
 
 
 class _MemberSets:
-    """Sets of members as bit words, so set operations cost O(members / 64) per trial."""
+    """Sets of members as bit words, so set operations cost O(members / 64) per trial.
 
-    def __init__(self, capacity: Capacity, eligible: npt.NDArray[np.bool_]) -> None:
+    The calendar part (who works when) depends on the capacity only and is built once per
+    capacity, however many slices of trials or compromise variants run on it.
+    """
+
+    def __init__(self, capacity: Capacity) -> None:
         members, days = capacity.window.shape
         self.count = members
         self.words = max(1, -(-members // _WORD))
         self.word = np.arange(members) // _WORD
         self.bit = np.uint64(1) << (np.arange(members) % _WORD).astype(np.uint64)
-        self.eligible = np.stack([self.pack(row) for row in eligible])  # [classes, words]
+        self.finisher = _Finisher(capacity)
         # Who is still working at hour h of day d: the distinct window lengths of the day,
         # longest first, each with the set of members whose window is at least that long.
         # Most days share one of a few patterns, so the work is done per pattern.
@@ -204,6 +209,10 @@ class _MemberSets:
         )
         self.next_working_by_day = np.ascontiguousarray(capacity.next_working_day.T)
         self.days = days
+
+    def eligibility(self, eligible: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+        """[classes, members] booleans → [classes, words] member sets."""
+        return np.stack([self.pack(row) for row in eligible])
 
     def pack(self, flags: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
         words = np.zeros(self.words, dtype=np.uint64)
@@ -234,9 +243,15 @@ class _MemberSets:
 
     def open_at(self, day: IntArray, hour: FloatArray) -> npt.NDArray[np.uint64]:
         """Members whose window on `day` extends beyond `hour` (cf. reference availability)."""
-        longer = (self.level[day] > (hour + AVAILABILITY_SLACK)[:, None]).sum(axis=1)
-        words = self.level_members[day, np.maximum(longer - 1, 0)]
-        return np.where((longer > 0)[:, None], words, np.uint64(0))
+        words = self.working[day]
+        # At the start of a day everyone working that day is open; later, look it up.
+        later = np.flatnonzero(hour > 0)
+        if later.size:
+            d = day[later]
+            longer = (self.level[d] > (hour[later] + AVAILABILITY_SLACK)[:, None]).sum(axis=1)
+            found = self.level_members[d, np.maximum(longer - 1, 0)]
+            words[later] = np.where((longer > 0)[:, None], found, np.uint64(0))
+        return words
 
     def wake_day(self, day: IntArray, wanted: npt.NDArray[np.uint64]) -> IntArray:
         """First day after `day` on which one of the wanted members works, else `days`."""
@@ -257,6 +272,19 @@ class _MemberSets:
         return result
 
 
+_SETS: weakref.WeakKeyDictionary[Capacity, _MemberSets] = weakref.WeakKeyDictionary()
+_SETS_LOCK = threading.Lock()
+
+
+def _member_sets(capacity: Capacity) -> _MemberSets:
+    with _SETS_LOCK:
+        sets = _SETS.get(capacity)
+        if sets is None:
+            sets = _MemberSets(capacity)
+            _SETS[capacity] = sets
+        return sets
+
+
 def run_engine(
     network: Network,
     capacity: Capacity,
@@ -274,8 +302,9 @@ def run_engine(
     trials, items = efforts.shape
     members = capacity.window.shape[0]
     layout = _bitsets(network)
-    finisher = _Finisher(capacity)
-    sets = _MemberSets(capacity, network.eligible)
+    sets = _member_sets(capacity)
+    finisher = sets.finisher
+    eligible = sets.eligibility(network.eligible)  # [classes, words]
 
     # Successors padded to a rectangle; the pad points at a spare column `items`.
     degree = np.array([len(s) for s in network.successors], dtype=np.int64)
@@ -332,7 +361,7 @@ def run_engine(
             hour = tf - day * DAY_SPAN
             available = idle[rows] & sets.open_at(day, hour)
             first = first_ready[rows]
-            reachable = (available[:, None, :] & sets.eligible[None]).any(axis=2)
+            reachable = (available[:, None, :] & eligible[None]).any(axis=2)
             candidate = np.where(reachable, first, _NO_RANK)
             chosen_class = candidate.argmin(axis=1)
             best = candidate[np.arange(free.size), chosen_class]
@@ -343,7 +372,7 @@ def run_engine(
                 r = rows[pick]
                 item = network.by_rank[best[pick]]
                 m = sets.longest_idle(
-                    available[pick] & sets.eligible[chosen_class[pick]], idle_order, r
+                    available[pick] & eligible[chosen_class[pick]], idle_order, r
                 )
                 end = finisher(m, day[pick], hour[pick], efforts[r, item])
                 start[r, item] = tf[pick]
@@ -367,7 +396,7 @@ def run_engine(
                 has_ready = first[wait] != _NO_RANK
                 wanted = (
                     np.bitwise_or.reduce(
-                        np.where(has_ready[:, :, None], sets.eligible[None], np.uint64(0)), axis=1
+                        np.where(has_ready[:, :, None], eligible[None], np.uint64(0)), axis=1
                     )
                     & idle[rw]
                 )
