@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import io
-
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.calibration import Calibration, RatioSummary
 from promisecheck.report import calibrate_words as words
+from promisecheck.report import terminal
 
 HEADING = "bold"
 
 
 def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
     """The whole calibrate report as text; ANSI colour codes only when `color` is true."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        force_jupyter=False,
-        force_interactive=False,
-        legacy_windows=False,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console, buffer = terminal.console(color=color, width=width)
     for block in _blocks(c):
         console.print(block)
         console.print()
     for warning in c.warnings:
         console.print(Text.assemble(("warning:", "yellow"), " ", warning))
-    text = buffer.getvalue()
-    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+    return terminal.text(buffer)
 
 
 def _blocks(c: Calibration) -> list[RenderableType]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.check import CheckReport, Status
-from promisecheck.report import check_words
+from promisecheck.report import check_words, terminal
 
 STYLES: dict[Status, str] = {
     "invalid": "bold red",
@@ -23,20 +21,7 @@ HEADING = "bold"
 
 
 def render(r: CheckReport, *, color: bool = False, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        force_jupyter=False,
-        force_interactive=False,
-        legacy_windows=False,
-        markup=False,  # paths and names come from the user's files
-        emoji=False,
-        highlight=False,
-    )
+    console, buffer = terminal.console(color=color, width=width)
     console.print(Text(f"promisecheck check: {check_words.summary(r)}", style=HEADING))
     console.print(check_words.settings(r))
     console.print()
@@ -69,5 +54,4 @@ def render(r: CheckReport, *, color: bool = False, width: int = 120) -> str:
         console.print()
         for problem in problems:
             console.print(Text.assemble(("error:", "red"), " ", str(problem)))
-    text = buffer.getvalue()
-    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+    return terminal.text(buffer)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.analysis import Assessment, ItemRisk, Menu, Verdict
-from promisecheck.report import evidence, words
+from promisecheck.report import evidence, terminal, words
 
 VERDICT_STYLES: dict[Verdict, str] = {
     "on-track": "bold green",
@@ -24,28 +22,13 @@ HEADING = "bold"
 
 def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
     """The whole report as text; ANSI colour codes only when `color` is true."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        force_jupyter=False,
-        force_interactive=False,
-        legacy_windows=False,
-        # Names and titles come from the user's files: never read them as markup or emoji.
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console, buffer = terminal.console(color=color, width=width)
     for block in _blocks(a):
         console.print(block)
         console.print()
     for warning in a.warnings:
         console.print(Text.assemble(("warning:", "yellow"), " ", warning))
-    text = buffer.getvalue()
-    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+    return terminal.text(buffer)
 
 
 def _blocks(a: Assessment) -> list[RenderableType]:

@@ -1,0 +1,35 @@
+"""Drawing a report for a terminal or a CI log: one rich console setup, read back as text."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+
+def console(*, color: bool, width: int) -> tuple[Console, io.StringIO]:
+    """A console writing to a buffer; ANSI colour only when asked, whatever the environment.
+
+    Names, titles and paths come from the user's files: never read as markup or emoji.
+    """
+    buffer = io.StringIO()
+    drawn = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
+    return drawn, buffer
+
+
+def text(buffer: io.StringIO) -> str:
+    """What was drawn, without trailing spaces or blank lines, ending in one newline."""
+    lines = buffer.getvalue().rstrip("\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
