@@ -12,7 +12,9 @@ import tomli_w
 SKILLS = ("design", "frontend", "backend", "qa", "data", "devops")
 
 
-def generate(items: int, members: int, seed: int = 1, deadline_weeks: int | None = None) -> tuple[dict, dict]:
+def generate(
+    items: int, members: int, seed: int = 1, deadline_weeks: int | None = None
+) -> tuple[dict, dict]:
     """A spec and a team: layered dependencies, mixed priorities, part-timers, time off."""
     rng = random.Random(seed)
     start = dt.date(2027, 1, 4)
@@ -42,7 +44,9 @@ def generate(items: int, members: int, seed: int = 1, deadline_weeks: int | None
         }
         if i and rng.random() < 0.7:
             window = max(1, min(i, 30))
-            deps = {f"item-{rng.randrange(i - window, i):04d}" for _ in range(rng.choice((1, 1, 2, 3)))}
+            deps = {
+                f"item-{rng.randrange(i - window, i):04d}" for _ in range(rng.choice((1, 1, 2, 3)))
+            }
             item["depends_on"] = sorted(deps)
         if rng.random() < 0.05:
             holder = rng.choice([m for m in team_members if item["skill"] in m["skills"]])

@@ -35,7 +35,9 @@ def timed(args: list[str], repeat: int) -> tuple[float, float]:
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
-        subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - began)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return statistics.median(times), peak
@@ -47,20 +49,42 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 1000-item project")
     args = parser.parse_args()
     exe = command()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     work = Path(tempfile.mkdtemp(prefix="promisecheck-bench-"))
     medium = write(work / "p200", 200, 50)
     large = write(work / "p1000", 1000, 50)
     cases: list[tuple[str, list[str], float, int]] = [
         ("--version", [*exe, "--version"], 0.020, args.repeat * 2),
         ("--help", [*exe, "--help"], 0.150, args.repeat),
-        ("webshop, 10 000 trials", [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--no-compromises"], 0.5, args.repeat),
-        ("webshop + compromise menu", [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--compromises"], 3.0, args.repeat),
-        ("200 items / 50 members", [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"], 2.0, max(1, args.repeat // 2)),
+        (
+            "webshop, 10 000 trials",
+            [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--no-compromises"],
+            0.5,
+            args.repeat,
+        ),
+        (
+            "webshop + compromise menu",
+            [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--compromises"],
+            3.0,
+            args.repeat,
+        ),
+        (
+            "200 items / 50 members",
+            [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"],
+            2.0,
+            max(1, args.repeat // 2),
+        ),
     ]
     if not args.quick:
         cases.append(
-            ("1000 items / 50 members", [*exe, "estimate", str(large), "-f", "json", "--no-compromises"], 10.0, 1)
+            (
+                "1000 items / 50 members",
+                [*exe, "estimate", str(large), "-f", "json", "--no-compromises"],
+                10.0,
+                1,
+            )
         )
     print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6}")
     for name, argv, target, repeat in cases:

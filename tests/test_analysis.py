@@ -1,4 +1,4 @@
-"""Analysis: percentiles, verdicts, the critical chain, loads and overload, on hand-made schedules."""
+"""Analysis: percentiles, verdicts, the critical chain, loads and overload, by hand."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from conftest import make_plan
 
+from conftest import make_plan
 from promisecheck.analysis import (
     MemberLoad,
     assess,

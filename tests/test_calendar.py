@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
+from conftest import MONDAY
 from promisecheck.calendar import DAY_SPAN, build_capacity, horizon_days
 from promisecheck.model import CalendarSettings, Member, Team
-
-from conftest import MONDAY
 
 
 def capacity_of(member: dict[str, object], **calendar: object):  # type: ignore[no-untyped-def]

@@ -45,7 +45,9 @@ def test_one_line_summary_goes_to_stderr_with_json() -> None:
 
 
 def test_confidence_option_overrides_the_target() -> None:
-    low = json.loads(invoke("estimate", WEBSHOP, "--trials", "500", "-f", "json", "--confidence", "0.05").stdout)
+    low = json.loads(
+        invoke("estimate", WEBSHOP, "--trials", "500", "-f", "json", "--confidence", "0.05").stdout
+    )
     assert low["target_confidence"] == 0.05
     assert low["verdict"] == "on-track"
 

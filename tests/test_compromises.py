@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MONDAY, make_plan
 from typer.testing import CliRunner
 
+from conftest import MONDAY, make_plan
 from promisecheck.analysis import Assessment, Compromise
 from promisecheck.calendar import build_capacity
 from promisecheck.cli import app

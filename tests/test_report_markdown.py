@@ -1,7 +1,6 @@
 """The Markdown report on hand-built reports: exact text, and user text kept literal."""
 
 # The reports write date ranges with an en dash on purpose.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

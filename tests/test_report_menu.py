@@ -6,11 +6,10 @@ import dataclasses
 import datetime as dt
 import json
 
-from test_report_table import assessment
-
 from promisecheck.analysis import Compromise, Menu
 from promisecheck.report import json as json_report
 from promisecheck.report import markdown, table
+from test_report_table import assessment
 
 MENU = Menu(
     target_confidence=0.85,

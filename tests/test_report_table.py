@@ -1,7 +1,6 @@
 """The terminal table report, and the phrasing it shares with Markdown, on hand-built reports."""
 
 # The reports write date ranges with an en dash on purpose.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from conftest import make_plan
 
+from conftest import make_plan
 from promisecheck.analysis import assess
 from promisecheck.calendar import build_capacity
 from promisecheck.model import Item

@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from conftest import MONDAY, make_plan
 
+from conftest import MONDAY, make_plan
 from promisecheck.calendar import DAY_SPAN, build_capacity
 from promisecheck.model import Plan
 from promisecheck.reference import reference_schedule
@@ -204,8 +204,8 @@ def test_engine_equals_reference_on_the_examples(example: str) -> None:
 
 
 def test_a_late_start_per_trial_shifts_only_those_trials() -> None:
-    from promisecheck.simulate import run_engine
     from promisecheck.network import build_network
+    from promisecheck.simulate import run_engine
 
     plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8}], [ANA])
     capacity = build_capacity(plan.team, plan.spec.project.start)

@@ -179,9 +179,7 @@ def percentile_index(share: float, trials: int) -> int:
     return max(0, min(trials, needed) - 1)
 
 
-def percentile_days(
-    days: npt.NDArray[np.integer[Any]], shares: dict[str, float]
-) -> dict[str, int]:
+def percentile_days(days: npt.NDArray[np.integer[Any]], shares: dict[str, float]) -> dict[str, int]:
     ordered = np.sort(days)
     return {key: int(ordered[percentile_index(share, days.size)]) for key, share in shares.items()}
 
@@ -556,6 +554,7 @@ def _skill_loads(
         loads.append(
             (skill, hours, available, hours / available if available > 0 else None, holders)
         )
+
     def severity(k: int) -> float:
         load = loads[k][3]
         return math.inf if load is None else load

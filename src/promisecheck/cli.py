@@ -1,4 +1,4 @@
-"""The command line: gathers options, runs the pipeline, writes the report, returns the exit code."""
+"""The command line: gather options, run the pipeline, write the report, set the exit code."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="promisecheck",
-    help="Before anyone signs: can this team keep this promise? Delivery odds on the real calendar.",
+    help="Before anyone signs: can this team keep this promise? Odds on the real calendar.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -174,7 +174,10 @@ def estimate(
         ),
     ] = None,
 ) -> None:
-    """How likely is this team to deliver this scope by this date? Exit 0 on track, 1 not, 2 bad input."""
+    """How likely is this team to deliver this scope by this date?
+
+    Exit 0 on track, 1 not, 2 bad input.
+    """
     check_trials(trials)
     check_confidence(confidence)
     check_output_path(output)
@@ -217,13 +220,20 @@ def estimate(
         raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
 
-    color = output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = (
+        output is None
+        and format == "table"
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
     emit(render(assessment, format, color=color), output)
     if output is not None or format != "table":
         from promisecheck.report.summary import one_line
 
         typer.echo(one_line(assessment), err=True)
-    raise typer.Exit(ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET)
+    raise typer.Exit(
+        ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET
+    )
 
 
 def write_revision(
@@ -241,7 +251,10 @@ def write_revision(
     menu = assessment.compromises
     options = menu.options if menu is not None else ()
     if not options:
-        raise fail(f"--apply {number}: there is no compromise menu for this plan ({menu.note if menu else 'none'})")
+        raise fail(
+            f"--apply {number}: there is no compromise menu for this plan "
+            f"({menu.note if menu else 'none'})"
+        )
     if number > len(options):
         raise fail(f"--apply {number}: the menu has options 1 to {len(options)}")
     option = options[number - 1]
@@ -418,7 +431,10 @@ def compare(
     except InputError as error:
         raise fail(str(error)) from None
     color = (
-        output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        output is None
+        and format == "table"
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
     )
     emit(render_comparison(comparison, format, color=color), output)
     raise typer.Exit(ExitCode.ON_TRACK)
@@ -488,7 +504,10 @@ def check(
         raise fail(str(error)) from None
     close()
     color = (
-        output is None and format == "table" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        output is None
+        and format == "table"
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
     )
     emit(render_check(report, format, color=color), output)
     if os.environ.get("GITHUB_ACTIONS") == "true":

@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from promisecheck.errors import InputError, Problem, show
 from promisecheck import scenarios
+from promisecheck.errors import InputError, Problem, show
 from promisecheck.model import INVALID, CalendarSettings, Plan, Spec, Team
 
 Loc = tuple[str | int, ...]

@@ -371,9 +371,7 @@ def run_engine(
             if pick.size:
                 r = rows[pick]
                 item = network.by_rank[best[pick]]
-                m = sets.longest_idle(
-                    available[pick] & eligible[chosen_class[pick]], idle_order, r
-                )
+                m = sets.longest_idle(available[pick] & eligible[chosen_class[pick]], idle_order, r)
                 end = finisher(m, day[pick], hour[pick], efforts[r, item])
                 start[r, item] = tf[pick]
                 finish[r, item] = end
