@@ -106,3 +106,18 @@ def test_cost_uses_wall_clock_hours_and_margin_is_price_minus_cost() -> None:
 def test_moments_map_to_days() -> None:
     result = schedule(start=[0.0], finish=[3 * DAY_SPAN + 8.0], member=[0])
     assert result.finish_day().tolist() == [[3]]
+
+
+def test_one_histogram_bar_ends_on_the_deadline_and_reads_the_on_time_odds() -> None:
+    plan = make_plan(
+        [{"id": f"i{k}", "skill": "x", "estimate": [8, 24, 80]} for k in range(4)],
+        [{"name": "Ana", "skills": ["x"]}],
+        deadline=dt.date(2027, 1, 22),
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    a = assess(plan, simulate(plan, 2000, 1, capacity=capacity), capacity, seed=1)
+    assert 0 < a.on_time_probability < 1
+    ending = [b for b in a.histogram if b.last == a.deadline]
+    assert len(ending) == 1
+    assert ending[0].cumulative == a.on_time_probability
+    assert sum(b.trials for b in a.histogram) == 2000

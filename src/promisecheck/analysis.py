@@ -294,7 +294,11 @@ def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
     return reasons
 
 
-def _histogram(days: IntArray, capacity: Capacity, trials: int) -> tuple[Bin, ...]:
+def _histogram(
+    days: npt.NDArray[np.integer[Any]], capacity: Capacity, trials: int, deadline_day: int
+) -> tuple[Bin, ...]:
+    """Bars of equal width, aligned so that one of them ends on the deadline: the share
+    finished "by then" at that bar is the on-time probability."""
     finished = np.sort(days[days < capacity.days])
     if finished.size == 0:
         return ()
@@ -304,9 +308,11 @@ def _histogram(days: IntArray, capacity: Capacity, trials: int) -> tuple[Bin, ..
         width = candidate
         if (last - first) // candidate < 16:
             break
+    start = deadline_day + 1 - width * -(-(deadline_day + 1 - first) // width)
     bins = []
-    for lo in range(first, last + 1, width):
+    for lo in range(max(start, first - width + 1), last + 1, width):
         hi = min(lo + width - 1, last)
+        lo = max(lo, first)
         count = int(np.count_nonzero((finished >= lo) & (finished <= hi)))
         done = int(np.count_nonzero(finished <= hi))
         bins.append(
@@ -446,7 +452,7 @@ def assess(
         skills=_skill_loads(plan, result, capacity, deadline_day),
         members=members,
         items=items,
-        histogram=_histogram(project_days, capacity, trials),
+        histogram=_histogram(project_days, capacity, trials, deadline_day),
         warnings=tuple(warnings),
     )
 
@@ -515,7 +521,8 @@ def overload_warnings(members: Sequence[MemberLoad]) -> list[str]:
             longest = max(longest, run)
         if longest >= OVERLOAD_WEEKS:
             warnings.append(
-                f"{member.name} is planned above {OVERLOAD:.0%} for {longest} weeks in a row: "
+                f"{member.name} is planned above {OVERLOAD * 100:.0f} % for {longest} weeks "
+                "in a row: "
                 "a plan that only works if people run flat out is a risk in itself"
             )
     return warnings
