@@ -237,3 +237,20 @@ def test_options_stay_exact_with_history_and_risks_and_show_slack_when_on_track(
         assert fresh.on_time_probability == o.on_time_probability, o.summary
     if a.on_time_probability >= a.target_confidence:
         assert {o.kind for o in a.compromises.options} <= {"move-date", "start-later"}
+
+
+def test_the_first_trials_draw_the_same_whatever_the_trial_count() -> None:
+    # Compromise searches screen on a prefix of the trials: sampling, history and risks
+    # must give the first n trials the same draws as a run of many more.
+    import numpy as np
+
+    from promisecheck.forecast import load_history, prepare
+
+    plan = load("examples/evidence/spec.toml")
+    history = load_history(plan, None)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    few = prepare(plan, capacity, 300, 9, history)
+    many = prepare(plan, capacity, 3000, 9, history)
+    assert np.array_equal(few.efforts, many.efforts[:300])
+    assert few.start_day is not None and many.start_day is not None
+    assert np.array_equal(few.start_day, many.start_day[:300])

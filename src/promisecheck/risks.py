@@ -100,16 +100,21 @@ def draw_risks(
     trials: int,
     seed: int,
 ) -> RiskDraws:
-    """Sample every risk in every trial, each from its own keyed stream."""
+    """Sample every risk in every trial, each part from its own keyed stream.
+
+    Separate streams for whether it fires, its hours and its delay keep the draws of the
+    first n trials the same whatever the number of trials (compromise searches screen on
+    such a prefix), and keep the firing fixed when a range is re-estimated.
+    """
     count = len(risks)
     fired = np.zeros((trials, count), dtype=bool)
     hours = np.zeros((trials, count))
     delay = np.zeros((trials, count), dtype=np.int64)
     shares = np.zeros((count, len(items)))
     for k, risk in enumerate(risks):
-        stream = item_stream(seed, f"risk:{risk.id}")
-        fired[:, k] = stream.random(trials) < risk.probability
+        fired[:, k] = item_stream(seed, f"risk:{risk.id}").random(trials) < risk.probability
         if risk.extra_hours is not None:
+            stream = item_stream(seed, f"risk:{risk.id}:hours")
             drawn = sample_range(_triple(risk.extra_hours), distribution, meaning, stream, trials)
             hours[:, k] = np.where(fired[:, k], drawn, 0.0)
             where = affected_items(risk, items)
@@ -118,6 +123,7 @@ def draw_risks(
                 weights = np.ones(len(where))
             shares[k, where] = weights / weights.sum()
         if risk.delay_days is not None:
+            stream = item_stream(seed, f"risk:{risk.id}:delay")
             days = sample_range(_triple(risk.delay_days), distribution, meaning, stream, trials)
             delay[:, k] = np.where(fired[:, k], np.floor(days + 0.5), 0).astype(np.int64)
     return RiskDraws(fired=fired, hours=hours, shares=shares, delay=delay)
