@@ -112,3 +112,18 @@ def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("promisecheck ")
+
+
+def test_a_run_too_large_for_memory_is_refused_with_a_hint(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, "benchmarks")
+    from generate import write
+
+    spec = write(tmp_path / "big", 1000, 20)
+    result = invoke("estimate", str(spec), "--trials", "200000")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.strip() == (
+        "promisecheck: error: --trials: 200,000 trials of 1,000 items would not fit in memory "
+        "(use --trials 50,000 or fewer)"
+    )

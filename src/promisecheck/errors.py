@@ -28,10 +28,11 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "<input>"
+        where = str(self.path) if self.path is not None else ""
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {self.location}: " if self.location else f"{where}: "
+        parts = [part for part in (where, self.location) if part]
+        text = "".join(f"{part}: " for part in parts)
         text += self.message
         if self.hint:
             text += f" ({self.hint})"

@@ -8,6 +8,7 @@ from pathlib import Path
 from promisecheck.analysis import Assessment, assess
 from promisecheck.calendar import build_capacity
 from promisecheck.compromises import find_compromises
+from promisecheck.errors import InputError
 from promisecheck.forecast import load_history, prepare
 from promisecheck.history import History
 from promisecheck.loading import load
@@ -17,6 +18,9 @@ from promisecheck.scenarios import select
 from promisecheck.simulate import Progress, simulate
 
 MAX_TRIALS = 1_000_000
+# Trials × items held in memory at once: each float array of the schedule takes 8 bytes a
+# cell, and a run keeps several; 50 million cells is about 2 GB in all.
+MAX_CELLS = 50_000_000
 
 
 def estimate(
@@ -61,6 +65,14 @@ def estimate_plan(
     history: History | None = None,
 ) -> Assessment:
     """Simulate and assess a loaded plan, with the compromise menu when asked for."""
+    items = len(plan.spec.items)
+    if trials * items > MAX_CELLS:
+        raise InputError.single(
+            None,
+            "--trials",
+            f"{trials:,} trials of {items:,} items would not fit in memory",
+            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+        )
     capacity = build_capacity(plan.team, plan.spec.project.start)
     inputs = prepare(plan, capacity, trials, seed, history)
     result = simulate(
