@@ -21,7 +21,7 @@ def test_a_problem_without_line_place_or_hint() -> None:
     assert str(Problem(path=Path("t.toml"), location="", message="file not found")) == (
         "t.toml: file not found"
     )
-    assert str(Problem(path=None, location="x", message="m")) == "<input>: x: m"
+    assert str(Problem(path=None, location="--trials", message="m")) == "--trials: m"
 
 
 def test_an_input_error_prints_one_problem_per_line() -> None:
