@@ -121,3 +121,27 @@ def test_one_histogram_bar_ends_on_the_deadline_and_reads_the_on_time_odds() -> 
     assert len(ending) == 1
     assert ending[0].cumulative == a.on_time_probability
     assert sum(b.trials for b in a.histogram) == 2000
+
+
+def test_infeasible_says_whether_work_never_started_or_never_ended() -> None:
+    leaves_early = make_plan(
+        [
+            {"id": "api", "skill": "x", "estimate": 40},
+            {"id": "ui", "skill": "y", "estimate": 8, "depends_on": ["api"]},
+        ],
+        [
+            {"name": "Ana", "skills": ["x"]},
+            {"name": "Bo", "skills": ["y"], "leaves": dt.date(2027, 1, 6)},
+        ],
+    )
+    huge = make_plan(
+        [{"id": "big", "skill": "x", "estimate": 1e9}], [{"name": "Ana", "skills": ["x"]}]
+    )
+    for plan, expected in [
+        (leaves_early, "never started: ui (check joins, leaves and time off"),
+        (huge, "too much work to finish in that time: big"),
+    ]:
+        capacity = build_capacity(plan.team, plan.spec.project.start)
+        a = assess(plan, simulate(plan, 5, 0, capacity=capacity), capacity, seed=0)
+        assert a.verdict == "infeasible"
+        assert expected in a.reasons[0]

@@ -294,6 +294,28 @@ def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
     return reasons
 
 
+def _why_never(plan: Plan, result: SimulationResult) -> str:
+    """In words, why no trial finished within the horizon: work nobody could start, or
+    work too long to end in ten years."""
+    ids = plan.spec.items
+    unstarted = [ids[i].id for i in np.flatnonzero(~np.isfinite(result.start).any(axis=0))]
+    unfinished = [
+        ids[i].id
+        for i in np.flatnonzero(
+            np.isfinite(result.start).any(axis=0) & ~np.isfinite(result.finish).any(axis=0)
+        )
+    ]
+    text = f"no trial finishes within {HORIZON_YEARS} years of the start"
+    if unfinished:
+        text += f"; too much work to finish in that time: {', '.join(unfinished[:5])}"
+    elif unstarted:
+        text += (
+            f"; never started: {', '.join(unstarted[:5])} (check joins, leaves and time off "
+            "of the members who may do them)"
+        )
+    return text
+
+
 def _histogram(
     days: npt.NDArray[np.integer[Any]], capacity: Capacity, trials: int, deadline_day: int
 ) -> tuple[Bin, ...]:
@@ -352,12 +374,7 @@ def assess(
     must_on_time = float(np.count_nonzero(must_days <= deadline_day)) / trials
     reasons = _infeasibility(plan, capacity)
     if beyond == trials and not reasons:
-        never = [spec.items[i].id for i in np.flatnonzero(~np.isfinite(result.finish).any(axis=0))]
-        reasons.append(
-            f"no trial finishes within {HORIZON_YEARS} years of the start"
-            + (f"; never started: {', '.join(never[:5])}" if never else "")
-            + " (check joins/leaves and time off of the members with those skills)"
-        )
+        reasons.append(_why_never(plan, result))
     verdict: Verdict = "infeasible" if beyond == trials else verdict_for(on_time, target)
 
     finish = {
