@@ -7,7 +7,6 @@ from pathlib import Path
 
 from promisecheck.analysis import Assessment, assess
 from promisecheck.calendar import build_capacity
-from promisecheck.compromises import find_compromises
 from promisecheck.errors import InputError
 from promisecheck.forecast import load_history, prepare
 from promisecheck.history import History
@@ -93,6 +92,8 @@ def estimate_plan(
     )
     if compromises is False:
         return assessment
+    from promisecheck.compromises import find_compromises
+
     menu = find_compromises(
         plan, assessment, result, capacity, history=history, always=bool(compromises)
     )
