@@ -60,10 +60,10 @@ Mon 31 May – Sun 6 Jun 2027    ███████████              
 
 **Members**
 
-| Member | Item work (h) | Available (h) | Utilisation |
-|---|--:|--:|--:|
-| Kai | 72 | 90 | 80 % |
-| Lena | 24 | 60 | 41 % |
+| Member | Item work (h) | Available (h) | Utilisation | Weekly load |
+|---|--:|--:|--:|---|
+| Kai | 72 | 90 | 80 % | `█▇·▃` |
+| Lena | 24 | 60 | 41 % | `▅▂  ` |
 
 </details>
 

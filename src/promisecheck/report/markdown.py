@@ -199,6 +199,8 @@ def _details(a: Assessment) -> str:
             words.hours(m.work_hours),
             words.hours(m.capacity_hours),
             words.load(m.utilisation),
+            # No-break spaces: a code span would lose a leading or trailing plain space.
+            code(words.sparkline(m.weekly).replace(" ", "\u00a0")) if m.weekly else "",
         ]
         for m in a.members
     ]
@@ -217,9 +219,9 @@ def _details(a: Assessment) -> str:
     parts += [
         "**Members**",
         table(
-            ["Member", "Item work (h)", "Available (h)", "Utilisation"],
+            ["Member", "Item work (h)", "Available (h)", "Utilisation", "Weekly load"],
             member_rows,
-            [False, True, True, True],
+            [False, True, True, True, False],
         ),
         "</details>",
     ]
