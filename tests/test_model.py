@@ -246,3 +246,16 @@ def test_a_team_needs_at_least_one_member() -> None:
     with pytest.raises(ValidationError) as raised:
         Team.model_validate({"members": []})
     assert only_error(raised)["loc"] == ("members",)
+
+
+def test_a_range_written_as_text_gets_a_hint_in_toml() -> None:
+    from pydantic import ValidationError
+
+    from promisecheck.model import Item
+
+    try:
+        Item(id="a", skill="x", estimate="24-40")  # type: ignore[arg-type]
+    except ValidationError as error:
+        assert "[24, 32, 40]" in str(error)
+    else:
+        raise AssertionError("a text range was accepted")

@@ -169,6 +169,16 @@ class Item(_Frozen):
         return self.estimate[2] if isinstance(self.estimate, tuple) else self.estimate
 
 
+def _written_range(text: str) -> tuple[float, float] | None:
+    """ "24-40" or "24 to 40", as people write ranges in prose; None otherwise."""
+    parts = text.replace("to", "-").replace("–", "-").split("-")
+    numbers = [_number_or_none(part.strip()) for part in parts]
+    if len(numbers) == 2 and all(isinstance(n, int | float) for n in numbers):
+        low, high = sorted(float(n) for n in numbers if n is not None)
+        return low, high
+    return None
+
+
 def check_estimate(value: object, unit: str = "hours") -> object:
     """A number above 0, or [low, likely, high] in order, of `unit`; checked on the raw input."""
     # All checks on the raw input: one message in the user's own numbers, instead of
@@ -184,6 +194,11 @@ def check_estimate(value: object, unit: str = "hours") -> object:
             hint = "a range has three numbers: [low, likely, high]"
         elif isinstance(value, str) and _is_hours(_number_or_none(value)):
             hint = "write numbers without quotes"
+        elif isinstance(value, str) and (bounds := _written_range(value)) is not None:
+            low, high = bounds
+            hint = (
+                f"write a range as [low, likely, high], e.g. {show([low, (low + high) / 2, high])}"
+            )
         raise invalid(
             f"got {show(value)}; expected {unit} as a number, or [low, likely, high]", hint
         )
