@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -248,14 +249,15 @@ def test_a_team_needs_at_least_one_member() -> None:
     assert only_error(raised)["loc"] == ("members",)
 
 
-def test_a_range_written_as_text_gets_a_hint_in_toml() -> None:
-    from pydantic import ValidationError
+def test_a_range_written_as_text_gets_a_hint_in_toml(tmp_path: Path) -> None:
+    from promisecheck.errors import InputError
+    from promisecheck.loading import load_spec
 
-    from promisecheck.model import Item
-
-    try:
-        Item(id="a", skill="x", estimate="24-40")  # type: ignore[arg-type]
-    except ValidationError as error:
-        assert "[24, 32, 40]" in str(error)
-    else:
-        raise AssertionError("a text range was accepted")
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[project]\nname = "x"\nstart = 2027-01-04\ndeadline = 2027-02-26\n'
+        '[[items]]\nid = "a"\nskill = "x"\nestimate = "24-40"\n'
+    )
+    with pytest.raises(InputError) as raised:
+        load_spec(spec)
+    assert raised.value.problems[0].hint == "write a range as [low, likely, high], e.g. [24, 32, 40]"
