@@ -260,4 +260,5 @@ def test_a_range_written_as_text_gets_a_hint_in_toml(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError) as raised:
         load_spec(spec)
-    assert raised.value.problems[0].hint == "write a range as [low, likely, high], e.g. [24, 32, 40]"
+    hint = raised.value.problems[0].hint
+    assert hint == "write a range as [low, likely, high], e.g. [24, 32, 40]"
