@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
@@ -11,7 +10,7 @@ from promisecheck.calibration import Calibration, RatioSummary
 from promisecheck.report import calibrate_words as words
 from promisecheck.report import terminal
 
-HEADING = "bold"
+HEADING = terminal.HEADING
 
 
 def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
@@ -37,27 +36,8 @@ def _blocks(c: Calibration) -> list[RenderableType]:
     return blocks
 
 
-def _table(title: str, *columns: str | Column) -> Table:
-    return Table(
-        *columns,
-        title=title,
-        title_justify="left",
-        title_style=HEADING,
-        box=box.SIMPLE_HEAD,
-        header_style=HEADING,
-        show_edge=False,
-        pad_edge=False,
-    )
-
-
-def _right(header: str) -> Column:
-    return Column(header, justify="right")
-
-
 def _summary(c: Calibration) -> Table:
-    grid = Table.grid(padding=(0, 3))
-    grid.add_column(style=HEADING)
-    grid.add_column()
+    grid = terminal.labels()
     grid.add_row("Tasks", f"{c.records:,} from {c.source}")
     grid.add_row("Ratio", words.summary_line(c))
     grid.add_row("Over estimate", f"{words.percent(c.over_share)} of tasks")
@@ -68,8 +48,14 @@ def _summary(c: Calibration) -> Table:
 
 
 def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> Table:
-    table = _table(
-        title, name, _right("Tasks"), _right("Median"), _right("P85"), _right("P95"), "Forecasts"
+    table = terminal.section(
+        title,
+        name,
+        terminal.right("Tasks"),
+        terminal.right("Median"),
+        terminal.right("P85"),
+        terminal.right("P95"),
+        "Forecasts",
     )
     for g in groups:
         table.add_row(
@@ -85,7 +71,14 @@ def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> Table:
 
 def _trend(c: Calibration) -> RenderableType:
     largest = max(p.median for p in c.trend)
-    table = _table("Over time", "Period", _right("Tasks"), _right("Median"), _right("P85"), "")
+    table = terminal.section(
+        "Over time",
+        "Period",
+        terminal.right("Tasks"),
+        terminal.right("Median"),
+        terminal.right("P85"),
+        "",
+    )
     for p in c.trend:
         table.add_row(
             p.label,
@@ -101,7 +94,7 @@ def _trend(c: Calibration) -> RenderableType:
 
 def _chart(c: Calibration) -> Table:
     largest = max(b.share for b in c.chart)
-    table = _table(
+    table = terminal.section(
         "How long tasks took against their estimate",
         Column("Actual ÷ estimate", no_wrap=True),
         Column("", no_wrap=True),

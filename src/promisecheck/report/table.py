@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Column, Table
 from rich.text import Text
@@ -17,7 +16,7 @@ VERDICT_STYLES: dict[Verdict, str] = {
     "infeasible": "bold red",
 }
 LATE = "red"
-HEADING = "bold"
+HEADING = terminal.HEADING
 
 
 def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
@@ -61,14 +60,14 @@ def _evidence(a: Assessment) -> list[RenderableType]:
         blocks.append(Group(Text("Estimates corrected by history", style=HEADING), grid))
         blocks.append(Text(evidence.POOL_NOTE))
     if a.risks:
-        table = _table(
+        table = terminal.section(
             "Risks",
             "Risk",
-            _right("Chance"),
-            _right("Happened"),
+            terminal.right("Chance"),
+            terminal.right("Happened"),
             "When it happens",
-            _right("On time without"),
-            _right("Change"),
+            terminal.right("On time without"),
+            terminal.right("Change"),
         )
         for r in evidence.risk_rows(a):
             table.add_row(r.id, r.chance, r.happened, r.cost, r.without, r.change)
@@ -78,27 +77,8 @@ def _evidence(a: Assessment) -> list[RenderableType]:
     return blocks
 
 
-def _table(title: str, *columns: str | Column) -> Table:
-    return Table(
-        *columns,
-        title=title,
-        title_justify="left",
-        title_style=HEADING,
-        box=box.SIMPLE_HEAD,
-        header_style=HEADING,
-        show_edge=False,
-        pad_edge=False,
-    )
-
-
-def _right(header: str) -> Column:
-    return Column(header, justify="right")
-
-
 def _summary(a: Assessment) -> Table:
-    grid = Table.grid(padding=(0, 3))
-    grid.add_column(style=HEADING)
-    grid.add_column()
+    grid = terminal.labels()
     verdict = Text.assemble(
         (words.verdict_word(a), VERDICT_STYLES[a.verdict]), f": {words.verdict_meaning(a)}"
     )
@@ -113,12 +93,12 @@ def _summary(a: Assessment) -> Table:
 
 
 def _percentiles(a: Assessment) -> RenderableType:
-    columns: list[str | Column] = ["Percentile", "Finished by", _right("Effort (h)")]
+    columns: list[str | Column] = ["Percentile", "Finished by", terminal.right("Effort (h)")]
     if a.cost is not None:
-        columns.append(_right(words.unit("Cost", a.currency)))
+        columns.append(terminal.right(words.unit("Cost", a.currency)))
     if a.margin is not None:
-        columns.append(_right(words.unit("Margin", a.currency)))
-    table = _table(words.percentiles_title(a), *columns)
+        columns.append(terminal.right(words.unit("Margin", a.currency)))
+    table = terminal.section(words.percentiles_title(a), *columns)
     for key, finish in a.finish.items():
         row: list[RenderableType] = [
             key.upper(),
@@ -139,12 +119,12 @@ def _percentiles(a: Assessment) -> RenderableType:
 
 
 def _skills(a: Assessment) -> Table:
-    table = _table(
+    table = terminal.section(
         "Skills up to the deadline",
         "Skill",
-        _right("Demand (h)"),
-        _right("Capacity (h)"),
-        _right("Load"),
+        terminal.right("Demand (h)"),
+        terminal.right("Capacity (h)"),
+        terminal.right("Load"),
         "",
         "Members",
     )
@@ -181,12 +161,12 @@ def _numbered(lines: list[str]) -> Table:
 
 
 def _members(a: Assessment) -> Table:
-    table = _table(
+    table = terminal.section(
         "Members",
         "Member",
-        _right("Item work (h)"),
-        _right("Available (h)"),
-        _right("Utilisation"),
+        terminal.right("Item work (h)"),
+        terminal.right("Available (h)"),
+        terminal.right("Utilisation"),
         f"Weekly load from {words.day(a.start)}",
     )
     for m in a.members:
@@ -201,14 +181,14 @@ def _members(a: Assessment) -> Table:
 
 
 def _items(a: Assessment, rows: list[ItemRisk], more: int) -> Table:
-    table = _table(
+    table = terminal.section(
         "Items that set the finish date or risk the deadline",
         "Item",
         "Priority",
         "P50 finish",
         "P85 finish",
-        _right("On time"),
-        _right("Critical"),
+        terminal.right("On time"),
+        terminal.right("Critical"),
     )
     for item in rows:
         late = words.is_late(item, a)
@@ -227,7 +207,7 @@ def _items(a: Assessment, rows: list[ItemRisk], more: int) -> Table:
 
 
 def _chart(a: Assessment) -> Table:
-    table = _table(
+    table = terminal.section(
         f"When the {a.trials:,} trials finish",
         Column("Finished", no_wrap=True),
         Column("", no_wrap=True),

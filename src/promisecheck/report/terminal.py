@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 
+from rich import box
 from rich.console import Console
+from rich.table import Column, Table
+
+HEADING = "bold"
 
 
 def console(*, color: bool, width: int) -> tuple[Console, io.StringIO]:
@@ -33,3 +37,29 @@ def text(buffer: io.StringIO) -> str:
     """What was drawn, without trailing spaces or blank lines, ending in one newline."""
     lines = buffer.getvalue().rstrip("\n").split("\n")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def section(title: str, *columns: str | Column) -> Table:
+    """A titled table with a rule under its header only: legible with or without colour."""
+    return Table(
+        *columns,
+        title=title,
+        title_justify="left",
+        title_style=HEADING,
+        box=box.SIMPLE_HEAD,
+        header_style=HEADING,
+        show_edge=False,
+        pad_edge=False,
+    )
+
+
+def right(header: str) -> Column:
+    return Column(header, justify="right")
+
+
+def labels() -> Table:
+    """A two-column grid of bold labels and their values."""
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(style=HEADING)
+    grid.add_column()
+    return grid
