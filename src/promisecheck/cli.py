@@ -124,9 +124,20 @@ def check_trials(trials: int) -> None:
         )
 
 
+def check_seed(seed: int) -> None:
+    if seed < 0:
+        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+
+
 def check_confidence(confidence: float | None) -> None:
     if confidence is not None and not 0 < confidence < 1:
         raise fail(f"--confidence {confidence}: expected a probability in (0, 1), like 0.85")
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+ReportOutput = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+]
 
 
 @app.command()
@@ -137,10 +148,8 @@ def estimate(
     ] = None,
     trials: Annotated[int, typer.Option(help="Monte Carlo trials.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed: same inputs and seed, same report.")] = 0,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    format: FormatOption = "table",
+    output: ReportOutput = None,
     confidence: Annotated[
         float | None,
         typer.Option(help="Target confidence, overriding the spec's target_confidence."),
@@ -181,8 +190,7 @@ def estimate(
     check_trials(trials)
     check_confidence(confidence)
     check_output_path(output)
-    if seed < 0:
-        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    check_seed(seed)
     if apply is not None and output is None:
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
@@ -358,10 +366,8 @@ def calibrate(
     history: Annotated[
         Path, typer.Argument(help="CSV of finished tasks: estimated and actual hours.")
     ],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    format: FormatOption = "table",
+    output: ReportOutput = None,
     columns: Annotated[
         str | None,
         typer.Option(
@@ -413,16 +419,13 @@ def compare(
     ] = None,
     trials: Annotated[int, typer.Option(help="Monte Carlo trials per version.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed, the same for every version.")] = 0,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    format: FormatOption = "table",
+    output: ReportOutput = None,
 ) -> None:
     """Versions of a proposal side by side: scope, odds, dates, cost. Exit 0, or 2 on bad input."""
     check_trials(trials)
     check_output_path(output)
-    if seed < 0:
-        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    check_seed(seed)
     from promisecheck.compare import run as run_compare
     from promisecheck.report import render_comparison
 
@@ -468,10 +471,8 @@ def check(
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core).")
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = "table",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
-    ] = None,
+    format: FormatOption = "table",
+    output: ReportOutput = None,
 ) -> None:
     """Estimate every proposal under PATHS; the CI gate. Exit 2 if any is invalid, else 1 if
     any fails, else 0."""
@@ -479,8 +480,7 @@ def check(
     check_output_path(output)
     check_level("--fail-under", fail_under)
     check_level("--warn-under", warn_under)
-    if seed < 0:
-        raise fail(f"--seed {seed}: expected a whole number ≥ 0")
+    check_seed(seed)
     if jobs is not None and jobs < 1:
         raise fail(f"--jobs {jobs}: expected at least 1 worker process")
     from promisecheck.check import Levels
