@@ -187,9 +187,15 @@ class _MemberSets:
         # Who is still working at hour h of day d: the distinct window lengths of the day,
         # longest first, each with the set of members whose window is at least that long.
         # Most days share one of a few patterns, so the work is done per pattern.
-        patterns, pattern_of = np.unique(capacity.window, axis=1, return_inverse=True)
+        columns = np.ascontiguousarray(capacity.window.T)
+        as_bytes = columns.view(np.dtype((np.void, columns.shape[1] * columns.itemsize))).ravel()
+        _, first_of, pattern_of = np.unique(as_bytes, return_index=True, return_inverse=True)
+        patterns = columns[first_of].T
         pattern_of = np.append(pattern_of.ravel(), patterns.shape[1])  # day `days`: nobody
-        levels = [np.unique(p[p > 0])[::-1] for p in patterns.T]
+        levels = [
+            np.array(sorted(set(p[p > 0].tolist()), reverse=True), dtype=np.float64)
+            for p in patterns.T
+        ]
         width = max(1, max((lv.size for lv in levels), default=1))
         level = np.full((len(levels) + 1, width), -1.0)
         level_members = np.zeros((len(levels) + 1, width, self.words), dtype=np.uint64)
