@@ -117,6 +117,7 @@ class Task:
     spec: Path
     trials: int
     seed: int
+    history: Path | None = None  # --history, which wins over the team's [history]
     revision: str | None = None  # a base version, copied from git into `scratch`
     scratch: Path | None = None
 
@@ -135,7 +136,7 @@ def estimate_one(task: Task) -> Estimated:
     try:
         plan = load(task.spec)
         assessment = estimate_plan(
-            plan, trials=task.trials, seed=task.seed, history=load_history(plan)
+            plan, trials=task.trials, seed=task.seed, history=load_history(plan, task.history)
         )
         _, lines = read_toml(task.spec)
     except InputError as error:
@@ -328,6 +329,7 @@ def run(
     base: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    history: Path | None = None,
 ) -> CheckReport:
     """Find, estimate and judge every proposal under `paths` (and, with `base`, at that rev)."""
     levels = levels or Levels()
@@ -343,7 +345,7 @@ def run(
         )
     workers = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
-        tasks = [Task(spec=p, trials=trials, seed=seed) for p in found]
+        tasks = [Task(spec=p, trials=trials, seed=seed, history=history) for p in found]
         base_paths: list[str] = []
         repo: Path | None = None
         if base is not None:
@@ -360,6 +362,7 @@ def run(
                         spec=copied,
                         trials=trials,
                         seed=seed,
+                        history=history,
                         revision=base,
                         scratch=Path(scratch),
                     )

@@ -138,6 +138,13 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report for
 ReportOutput = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
 ]
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="CSV of estimated vs actual hours; wins over the team's [history] file.",
+    ),
+]
 
 
 @app.command()
@@ -175,13 +182,7 @@ def estimate(
         ),
     ] = None,
     force: Annotated[bool, typer.Option(help="Let --apply overwrite existing files.")] = False,
-    history: Annotated[
-        Path | None,
-        typer.Option(
-            "--history",
-            help="CSV of estimated vs actual hours; wins over the team's [history] file.",
-        ),
-    ] = None,
+    history: HistoryOption = None,
 ) -> None:
     """How likely is this team to deliver this scope by this date?
 
@@ -421,6 +422,7 @@ def compare(
     seed: Annotated[int, typer.Option(help="Random seed, the same for every version.")] = 0,
     format: FormatOption = "table",
     output: ReportOutput = None,
+    history: HistoryOption = None,
 ) -> None:
     """Versions of a proposal side by side: scope, odds, dates, cost. Exit 0, or 2 on bad input."""
     check_trials(trials)
@@ -430,7 +432,7 @@ def compare(
     from promisecheck.report import render_comparison
 
     try:
-        comparison = run_compare(versions, team, trials=trials, seed=seed)
+        comparison = run_compare(versions, team, trials=trials, seed=seed, history=history)
     except InputError as error:
         raise fail(str(error)) from None
     color = (
@@ -473,6 +475,7 @@ def check(
     ] = None,
     format: FormatOption = "table",
     output: ReportOutput = None,
+    history: HistoryOption = None,
 ) -> None:
     """Estimate every proposal under PATHS; the CI gate. Exit 2 if any is invalid, else 1 if
     any fails, else 0."""
@@ -498,6 +501,7 @@ def check(
             base=base,
             jobs=jobs,
             progress=update,
+            history=history,
         )
     except InputError as error:
         close()

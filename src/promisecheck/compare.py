@@ -170,25 +170,39 @@ def _load_argument(argument: str, team_path: Path | None, scratch: Path) -> Plan
 
 
 def run(
-    arguments: Sequence[str], team_path: Path | None = None, *, trials: int = 10_000, seed: int = 0
+    arguments: Sequence[str],
+    team_path: Path | None = None,
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    history: Path | None = None,
 ) -> Comparison:
     """One spec: its baseline and scenarios. Several: each file (or REV:path), the first first."""
     if len(arguments) == 1 and not is_revision(arguments[0]):
         versions = scenario_versions(Path(arguments[0]), team_path)
-        return compare(versions, trials=trials, seed=seed)
+        return compare(versions, trials=trials, seed=seed, history=history)
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
         # Simulated inside: a team's history file is read from the scratch copy.
         versions = file_versions(arguments, team_path, Path(scratch))
-        return compare(versions, trials=trials, seed=seed)
+        return compare(versions, trials=trials, seed=seed, history=history)
 
 
 # --- the comparison --------------------------------------------------------------------------
 
 
-def compare(versions: Sequence[Version], *, trials: int = 10_000, seed: int = 0) -> Comparison:
-    """Simulate every version with the same trials and seed and measure it against the first."""
+def compare(
+    versions: Sequence[Version],
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    history: Path | None = None,
+) -> Comparison:
+    """Simulate every version with the same trials and seed and measure it against the first.
+
+    `history` (--history) wins over each version's team [history] file.
+    """
     assessments = [
-        estimate_plan(v.plan, trials=trials, seed=seed, history=load_history(v.plan))
+        estimate_plan(v.plan, trials=trials, seed=seed, history=load_history(v.plan, history))
         for v in versions
     ]
     base_plan, base = versions[0].plan, assessments[0]
