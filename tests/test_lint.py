@@ -174,3 +174,18 @@ def test_cli_reports_every_file_and_exits_2_on_any_error(tmp_path: Path) -> None
     missing = runner.invoke(app, ["validate", str(tmp_path / "nope.toml")])
     assert missing.exit_code == ExitCode.INVALID_INPUT
     assert "nope.toml: file not found" in missing.stdout
+
+
+def test_validate_reads_the_teams_history_file_too(tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("spec.toml", "team.toml"):
+        shutil.copy(f"examples/evidence/{name}", tmp_path / name)
+    (tmp_path / "history.csv").write_text(
+        "Task,Estimated,Spent,Area,Who,Finished\nX,2,abc,backend,Paul,2025-03-03\n"
+    )
+    result = validate(tmp_path / "spec.toml")
+    assert [str(p) for p in result.errors] == [
+        f'{tmp_path / "history.csv"}:2: column `Spent` (actual_hours): got "abc"; '
+        "expected a number above 0"
+    ]

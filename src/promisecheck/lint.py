@@ -10,6 +10,7 @@ from typing import Any
 
 from promisecheck.calendar import build_capacity, public_holidays
 from promisecheck.errors import InputError, Problem
+from promisecheck.forecast import load_history
 from promisecheck.loading import (
     KeyLines,
     Loc,
@@ -83,6 +84,8 @@ def validate(path: Path, team_path: Path | None = None) -> Validation:
         )
     try:
         plan = load(path, team_path)
+        # The team's [history] file is input too: read it now rather than at estimate time.
+        load_history(plan)
     except InputError as error:
         return Validation(path=path, kind="proposal", errors=error.problems, warnings=())
     resolved = team_path_for(spec, path, team_path)
