@@ -127,3 +127,11 @@ def test_a_run_too_large_for_memory_is_refused_with_a_hint(tmp_path: Path) -> No
         "promisecheck: error: --trials: 200,000 trials of 1,000 items would not fit in memory "
         "(use --trials 50,000 or fewer)"
     )
+
+
+def test_json_says_what_the_ranges_mean() -> None:
+    evidence = json.loads(
+        invoke("estimate", "examples/evidence/spec.toml", "--trials", "200", "-f", "json").stdout
+    )
+    webshop = json.loads(invoke("estimate", WEBSHOP, "--trials", "200", "-f", "json").stdout)
+    assert (evidence["range"], webshop["range"]) == ("p10-p90", "minmax")

@@ -140,6 +140,7 @@ class Assessment:
     trials: int
     seed: int
     distribution: str
+    range_meaning: str = "minmax"  # what low and high of ranges are: minmax or p10-p90
     on_time_probability: float
     on_time_standard_error: float
     must_on_time_probability: float
@@ -453,6 +454,7 @@ def assess(
         trials=trials,
         seed=seed,
         distribution=project.distribution,
+        range_meaning=project.range,
         on_time_probability=on_time,
         on_time_standard_error=standard_error,
         must_on_time_probability=must_on_time,

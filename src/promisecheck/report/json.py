@@ -39,6 +39,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "trials": a.trials,
         "seed": a.seed,
         "distribution": a.distribution,
+        "range": a.range_meaning,
         "on_time_probability": round(a.on_time_probability, 4),
         "on_time_standard_error": round(a.on_time_standard_error, 4),
         "must_on_time_probability": round(a.must_on_time_probability, 4),
