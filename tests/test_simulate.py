@@ -264,3 +264,33 @@ def test_vectorised_finish_equals_the_scalar_definition_on_awkward_calendars() -
         for m, d, h, e in zip(member, day, hour, effort, strict=True)
     ]
     assert fast.tolist() == slow
+
+
+def test_teams_of_more_than_64_members_match_the_reference() -> None:
+    # Member sets are bit words; past 64 members they span several words.
+    members = [
+        {
+            "name": f"m{k}",
+            "skills": ["backend" if k % 3 else "frontend"],
+            "allocation": 0.5 + (k % 2) / 2,
+        }
+        for k in range(70)
+    ]
+    items = [
+        {
+            "id": f"i{k}",
+            "skill": "backend" if k % 4 else "frontend",
+            "estimate": [4, 8 + k % 5, 30],
+            "depends_on": [f"i{k - 7}"] if k >= 7 else [],
+        }
+        for k in range(90)
+    ]
+    items[5]["assignee"] = "m68"  # the 69th member: in the second word
+    items[5]["skill"] = "backend"
+    plan = make_plan(items, members)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    result = simulate(plan, 12, seed=5, capacity=capacity)
+    for n in range(result.trials):
+        ref = reference_schedule(plan.spec.items, plan.team.members, capacity, result.efforts[n])
+        assert ref.member == tuple(result.member[n])
+        assert ref.finish == tuple(result.finish[n])
