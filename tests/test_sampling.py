@@ -67,3 +67,20 @@ def test_draws_are_keyed_by_item_id_not_position() -> None:
     backward = sample_efforts([b, a], "pert", 100, seed=5)
     assert np.array_equal(forward[:, 0], backward[:, 1])
     assert not np.array_equal(forward[:, 0], forward[:, 1])
+
+
+def test_two_items_done_in_parallel_are_on_time_with_the_product_of_their_odds() -> None:
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": [0, 20, 80]},
+            {"id": "b", "skill": "frontend", "estimate": [8, 16, 40]},
+        ],
+        [ANA, {"name": "Bo", "skills": ["frontend"]}],
+        deadline=WEDNESDAY,
+        distribution="triangular",
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    a = assess(plan, simulate(plan, 200_000, seed=2, capacity=capacity), capacity, seed=2)
+    first = 1 - (80 - 24) ** 2 / (80 * 60)
+    second = 1 - (40 - 24) ** 2 / (32 * 24)
+    assert abs(a.on_time_probability - first * second) < 4 * a.on_time_standard_error
