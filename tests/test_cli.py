@@ -135,3 +135,13 @@ def test_json_says_what_the_ranges_mean() -> None:
     )
     webshop = json.loads(invoke("estimate", WEBSHOP, "--trials", "200", "-f", "json").stdout)
     assert (evidence["range"], webshop["range"]) == ("p10-p90", "minmax")
+
+
+def test_a_folder_stands_for_its_spec_toml() -> None:
+    by_folder = invoke("estimate", "examples/tight", "--trials", "200", "-f", "json")
+    by_file = invoke("estimate", TIGHT, "--trials", "200", "-f", "json")
+    assert by_folder.exit_code == ExitCode.ON_TRACK
+    assert by_folder.stdout == by_file.stdout
+    empty = invoke("estimate", "examples")
+    assert empty.exit_code == ExitCode.INVALID_INPUT
+    assert "examples: is a directory; expected a TOML file" in empty.stderr

@@ -149,7 +149,12 @@ HistoryOption = Annotated[
 
 @app.command()
 def estimate(
-    spec: Annotated[Path, typer.Argument(help="The proposal, spec.toml.", show_default=False)],
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            help="The proposal: spec.toml, or a folder holding one.", show_default=False
+        ),
+    ],
     team: Annotated[
         Path | None, typer.Option("--team", help="Team file; wins over the spec's `team` key.")
     ] = None,
@@ -196,7 +201,9 @@ def estimate(
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
         raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
-    from promisecheck.loading import load, team_path_for
+    from promisecheck.loading import load, proposal_path, team_path_for
+
+    spec = proposal_path(spec)
     from promisecheck.pipeline import estimate_plan
 
     update, close = progress_bar()

@@ -130,7 +130,12 @@ def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
     except FileNotFoundError:
         raise InputError.single(path, "", "file not found") from None
     except IsADirectoryError:
-        raise InputError.single(path, "", "is a directory; expected a TOML file") from None
+        raise InputError.single(
+            path,
+            "",
+            "is a directory; expected a TOML file",
+            hint="a folder stands for the spec.toml in it, and this one has none",
+        ) from None
     except UnicodeDecodeError as exc:
         raise InputError.single(
             path, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -805,6 +810,12 @@ def _missing_team(spec: Spec, spec_path: Path, lines: KeyLines) -> InputError:
         "team file not found",
         hint=f"the default, beside {spec_path}: create it, set project.team or pass --team",
     )
+
+
+def proposal_path(path: Path) -> Path:
+    """A folder holding a spec.toml stands for that file: `estimate examples/webshop`."""
+    inside = path / "spec.toml"
+    return inside if path.is_dir() and inside.is_file() else path
 
 
 def load(spec_path: Path | str, team_path: Path | str | None = None) -> Plan:
