@@ -105,7 +105,7 @@ def test_cost_uses_wall_clock_hours_and_margin_is_price_minus_cost() -> None:
 
 def test_moments_map_to_days() -> None:
     result = schedule(start=[0.0], finish=[3 * DAY_SPAN + 8.0], member=[0])
-    assert result.finish_day().tolist() == [[3]]
+    assert result.finish_days.tolist() == [[3]]
 
 
 def test_one_histogram_bar_ends_on_the_deadline_and_reads_the_on_time_odds() -> None:

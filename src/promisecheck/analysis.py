@@ -365,7 +365,7 @@ def assess(
     deadline_day = capacity.day_of(project.deadline)
     shares = dict(PERCENTILES)
 
-    item_days = result.finish_day()
+    item_days = result.finish_days
     project_days = item_days.max(axis=1)
     must = np.array([item.priority == "must" for item in spec.items])
     must_days = item_days[:, must].max(axis=1) if must.any() else np.zeros(trials, dtype=np.int64)

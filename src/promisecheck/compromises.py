@@ -89,7 +89,7 @@ class Evaluator:
         inputs = prepare(variant, capacity, trials, self.seed, self.history)
         network = build_network(variant.spec.items, variant.team.members)
         result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
-        days: IntArray = result.finish_day().max(axis=1).astype(np.int64)
+        days: IntArray = result.finish_days.max(axis=1).astype(np.int64)
         return days
 
     def probability(self, variant: Plan, trials: int) -> float:
@@ -132,7 +132,7 @@ class _Context:
 
 
 def _move_date(ctx: _Context) -> Compromise | None:
-    days = ctx.result.finish_day().max(axis=1)
+    days = ctx.result.finish_days.max(axis=1)
     ordered = np.sort(days)
     day = int(ordered[percentile_index(ctx.target, days.size)])
     if day >= ctx.capacity.days:

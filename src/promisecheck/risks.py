@@ -144,7 +144,7 @@ class RiskImpact:
 
 
 def _on_time(result: SimulationResult, deadline_day: int) -> BoolArray:
-    on_time: BoolArray = result.finish_day().max(axis=1) <= deadline_day
+    on_time: BoolArray = result.finish_days.max(axis=1) <= deadline_day
     return on_time
 
 

@@ -12,6 +12,7 @@ items.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
@@ -52,11 +53,17 @@ class SimulationResult:
     def trials(self) -> int:
         return int(self.efforts.shape[0])
 
-    def finish_day(self) -> SmallArray:
-        """[trials, items] day index each item finished on; a huge number if never."""
+    @functools.cached_property
+    def finish_days(self) -> SmallArray:
+        """[trials, items] day index each item finished on; a huge number if never.
+
+        Computed once: analysis, risk impacts and the compromise menu all read it.
+        """
         finite = np.isfinite(self.finish)
         days = np.floor_divide(np.where(finite, self.finish, 0.0), DAY_SPAN)
-        return np.where(finite, days, np.iinfo(np.int32).max).astype(np.int32)
+        result = np.where(finite, days, np.iinfo(np.int32).max).astype(np.int32)
+        result.setflags(write=False)
+        return result
 
 
 @dataclass(frozen=True, eq=False)
