@@ -15,13 +15,7 @@ HEADING = terminal.HEADING
 
 def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
     """The whole calibrate report as text; ANSI colour codes only when `color` is true."""
-    console, buffer = terminal.console(color=color, width=width)
-    for block in _blocks(c):
-        console.print(block)
-        console.print()
-    for warning in c.warnings:
-        console.print(Text.assemble(("warning:", "yellow"), " ", warning))
-    return terminal.text(buffer)
+    return terminal.document(_blocks(c), c.warnings, color=color, width=width)
 
 
 def _blocks(c: Calibration) -> list[RenderableType]:

@@ -21,13 +21,7 @@ HEADING = terminal.HEADING
 
 def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
     """The whole report as text; ANSI colour codes only when `color` is true."""
-    console, buffer = terminal.console(color=color, width=width)
-    for block in _blocks(a):
-        console.print(block)
-        console.print()
-    for warning in a.warnings:
-        console.print(Text.assemble(("warning:", "yellow"), " ", warning))
-    return terminal.text(buffer)
+    return terminal.document(_blocks(a), a.warnings, color=color, width=width)
 
 
 def _blocks(a: Assessment) -> list[RenderableType]:

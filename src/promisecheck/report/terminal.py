@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Column, Table
+from rich.text import Text
 
 HEADING = "bold"
 
@@ -31,6 +33,19 @@ def console(*, color: bool, width: int) -> tuple[Console, io.StringIO]:
         highlight=False,
     )
     return drawn, buffer
+
+
+def document(
+    blocks: Iterable[RenderableType], warnings: Iterable[str], *, color: bool, width: int
+) -> str:
+    """Blocks separated by blank lines, then one `warning:` line per warning."""
+    drawn, buffer = console(color=color, width=width)
+    for block in blocks:
+        drawn.print(block)
+        drawn.print()
+    for warning in warnings:
+        drawn.print(Text.assemble(("warning:", "yellow"), " ", warning))
+    return text(buffer)
 
 
 def text(buffer: io.StringIO) -> str:
