@@ -74,22 +74,28 @@ def day_range(first: dt.date, last: dt.date) -> str:
     return f"{day(first)} {DASH} {day(last)}"
 
 
+# Per number of decimals: below `low` or from `high` on (but not 0 or 1 itself), a share
+# would round to 0 % or 100 %, so it is shown as a bound instead.
+_ROUNDING_EDGES = {0: (0.005, 0.995, "1", "99"), 1: (0.0005, 0.9995, "0.1", "99.9")}
+
+
+def _percent(share: float, decimals: int) -> str:
+    low, high, floor, ceiling = _ROUNDING_EDGES[decimals]
+    if 0 < share < low:
+        return f"< {floor} %"
+    if high <= share < 1:
+        return f"> {ceiling} %"
+    return f"{share * 100:.{decimals}f} %"
+
+
 def percent(share: float) -> str:
     """A whole percentage that never rounds a possibility away: `< 1 %`, `> 99 %`."""
-    if 0 < share < 0.005:
-        return "< 1 %"
-    if 0.995 <= share < 1:
-        return "> 99 %"
-    return f"{share * 100:.0f} %"
+    return _percent(share, 0)
 
 
 def precise_percent(share: float) -> str:
     """A percentage to one decimal, with the same care at the ends: `< 0.1 %`, `> 99.9 %`."""
-    if 0 < share < 0.0005:
-        return "< 0.1 %"
-    if 0.9995 <= share < 1:
-        return "> 99.9 %"
-    return f"{share * 100:.1f} %"
+    return _percent(share, 1)
 
 
 def target(share: float) -> str:
