@@ -69,11 +69,16 @@ class Evaluator:
     """Estimates variants of the plan exactly as a fresh run of their files would, on the
     baseline's seed: same sampling, history and risks, same engine; calendars cached."""
 
-    def __init__(self, seed: int, trials: int, history: History | None) -> None:
+    def __init__(
+        self, seed: int, trials: int, history: History | None, baseline: Plan, capacity: Capacity
+    ) -> None:
         self.seed = seed
         self.trials = trials
         self.history = history
-        self._capacities: dict[tuple[str, dt.date], Capacity] = {}
+        # The baseline's calendar is already built; variants that keep team and start reuse it.
+        self._capacities: dict[tuple[str, dt.date], Capacity] = {
+            (baseline.team.model_dump_json(), baseline.spec.project.start): capacity
+        }
 
     def capacity(self, team: Team, start: dt.date) -> Capacity:
         key = (team.model_dump_json(), start)
@@ -647,7 +652,7 @@ def find_compromises(
         assessment=assessment,
         result=result,
         capacity=capacity,
-        evaluator=Evaluator(assessment.seed, result.trials, history),
+        evaluator=Evaluator(assessment.seed, result.trials, history, plan, capacity),
         target=target,
         all_items=tuple(range(len(plan.spec.items))),
         daily_capacity=max(float(capacity.cumulative[:, upto].sum()) / working, 1e-9),
