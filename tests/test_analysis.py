@@ -6,10 +6,13 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import make_plan
 from promisecheck.analysis import (
     MemberLoad,
+    _histogram,
     assess,
     critical_chain,
     overload_warnings,
@@ -145,3 +148,29 @@ def test_infeasible_says_whether_work_never_started_or_never_ended() -> None:
         a = assess(plan, simulate(plan, 5, 0, capacity=capacity), capacity, seed=0)
         assert a.verdict == "infeasible"
         assert expected in a.reasons[0]
+
+
+BAR_WIDTHS = (1, 7, 14, 28, 56, 91, 182, 364)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.integers(min_value=0, max_value=400),
+    spread=st.integers(min_value=0, max_value=2000),
+    deadline=st.integers(min_value=0, max_value=2400),
+)
+def test_histogram_uses_the_narrowest_bars_that_keep_it_short(
+    first: int, spread: int, deadline: int
+) -> None:
+    plan = make_plan([{"id": "a", "skill": "x", "estimate": 8}], [{"name": "Ana", "skills": ["x"]}])
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    days = np.array([first, first + spread // 3, first + spread], dtype=np.int32)
+    bins = _histogram(days, capacity, 3, deadline)
+    span = lambda b: (b.last - b.first).days + 1  # noqa: E731
+    width = max(span(b) for b in bins)
+    assert width in BAR_WIDTHS
+    narrower = BAR_WIDTHS[: BAR_WIDTHS.index(width)]
+    # A narrower width would have drawn 16 or more bars; this one draws at most 17.
+    assert all(spread // w >= 16 for w in narrower)
+    assert len(bins) <= 17
+    assert sum(b.trials for b in bins) == 3

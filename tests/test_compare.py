@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from promisecheck.cli import app
 from promisecheck.compare import run
 from promisecheck.errors import ExitCode, InputError
-from promisecheck.report import compare_markdown
+from promisecheck.report import compare_markdown, compare_table
 
 WEBSHOP = "examples/webshop/spec.toml"
 runner = CliRunner()
@@ -235,3 +236,17 @@ def test_cli_formats_and_exit_code(tmp_path: Path) -> None:
     assert "▲ 12 h, worse" in table.stdout
     bad = runner.invoke(app, ["compare", str(a), str(b), "--trials", "0"])
     assert bad.exit_code == ExitCode.INVALID_INPUT
+
+
+def test_colour_says_better_in_green_and_worse_in_red() -> None:
+    comparison = run([WEBSHOP], trials=300, seed=1)
+    shown = compare_table.render(comparison, color=True)
+    segments = re.findall(r"\x1b\[(\d+)m([^\x1b]*)", shown)
+    tones = {
+        (code, word)
+        for code, text in segments
+        for word in ("better", "worse", "same")
+        if word in text
+    }
+    assert tones == {("32", "better"), ("31", "worse"), ("2", "same")}
+    assert "\x1b[" not in compare_table.render(comparison, color=False)
