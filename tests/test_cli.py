@@ -118,7 +118,7 @@ def test_a_run_too_large_for_memory_is_refused_with_a_hint(tmp_path: Path) -> No
     import sys
 
     sys.path.insert(0, "benchmarks")
-    from generate import write
+    from generate import write  # type: ignore[import-not-found]
 
     spec = write(tmp_path / "big", 1000, 20)
     result = invoke("estimate", str(spec), "--trials", "200000")

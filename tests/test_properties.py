@@ -96,7 +96,9 @@ def test_engine_obeys_calendar_and_rules_and_matches_reference(plan: Plan, seed:
             def position(t: float, m: int = m) -> float:
                 d = int(t // DAY_SPAN)
                 h = t - d * DAY_SPAN
-                return capacity.cumulative[m, d] + capacity.focus[m] * min(h, capacity.window[m, d])
+                return float(
+                    capacity.cumulative[m, d] + capacity.focus[m] * min(h, capacity.window[m, d])
+                )
 
             assert abs(position(end) - position(start) - result.efforts[n, i]) < 1e-5
             for dep in item.depends_on:

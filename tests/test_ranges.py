@@ -18,7 +18,7 @@ def test_bounds_put_low_and_high_at_p10_and_p90(
     estimate: tuple[float, float, float], distribution: str
 ) -> None:
     low, likely, high = estimate
-    a, b = percentile_bounds(low, likely, high, distribution)  # type: ignore[arg-type]
+    a, b = percentile_bounds(low, likely, high, distribution)
     assert a < low and b > high
     assert cdf(low, a, likely, b, distribution) == pytest.approx(0.1, abs=1e-6)  # type: ignore[arg-type]
     assert cdf(high, a, likely, b, distribution) == pytest.approx(0.9, abs=1e-6)  # type: ignore[arg-type]

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
 from promisecheck.model import Item, Member, Project, Spec, Team
-from promisecheck.schemas import DIALECT, json_schema
+from promisecheck.schemas import DIALECT, Kind, json_schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -79,8 +80,8 @@ def conforms(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:
     return True
 
 
-def accepts(kind: str, path: Path) -> bool:
-    schema = json_schema(kind)  # type: ignore[arg-type]
+def accepts(kind: Kind, path: Path) -> bool:
+    schema = json_schema(kind)
     return conforms(tomllib.loads(path.read_text(encoding="utf-8")), schema, schema)
 
 
@@ -91,7 +92,7 @@ VALID = [
 ]
 
 # The invalid examples whose fault is one of structure, which a schema can see.
-STRUCTURAL = {
+STRUCTURAL: dict[str, Kind] = {
     "unknown-key": "spec",
     "missing-key": "spec",
     "not-a-date": "spec",
@@ -118,31 +119,35 @@ def test_structurally_invalid_examples_are_rejected(case: str) -> None:
 def test_schema_requires_exactly_what_the_models_require() -> None:
     spec, team = json_schema("spec"), json_schema("team")
     definitions = {**spec["definitions"], **team["definitions"]}
-    for model, schema in [
+    models: list[tuple[type[BaseModel], dict[str, Any]]] = [
         (Spec, spec),
         (Team, team),
         (Project, definitions["Project"]),
         (Item, definitions["Item"]),
         (Member, definitions["Member"]),
-    ]:
+    ]
+    for model, schema in models:
         required = {name for name, field in model.model_fields.items() if field.is_required()}
         assert set(schema.get("required", [])) == required, model.__name__
         assert set(schema["properties"]) == set(model.model_fields), model.__name__
         assert schema["additionalProperties"] is False
 
 
+KINDS: tuple[Kind, ...] = ("spec", "team")
+
+
 def test_every_key_has_a_description_for_hover_help() -> None:
-    for kind in ("spec", "team"):
-        schema = json_schema(kind)  # type: ignore[arg-type]
+    for kind in KINDS:
+        schema = json_schema(kind)
         for name, definition in schema["definitions"].items():
             for key, entry in definition["properties"].items():
                 assert entry.get("description"), f"{name}.{key}"
 
 
 def test_schema_is_draft_7_without_2020_keywords() -> None:
-    for kind in ("spec", "team"):
-        text = json.dumps(json_schema(kind))  # type: ignore[arg-type]
-        assert json_schema(kind)["$schema"] == DIALECT  # type: ignore[arg-type]
+    for kind in KINDS:
+        text = json.dumps(json_schema(kind))
+        assert json_schema(kind)["$schema"] == DIALECT
         assert "prefixItems" not in text and "$defs" not in text
         assert '"type": "null"' not in text  # TOML has no null
 
