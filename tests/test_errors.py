@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,12 @@ def test_show_shortens_long_values() -> None:
     text = show(list(range(100)))
     assert len(text) == 80
     assert text.endswith("…")
+
+
+def test_an_input_error_takes_notes_and_survives_pickling() -> None:
+    error = InputError.single(Path("spec.toml"), "items[0].estimate", "must be positive")
+    error.add_note("raised while loading")  # pytest and hypothesis do this
+    assert error.__notes__ == ["raised while loading"]
+    copy = pickle.loads(pickle.dumps(error))  # check's worker processes send errors back
+    assert copy.problems == error.problems
+    assert str(copy) == "spec.toml: items[0].estimate: must be positive"

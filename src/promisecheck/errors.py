@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
@@ -39,11 +39,16 @@ class Problem:
         return text
 
 
-@dataclass(frozen=True)
 class InputError(PromisecheckError):
-    """Invalid input: one or more problems, each naming file, place, expectation and hint."""
+    """Invalid input: one or more problems, each naming file, place, expectation and hint.
 
-    problems: tuple[Problem, ...] = field(default_factory=tuple)
+    A plain exception, not a frozen dataclass: pytest, hypothesis and Python itself attach
+    notes to exceptions (`add_note`), which a frozen instance would refuse.
+    """
+
+    def __init__(self, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(problems)
+        self.problems = tuple(problems)
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
