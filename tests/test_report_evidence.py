@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promisecheck.history import HistoryUse, ItemCalibration
+from promisecheck.history_model import HistoryUse, ItemCalibration
 from promisecheck.report import markdown, table
 from promisecheck.report.evidence import points
 from promisecheck.risks import RiskImpact

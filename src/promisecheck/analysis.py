@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promisecheck.calendar import DAY_SPAN, HORIZON_YEARS, Capacity
-from promisecheck.history import HistoryUse
+from promisecheck.history_model import HistoryUse
 from promisecheck.model import Plan
 from promisecheck.network import build_network, eligibility_class
 from promisecheck.risks import RiskImpact

@@ -14,14 +14,8 @@ import numpy.typing as npt
 
 from promisecheck.calendar import Capacity
 from promisecheck.errors import InputError, show
-from promisecheck.history import (
-    History,
-    HistoryUse,
-    Pools,
-    calibrate_efforts,
-    percentile,
-    read_history,
-)
+from promisecheck.history import History, Pools, percentile, read_history
+from promisecheck.history_model import HistoryUse, calibrate_efforts
 from promisecheck.model import Plan
 from promisecheck.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
 from promisecheck.risks import RiskDraws, draw_risks
@@ -94,7 +88,8 @@ def prepare(
     used: HistoryUse | None = None
     warnings = list(history.warnings) if history is not None else []
     if history is not None:
-        efforts, used = calibrate_efforts(items, efforts, history, seed)
+        method = plan.team.history.method if plan.team.history is not None else "fitted"
+        efforts, used = calibrate_efforts(items, efforts, history, seed, method)
     warnings += _narrow_ranges(plan, history)
     draws = draw_risks(plan.spec.risks, items, project.distribution, project.range, trials, seed)
     working_days = int(capacity.team_working.sum())

@@ -1,8 +1,8 @@
 """The team's record of estimated and actual hours: read from CSV, checked, pooled by who and what.
 
 A history is a list of finished tasks, each with the hours estimated and the hours it
-took. Its ratios actual / estimate are what the forecast resamples: from the assignee's
-own records when there are enough, else from the skill's, else from everyone's.
+took. `history_model` fits it (or resamples its ratios actual / estimate) per pool: the
+assignee's own records when there are enough, else the skill's, else everyone's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import numpy.typing as npt
 
 from promisecheck.errors import InputError, Problem, show
 from promisecheck.model import HISTORY_COLUMNS, HistoryUnit, Item
-from promisecheck.sampling import item_stream
 
 FloatArray = npt.NDArray[np.float64]
 PoolKind = Literal["person", "skill", "everyone"]
@@ -383,72 +382,3 @@ class Pools:
         if skill is not None and skill.size >= MIN_RECORDS:
             return Pool(kind="skill", name=item.skill, ratios=skill)
         return Pool(kind="everyone", name=None, ratios=self.everyone)
-
-
-# --- use in a forecast --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ItemCalibration:
-    """How history changed one item's effort."""
-
-    id: str
-    pool: PoolKind  # whose records: the assignee's, the skill's or everyone's
-    name: str | None  # the person or skill of the pool
-    records: int  # tasks in the pool
-    method: Literal["resampled", "scaled"]  # ratio drawn per trial, or range times median ratio
-    median_ratio: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class HistoryUse:
-    """The history behind a forecast, for the report."""
-
-    source: str
-    records: int
-    median_ratio: float
-    p85_ratio: float
-    p95_ratio: float
-    items: tuple[ItemCalibration, ...]
-
-
-def calibrate_efforts(
-    items: Sequence[Item], efforts: FloatArray, history: History, seed: int
-) -> tuple[FloatArray, HistoryUse]:
-    """Sampled efforts corrected by the team's record.
-
-    A single-number estimate is multiplied in each trial by a ratio drawn from its pool
-    (its stream is keyed by the item's id, so other items do not change its draws). A
-    range already states its spread, so only its bias is corrected: every draw is scaled
-    by the pool's median ratio; resampling on top would count the spread twice.
-    """
-    pools = Pools.of(history)
-    calibrated = np.empty_like(efforts)
-    trials = efforts.shape[0]
-    used = []
-    for index, item in enumerate(items):
-        pool = pools.for_item(item)
-        median = percentile(pool.ratios, 0.5)
-        if item.low == item.high:
-            draws = item_stream(seed, f"history:{item.id}").integers(0, pool.ratios.size, trials)
-            calibrated[:, index] = efforts[:, index] * pool.ratios[draws]
-        else:
-            calibrated[:, index] = efforts[:, index] * median
-        used.append(
-            ItemCalibration(
-                id=item.id,
-                pool=pool.kind,
-                name=pool.name,
-                records=int(pool.ratios.size),
-                method="resampled" if item.low == item.high else "scaled",
-                median_ratio=median,
-            )
-        )
-    return calibrated, HistoryUse(
-        source=history.source,
-        records=history.records,
-        median_ratio=percentile(pools.everyone, 0.5),
-        p85_ratio=percentile(pools.everyone, 0.85),
-        p95_ratio=percentile(pools.everyone, 0.95),
-        items=tuple(used),
-    )

@@ -26,6 +26,9 @@ Priority = Literal["must", "should", "could"]
 Distribution = Literal["pert", "triangular"]
 RangeMeaning = Literal["minmax", "p10-p90"]
 HistoryUnit = Literal["hours", "days", "minutes"]
+# How history corrects estimates: the fitted model (size effect, drift, shared surprises)
+# or the earlier resampling of ratios.
+HistoryMethod = Literal["fitted", "resample"]
 # Columns of a history CSV, by the names promisecheck uses; [history] columns maps them.
 HISTORY_COLUMNS: tuple[str, ...] = (
     "estimate_hours",
@@ -372,6 +375,11 @@ class HistorySettings(_Frozen):
     )
     unit: HistoryUnit = Field(
         default="hours", description='Unit of estimates and actuals: "hours", "days" or "minutes".'
+    )
+    method: HistoryMethod = Field(
+        default="fitted",
+        description='"fitted": size effect, drift and shared surprises (default); '
+        '"resample": a ratio actual ÷ estimate drawn per task from the pool.',
     )
 
     @field_validator("columns")

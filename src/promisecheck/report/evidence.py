@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from promisecheck.analysis import Assessment
 from promisecheck.calibration import times
-from promisecheck.history import HistoryUse, ItemCalibration
+from promisecheck.history_model import HistoryUse, ItemCalibration
 from promisecheck.report.words import percent, whole
 from promisecheck.risks import RiskImpact
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from promisecheck.analysis import Assessment, Compromise, Menu
-from promisecheck.history import HistoryUse
+from promisecheck.history_model import HistoryUse
 from promisecheck.risks import RiskImpact
 
 
