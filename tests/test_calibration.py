@@ -13,6 +13,7 @@ from promisecheck.calibration import Calibration, bias_sentence, calibrate
 from promisecheck.cli import app
 from promisecheck.errors import ExitCode
 from promisecheck.history import make_history
+from promisecheck.report import calibrate_words as words
 from promisecheck.report import render_calibration
 
 runner = CliRunner()
@@ -97,6 +98,22 @@ def test_markdown() -> None:
         "- Ratio: median 1.0×, P85 1.5×, P95 3.0× (actual ÷ estimate)\n"
         "- Over estimate: 33 % of tasks\n"
         "- Hours: 300 h estimated, 410 h actual\n\n"
+        "#### What the history model found\n\n"
+        "- Size effect: a 10 h estimate typically takes 10 h: the same overrun at every size "
+        "(under 30 tasks, or one size only, say too little about size)\n"
+        "- Drift: not measured: it needs 200 tasks, two periods of 100\n"
+        "- Shared surprise: not measured: it needs 60 tasks, three blocks of 20\n"
+        "- Forecast spread: each trial moves all items of a proposal together by about 7 % "
+        "(shared surprise, drift and the level's own uncertainty)\n"
+        "- Round numbers: 100 % of estimates are 10 h\n"
+        "- Forecasts use: the fitted model: size effect, recent records first, "
+        "a shared shift per trial\n\n"
+        "| Pool | Tasks | Size β | Typical hours by estimate |\n"
+        "| --- | ---: | ---: | --- |\n"
+        "| everyone | 30 | 1 (too few) | 10 h → 10 h |\n"
+        # Ben's recent tasks (March) took 1.5× and 3×: recent records weigh most.
+        "| person Ben | 20 | 1 (too few) | 10 h → 15 h |\n"
+        "| skill backend | 25 | 1 (too few) | 10 h → 10 h |\n\n"
         "#### By skill\n\n"
         "| Skill | Tasks | Median | P85 | P95 | Forecasts |\n"
         "| --- | ---: | ---: | ---: | ---: | --- |\n"
@@ -155,3 +172,113 @@ def test_every_format_runs(tmp_path: Path, fmt: str) -> None:
     csv = tmp_path / "h.csv"
     csv.write_text("estimate_hours,actual_hours,date\n" + "2,3,2025-05-01\n" * 25)
     assert runner.invoke(app, ["calibrate", str(csv), "-f", fmt]).exit_code == 0
+
+
+# --- what the history model found ---------------------------------------------------------
+
+
+def sized(count: int = 200) -> Calibration:
+    """Tasks of 1 h to 64 h whose actual hours are 1.6 · estimate^0.8, give or take."""
+    estimates = [float(2 ** (i % 7)) for i in range(count)]
+    wobble = [(1 / 1.1, 1.0, 1.1)[i % 3] for i in range(count)]
+    actuals = [1.6 * e**0.8 * w for e, w in zip(estimates, wobble, strict=True)]
+    return calibrate(make_history(estimates, actuals, source="sized.csv"))
+
+
+def test_the_size_effect_is_found_and_said_with_examples() -> None:
+    c = sized()
+    m = c.model
+    assert m.slope_fitted and m.beta == pytest.approx(0.8, abs=0.01)
+    assert [e.estimate for e in m.examples] == [64.0, 8.0, 1.0]
+    assert m.examples[0].typical == pytest.approx(1.6 * 64**0.8, rel=0.1)
+    assert words.size_effect(m) == (
+        "a 64 h estimate typically takes 45 h, an 8 h one 8.4 h, a 1 h one 1.6 h: "
+        "big tasks overrun less (actual grows as estimate^0.80)"
+    )
+    assert m.round_values == (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+    assert words.round_numbers(m) == "86 % of estimates are one of six values: 1, 2, 4, 8, 16, 32 h"
+    assert [(p.kind, p.records) for p in m.pools] == [("everyone", 200)]
+
+
+def test_model_findings_in_json() -> None:
+    model = json.loads(render_calibration(sized(), "json"))["model"]
+    assert model["method"] == "fitted"
+    assert model["size_effect"]["beta"] == pytest.approx(0.8, abs=0.01)
+    assert [e["estimate"] for e in model["size_effect"]["examples"]] == [64.0, 8.0, 1.0]
+    assert model["drift"] == 0.0 and model["period"] == 100  # the level does not move
+    assert model["shared_spread"] is not None and model["block"] == 20
+    assert model["round_numbers"]["share"] == 0.86
+    assert model["pools"][0]["records"] == 200
+    assert set(model["findings"]) == {
+        "Size effect",
+        "Drift",
+        "Shared surprise",
+        "Forecast spread",
+        "Round numbers",
+        "Forecasts use",
+    }
+
+
+def _team(folder: Path, history: str = "") -> Path:
+    (folder / "team.toml").write_text(
+        history + '[[members]]\nname = "Ana"\nskills = ["dev"]\n', encoding="utf-8"
+    )
+    return folder / "team.toml"
+
+
+MAPPED = (
+    '[history]\nfile = "past.csv"\nmethod = "resample"\n'
+    'columns = { estimate_hours = "Est", actual_hours = "Spent" }\n'
+)
+
+
+def test_calibrate_a_team_file_uses_its_history_mapping(tmp_path: Path) -> None:
+    (tmp_path / "past.csv").write_text("Est,Spent\n" + "2,3\n" * 25)
+    team = _team(tmp_path, MAPPED)
+    for args in (["calibrate", str(team)], ["calibrate", "--team", str(team)]):
+        result = runner.invoke(app, [*args, "-f", "json"])
+        assert result.exit_code == ExitCode.ON_TRACK, result.stderr
+        report = json.loads(result.stdout)
+        assert report["ratio"]["median"] == 1.5
+        assert report["model"]["method"] == "resample"
+
+
+def test_team_mapping_applies_to_another_export_given_with_it(tmp_path: Path) -> None:
+    (tmp_path / "past.csv").write_text("Est,Spent\n" + "2,3\n" * 25)
+    newer = tmp_path / "newer.csv"
+    newer.write_text("Est,Spent\n" + "2,4\n" * 25)
+    team = _team(tmp_path, MAPPED)
+    result = runner.invoke(app, ["calibrate", str(newer), "--team", str(team), "-f", "json"])
+    assert json.loads(result.stdout)["ratio"]["median"] == 2.0
+
+
+def test_a_csv_mapped_by_the_team_file_beside_it_points_there(tmp_path: Path) -> None:
+    csv = tmp_path / "past.csv"
+    csv.write_text("Est,Spent\n" + "2,3\n" * 25)
+    team = _team(tmp_path, MAPPED)
+    result = runner.invoke(app, ["calibrate", str(csv)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith(
+        f"promisecheck: error: {team}: history: maps the columns of past.csv "
+        f"(calibrate the team file instead: promisecheck calibrate {team})\n"
+    )
+    assert f"{csv}:1: column `estimate_hours`: not in the header" in result.stderr
+
+
+def test_calibrate_team_file_problems_exit_2(tmp_path: Path) -> None:
+    team = _team(tmp_path)
+    result = runner.invoke(app, ["calibrate", str(team)])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"{team}: history: no [history] table" in result.stderr
+    both = runner.invoke(app, ["calibrate", str(team), "--team", str(team)])
+    assert both.exit_code == ExitCode.INVALID_INPUT
+    assert "give one of them" in both.stderr
+    neither = runner.invoke(app, ["calibrate"])
+    assert neither.exit_code == ExitCode.INVALID_INPUT
+    assert "expected a history CSV or a team file" in neither.stderr
+
+
+def test_the_shipped_evidence_team_calibrates() -> None:
+    result = runner.invoke(app, ["calibrate", "examples/evidence/team.toml"])
+    assert result.exit_code == ExitCode.ON_TRACK
+    assert "What the history model found" in result.stdout

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.history import MIN_RECORDS, History, percentile
+from promisecheck.errors import InputError, Problem
+from promisecheck.history import MIN_RECORDS, History, PoolKind, percentile, read_history
+from promisecheck.history_model import (
+    BLOCK,
+    PERIOD,
+    ROUND_VALUES,
+    HistoryFit,
+    PoolFit,
+    fit_history,
+)
+from promisecheck.loading import load_team
+from promisecheck.model import HistoryMethod, HistoryUnit
 
 SCHEMA = "promisecheck.calibrate/1"
 # Edges of the ratio chart's bars: "on estimate" is within a factor 1.25 either way.
@@ -66,6 +78,48 @@ class RatioBin:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SizeExample:
+    """What a task of one estimated size typically takes (the fitted median)."""
+
+    estimate: float
+    typical: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoolFinding:
+    """One pool of the fitted model: whose records, how many, its size effect."""
+
+    kind: PoolKind
+    name: str | None
+    records: int
+    beta: float  # actual grows as estimate^beta; 1: the same overrun at every size
+    slope_fitted: bool  # False: under 30 records or one size only, beta is 1
+    examples: tuple[SizeExample, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelFindings:
+    """What the history model found: size effect, drift, shared surprises, round numbers."""
+
+    method: HistoryMethod  # what forecasts with this history use
+    order: str  # "date" or "file": how records were put in time order
+    alpha: float
+    beta: float
+    slope_fitted: bool
+    examples: tuple[SizeExample, ...]  # largest estimate first
+    residual_spread: float  # SD of one task's log surprise
+    shared_spread: float | None  # SD (log) of the surprise a block of tasks shares
+    drift: float | None  # SD (log) of the level's change per `period` tasks
+    level_spread: float  # SD (log) of the fitted level's own error
+    shift_spread: float  # SD (log) of the per-trial shift all items share
+    block: int  # tasks per block for the shared surprise
+    period: int  # tasks per period for the drift
+    round_share: float  # share of estimates that are one of `round_values`
+    round_values: tuple[float, ...]
+    pools: tuple[PoolFinding, ...]  # everyone, then each person's, then each skill's
+
+
+@dataclass(frozen=True, kw_only=True)
 class Calibration:
     """Everything the calibrate renderers show; read-only."""
 
@@ -84,6 +138,7 @@ class Calibration:
     trend: tuple[Period, ...]  # empty without dates
     trend_sentence: str | None
     chart: tuple[RatioBin, ...]
+    model: ModelFindings
     warnings: tuple[str, ...]
 
 
@@ -196,8 +251,55 @@ def _chart(ratio: FloatArray) -> tuple[RatioBin, ...]:
     return tuple(bins)
 
 
-def calibrate(history: History) -> Calibration:
-    """How this team estimates: bias, spread, by skill, by person, over time."""
+def example_sizes(estimate: FloatArray) -> tuple[float, ...]:
+    """The history's own small, middle and large estimates (P10, P50, P90), two digits, largest
+    first: the size effect is shown where there are records, never extrapolated."""
+    ordered = np.sort(estimate)
+    sizes = {float(f"{percentile(ordered, share):.2g}") for share in (0.9, 0.5, 0.1)}
+    return tuple(sorted(sizes, reverse=True))
+
+
+def _examples(pool: PoolFit, sizes: Sequence[float]) -> tuple[SizeExample, ...]:
+    return tuple(SizeExample(estimate=size, typical=pool.typical(size)) for size in sizes)
+
+
+def _findings(history: History, fit: HistoryFit, method: HistoryMethod) -> ModelFindings:
+    sizes = example_sizes(history.estimate)
+    pools = [fit.everyone, *fit.by_person.values(), *fit.by_skill.values()]
+    everyone = fit.everyone
+    return ModelFindings(
+        method=method,
+        order=fit.order,
+        alpha=everyone.alpha,
+        beta=everyone.beta,
+        slope_fitted=everyone.slope_fitted,
+        examples=_examples(everyone, sizes),
+        residual_spread=fit.residual_spread,
+        shared_spread=fit.shared_spread,
+        drift=fit.drift,
+        level_spread=fit.level_spread,
+        shift_spread=fit.shift_spread,
+        block=BLOCK,
+        period=PERIOD,
+        round_share=fit.round_share,
+        round_values=fit.round_values[:ROUND_VALUES],
+        pools=tuple(
+            PoolFinding(
+                kind=p.kind,
+                name=p.name,
+                records=p.records,
+                beta=p.beta,
+                slope_fitted=p.slope_fitted,
+                examples=_examples(p, sizes),
+            )
+            for p in pools
+        ),
+    )
+
+
+def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration:
+    """How this team estimates: bias, spread, by skill, by person, over time, and what the
+    history model found (`method` is what this team's forecasts use)."""
     ratio = history.ratio
     overall = _summary("everyone", ratio)
     tail_ratio = round(overall.p85, 1)
@@ -222,5 +324,72 @@ def calibrate(history: History) -> Calibration:
         trend=trend,
         trend_sentence=trend_sentence,
         chart=_chart(ratio),
+        model=_findings(history, fit_history(history), method),
         warnings=tuple(warnings),
     )
+
+
+# --- which file, read how -----------------------------------------------------------------
+
+
+def load_for_calibration(
+    csv: Path | None,
+    team_file: Path | None = None,
+    columns: Mapping[str, str] | None = None,
+    unit: HistoryUnit | None = None,
+    hours_per_day: float | None = None,
+) -> tuple[History, HistoryMethod]:
+    """The history to calibrate, and the method this team's forecasts use.
+
+    A team file lends its [history] table: the file (unless `csv` names another export),
+    the columns, the unit, the method, and its calendar's hours per day. What is given
+    explicitly (`columns`, `unit`, `hours_per_day`) wins over the team's settings.
+    """
+    settings = None
+    calendar_hours = 8.0
+    if team_file is not None:
+        team = load_team(team_file)
+        settings = team.history
+        calendar_hours = team.calendar.hours_per_day
+        if settings is None and csv is None:
+            raise InputError.single(
+                team_file,
+                "history",
+                "no [history] table; expected one naming the team's history CSV",
+                hint='add [history] with file = "history.csv" and, for an export\'s own '
+                'column names, columns = { estimate_hours = "…", actual_hours = "…" }',
+            )
+    path = csv if csv is not None else Path(settings.file if settings else "")
+    mapping = {**(settings.columns if settings else {}), **(columns or {})}
+    try:
+        history = read_history(
+            path,
+            mapping,
+            unit or (settings.unit if settings else "hours"),
+            hours_per_day or calendar_hours,
+        )
+    except InputError as error:
+        if team_file is None and not columns:
+            raise _pointing_at_team(error, path) from None
+        raise
+    return history, settings.method if settings else "fitted"
+
+
+def _pointing_at_team(error: InputError, csv: Path) -> InputError:
+    """A header problem gets a pointer to the team file beside the CSV that maps it."""
+    if not any(p.message.startswith("not in the header") for p in error.problems):
+        return error
+    beside = csv.parent / "team.toml"
+    try:
+        settings = load_team(beside).history if beside.is_file() else None
+    except InputError:
+        return error
+    if settings is None or Path(settings.file).resolve() != csv.resolve():
+        return error
+    pointer = Problem(
+        path=beside,
+        location="history",
+        message=f"maps the columns of {csv.name}",
+        hint=f"calibrate the team file instead: promisecheck calibrate {beside}",
+    )
+    return InputError((pointer, *error.problems))

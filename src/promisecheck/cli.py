@@ -372,8 +372,21 @@ HistoryUnitOption = Literal["hours", "days", "minutes"]
 @app.command()
 def calibrate(
     history: Annotated[
-        Path, typer.Argument(help="CSV of finished tasks: estimated and actual hours.")
-    ],
+        Path | None,
+        typer.Argument(
+            help="CSV of finished tasks (estimated and actual hours), or a team file whose "
+            "[history] names one and maps its columns.",
+            show_default=False,
+        ),
+    ] = None,
+    team: Annotated[
+        Path | None,
+        typer.Option(
+            "--team",
+            help="Team file whose [history] columns, unit and method apply (and whose file is "
+            "read when no CSV is given).",
+        ),
+    ] = None,
     format: FormatOption = "table",
     output: ReportOutput = None,
     columns: Annotated[
@@ -383,16 +396,27 @@ def calibrate(
         ),
     ] = None,
     unit: Annotated[
-        HistoryUnitOption, typer.Option(help="Unit of the estimate and actual columns.")
-    ] = "hours",
-    hours_per_day: Annotated[float, typer.Option(help="Hours in a day, with --unit days.")] = 8.0,
+        HistoryUnitOption | None,
+        typer.Option(help="Unit of the estimate and actual columns [default: hours]."),
+    ] = None,
+    hours_per_day: Annotated[
+        float | None,
+        typer.Option(help="Hours in a day, with --unit days [default: the team's, else 8]."),
+    ] = None,
 ) -> None:
-    """How does this team estimate? Bias, spread, by skill, by person, over time (2: bad input)."""
+    """How does this team estimate? Bias, spread, size effect, drift (2: bad input)."""
     check_output_path(output)
-    if not 0 < hours_per_day <= 24:
+    if hours_per_day is not None and not 0 < hours_per_day <= 24:
         raise fail(f"--hours-per-day {hours_per_day}: expected hours in (0, 24]")
+    if history is not None and history.suffix.lower() == ".toml":
+        if team is not None:
+            raise fail(f"{history}: a team file, and --team names another; give one of them")
+        history, team = None, history
+    if history is None and team is None:
+        raise fail("expected a history CSV or a team file with a [history] table")
     from promisecheck.calibration import calibrate as run_calibrate
-    from promisecheck.history import parse_columns, read_history
+    from promisecheck.calibration import load_for_calibration
+    from promisecheck.history import parse_columns
     from promisecheck.report import render_calibration
 
     try:
@@ -400,7 +424,8 @@ def calibrate(
     except ValueError as error:
         raise fail(f"--columns: {error}") from None
     try:
-        result = run_calibrate(read_history(history, mapping, unit, hours_per_day))
+        records, method = load_for_calibration(history, team, mapping, unit, hours_per_day)
+        result = run_calibrate(records, method)
     except InputError as error:
         raise fail(str(error)) from None
     color = output is None and format == "table" and sys.stdout.isatty()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from promisecheck.calibration import Calibration, RatioSummary
+from promisecheck.calibration import Calibration, ModelFindings, RatioSummary, SizeExample
+from promisecheck.report import calibrate_words as words
 
 
 def _ratio(value: float) -> float:
@@ -53,7 +54,50 @@ def to_dict(c: Calibration) -> dict[str, Any]:
             {"low": b.low, "high": b.high, "records": b.records, "share": round(b.share, 4)}
             for b in c.chart
         ],
+        "model": _model(c.model),
         "warnings": list(c.warnings),
+    }
+
+
+def _examples(examples: tuple[SizeExample, ...]) -> list[dict[str, float]]:
+    return [{"estimate": e.estimate, "typical": round(e.typical, 2)} for e in examples]
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else _ratio(value)
+
+
+def _model(m: ModelFindings) -> dict[str, Any]:
+    """What the history model found; spreads are standard deviations of log hours."""
+    return {
+        "method": m.method,
+        "order": m.order,
+        "size_effect": {
+            "alpha": _ratio(m.alpha),
+            "beta": _ratio(m.beta),
+            "fitted": m.slope_fitted,
+            "examples": _examples(m.examples),
+        },
+        "residual_spread": _ratio(m.residual_spread),
+        "shared_spread": _optional(m.shared_spread),
+        "block": m.block,
+        "drift": _optional(m.drift),
+        "period": m.period,
+        "level_spread": _ratio(m.level_spread),
+        "shift_spread": _ratio(m.shift_spread),
+        "round_numbers": {"share": round(m.round_share, 4), "values": list(m.round_values)},
+        "pools": [
+            {
+                "kind": p.kind,
+                "name": p.name,
+                "records": p.records,
+                "beta": _ratio(p.beta),
+                "fitted": p.slope_fitted,
+                "examples": _examples(p.examples),
+            }
+            for p in m.pools
+        ],
+        "findings": {label: sentence for label, sentence in words.findings(m)},
     }
 
 

@@ -22,6 +22,7 @@ def render(c: Calibration) -> str:
             ]
         ),
     ]
+    parts.append(_findings(c))
     if c.by_skill:
         parts.append(_groups("By skill", "Skill", c.by_skill))
     if c.by_person:
@@ -32,6 +33,22 @@ def render(c: Calibration) -> str:
     if c.warnings:
         parts.append("#### Warnings\n\n" + "\n".join(f"- {text(w)}" for w in c.warnings))
     return "\n\n".join(parts) + "\n"
+
+
+def _findings(c: Calibration) -> str:
+    rows = ["#### What the history model found", ""]
+    rows += [f"- {label}: {text(sentence)}" for label, sentence in words.findings(c.model)]
+    rows += [
+        "",
+        "| Pool | Tasks | Size β | Typical hours by estimate |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    rows += [
+        f"| {text(words.pool_label(p))} | {p.records:,} | {words.pool_beta(p)} "
+        f"| {words.pool_examples(p)} |"
+        for p in c.model.pools
+    ]
+    return "\n".join(rows)
 
 
 def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> str:

@@ -19,7 +19,12 @@ def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
 
 
 def _blocks(c: Calibration) -> list[RenderableType]:
-    blocks: list[RenderableType] = [Text(words.headline(c), style=HEADING), _summary(c)]
+    blocks: list[RenderableType] = [
+        Text(words.headline(c), style=HEADING),
+        _summary(c),
+        _findings(c),
+        _pools(c),
+    ]
     if c.by_skill:
         blocks.append(_groups("By skill", "Skill", c.by_skill))
     if c.by_person:
@@ -39,6 +44,28 @@ def _summary(c: Calibration) -> Table:
         "Hours", f"{words.hours(c.estimate_hours)} estimated, {words.hours(c.actual_hours)} actual"
     )
     return grid
+
+
+def _findings(c: Calibration) -> RenderableType:
+    grid = terminal.labels()
+    for label, sentence in words.findings(c.model):
+        grid.add_row(label, sentence[:1].upper() + sentence[1:])
+    return Group(Text("What the history model found", style=HEADING), grid)
+
+
+def _pools(c: Calibration) -> Table:
+    table = terminal.section(
+        "Pools of the model",
+        "Pool",
+        terminal.right("Tasks"),
+        terminal.right("Size β"),
+        "Typical hours by estimate",
+    )
+    for p in c.model.pools:
+        table.add_row(
+            words.pool_label(p), f"{p.records:,}", words.pool_beta(p), words.pool_examples(p)
+        )
+    return table
 
 
 def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> Table:
