@@ -269,6 +269,38 @@ def test_team_history_is_found_beside_the_team_file(tmp_path: Path) -> None:
     assert report.history is not None and report.history.items[0].pool == "everyone"
 
 
+def test_team_history_method_resample_keeps_the_earlier_rule(tmp_path: Path) -> None:
+    rows = [f"{1 + i % 5},{(1 + i % 5) * (1 + i % 3) / 2}" for i in range(40)]
+    write_csv(tmp_path / "past.csv", "estimate_hours,actual_hours", rows)
+    plans = {}
+    for method in ("fitted", "resample"):
+        folder = tmp_path / method
+        folder.mkdir()
+        (folder / "team.toml").write_text(
+            f'[history]\nfile = "../past.csv"\nmethod = "{method}"\n'
+            '[[members]]\nname = "Ana"\nskills = ["dev"]\n'
+        )
+        (folder / "spec.toml").write_text(
+            '[project]\nname = "P"\nstart = 2027-01-04\ndeadline = 2027-01-29\n'
+            '[[items]]\nid = "a"\nskill = "dev"\nestimate = 8\n'
+        )
+        from promisecheck.loading import load
+
+        plans[method] = load(folder / "spec.toml")
+    capacity = build_capacity(plans["fitted"].team, plans["fitted"].spec.project.start)
+    history = load_history(plans["resample"])
+    assert history is not None
+    for method, plan in plans.items():
+        inputs = prepare(plan, capacity, 200, 0, history)
+        expected, _ = calibrate_efforts(
+            plan.spec.items, sample_efforts(plan.spec.items, "pert", 200, 0), history, 0, method
+        )
+        assert inputs.history is not None and inputs.history.method == method
+        assert np.array_equal(inputs.efforts, expected)
+    resampled = prepare(plans["resample"], capacity, 200, 0, history).efforts
+    assert set(np.unique(resampled / 8)) <= set(history.ratio)
+
+
 def test_unknown_history_column_in_team_file_is_located(tmp_path: Path) -> None:
     (tmp_path / "team.toml").write_text(
         '[history]\nfile = "past.csv"\ncolumns = { actual = "Act" }\n'
@@ -303,6 +335,7 @@ def test_estimate_history_option(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["history"]["records"] == 30
     assert report["history"]["median_ratio"] == 1.5
+    assert report["history"]["method"] == "fitted"
     assert {i["pool"] for i in report["history"]["items"]} == {"everyone"}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 from promisecheck.history_model import HistoryUse, ItemCalibration
 from promisecheck.report import markdown, table
 from promisecheck.report.evidence import points
@@ -25,6 +28,7 @@ HISTORY = HistoryUse(
             id="c", pool="everyone", name=None, records=160, method="resampled", median_ratio=1.25
         ),
     ),
+    method="resample",
 )
 RISKS = (
     RiskImpact(
@@ -85,3 +89,13 @@ def test_without_evidence_nothing_is_added() -> None:
 
 def test_points() -> None:
     assert [points(-0.123), points(0.031), points(-0.001)] == ["-12 pts", "+3 pts", "0 pts"]
+
+
+def test_fitted_history_shows_each_items_factor_and_the_shared_shift() -> None:
+    fitted = dataclasses.replace(HISTORY, method="fitted", shift_spread=math.log(1.2))
+    text = markdown.render(assessment(history=fitted))
+    assert (
+        "- Paul's own records (60): a (×1.30)\n- everyone's records (160): b (×1.25), c (×1.25)\n"
+        in text
+    )
+    assert "all items together by a shared shift of about 20 % (one standard deviation)" in text

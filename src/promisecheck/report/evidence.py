@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from promisecheck.analysis import Assessment
@@ -18,6 +19,19 @@ def history_line(h: HistoryUse) -> str:
     )
 
 
+def pool_note(h: HistoryUse) -> str:
+    """How the efforts were drawn from the pools below, for the method used."""
+    if h.method == "resample":
+        return RESAMPLE_NOTE
+    shift = percent(math.exp(h.shift_spread) - 1)
+    return (
+        "Each item's hours are its pool's median at the item's size (×: median effort ÷ "
+        "estimate); single numbers add a surprise drawn per trial from the pool's records "
+        "(recent ones more often), ranges keep their own spread; every trial moves all "
+        f"items together by a shared shift of about {shift} (one standard deviation)."
+    )
+
+
 def _whose(i: ItemCalibration) -> str:
     if i.pool == "person":
         return f"{i.name}'s own records ({i.records})"
@@ -29,12 +43,13 @@ def _whose(i: ItemCalibration) -> str:
 def pools(h: HistoryUse) -> list[str]:
     """One line per pool: whose records, and the items that drew from them.
 
-    Single numbers draw a ratio per trial; ranges keep their spread and are scaled by the
-    pool's median ratio.
+    With resampling, single numbers draw a ratio per trial and ranges are scaled by the
+    pool's median ratio; with the fitted model every item shows its size's median factor.
     """
     groups: dict[str, list[str]] = {}
     for i in h.items:
-        label = i.id if i.method == "resampled" else f"{i.id} (×{i.median_ratio:.2f})"
+        plain = i.method == "resampled" and h.method == "resample"
+        label = i.id if plain else f"{i.id} (×{i.median_ratio:.2f})"
         groups.setdefault(_whose(i), []).append(label)
     return [f"{whose}: {', '.join(ids)}" for whose, ids in groups.items()]
 
@@ -81,7 +96,7 @@ RISK_NOTE = (
     "Change: on-time probability with the risk minus without it, on the same trials "
     "(only the trials in which it happened are simulated again)."
 )
-POOL_NOTE = (
+RESAMPLE_NOTE = (
     "Single-number estimates draw a ratio per trial from these records; "
     "ranges keep their spread and are scaled by the pool's median ratio (×)."
 )

@@ -105,6 +105,8 @@ def _history(h: HistoryUse) -> dict[str, Any]:
     return {
         "source": h.source,
         "records": h.records,
+        "method": h.method,
+        "shift_spread": round(h.shift_spread, 3),
         "median_ratio": round(h.median_ratio, 3),
         "p85_ratio": round(h.p85_ratio, 3),
         "p95_ratio": round(h.p95_ratio, 3),

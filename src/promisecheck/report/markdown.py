@@ -39,7 +39,7 @@ def _evidence(a: Assessment) -> list[str]:
         lines = [f"- {prose(line)}" for line in evidence.pools(a.history)]
         parts.append(
             "#### Estimates corrected by history\n\n"
-            f"{prose(evidence.history_line(a.history))}. {evidence.POOL_NOTE}\n\n"
+            f"{prose(evidence.history_line(a.history))}. {evidence.pool_note(a.history)}\n\n"
             + "\n".join(lines)
         )
     if a.risks:

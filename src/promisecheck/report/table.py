@@ -52,7 +52,7 @@ def _evidence(a: Assessment) -> list[RenderableType]:
         for n, line in enumerate(evidence.pools(a.history)):
             grid.add_row("Pools" if n == 0 else "", line)
         blocks.append(Group(Text("Estimates corrected by history", style=HEADING), grid))
-        blocks.append(Text(evidence.POOL_NOTE))
+        blocks.append(Text(evidence.pool_note(a.history)))
     if a.risks:
         table = terminal.section(
             "Risks",
