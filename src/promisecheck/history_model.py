@@ -131,12 +131,14 @@ def fit_pool(kind: PoolKind, name: str | None, estimate: FloatArray, actual: Flo
     """
     x, y = np.log(estimate), np.log(actual)
     weights = _recency(x.size)
-    x_mean, y_mean = float(weights @ x), float(weights @ y)
-    spread = float(weights @ (x - x_mean) ** 2)
+    # Sums of products, not `@`: a BLAS call for a dot product of this size costs more in
+    # thread hand-offs than it saves.
+    x_mean, y_mean = float(np.sum(weights * x)), float(np.sum(weights * y))
+    spread = float(np.sum(weights * (x - x_mean) ** 2))
     fitted = x.size >= MIN_SLOPE_RECORDS and spread > 1e-9
     beta = 1.0
     if fitted:
-        slope = float(weights @ ((x - x_mean) * (y - y_mean))) / spread
+        slope = float(np.sum(weights * (x - x_mean) * (y - y_mean))) / spread
         beta = min(max(slope, SLOPE_BOUNDS[0]), SLOPE_BOUNDS[1])
     alpha = y_mean - beta * x_mean
     residuals = y - alpha - beta * x
@@ -156,16 +158,15 @@ def fit_pool(kind: PoolKind, name: str | None, estimate: FloatArray, actual: Flo
 def _pools(
     kind: PoolKind, names: Sequence[str | None], history: History, order: IntArray
 ) -> dict[str, PoolFit]:
-    positions: dict[str, list[int]] = {}
-    for index in order:
-        name = names[int(index)]
-        if name is not None:
-            positions.setdefault(name, []).append(int(index))
-    return {
-        name: fit_pool(kind, name, history.estimate[where], history.actual[where])
-        for name, where in sorted(positions.items())
-        if len(where) >= MIN_RECORDS
-    }
+    codes: dict[str, int] = {}
+    keys = np.array([-1 if n is None else codes.setdefault(n, len(codes)) for n in names])
+    in_order = keys[order] if keys.size else keys
+    fits = {}
+    for name, code in sorted(codes.items()):
+        where = order[in_order == code]
+        if where.size >= MIN_RECORDS:
+            fits[name] = fit_pool(kind, name, history.estimate[where], history.actual[where])
+    return fits
 
 
 @dataclass(frozen=True, kw_only=True)
