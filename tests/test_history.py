@@ -22,7 +22,7 @@ from promisecheck.history import (
     read_history,
 )
 from promisecheck.history_model import calibrate_efforts
-from promisecheck.model import HistoryMethod, Item
+from promisecheck.model import HistoryMethod, Item, Plan
 from promisecheck.pipeline import estimate_plan
 from promisecheck.sampling import sample_efforts
 from promisecheck.simulate import simulate
@@ -272,8 +272,9 @@ def test_team_history_is_found_beside_the_team_file(tmp_path: Path) -> None:
 def test_team_history_method_resample_keeps_the_earlier_rule(tmp_path: Path) -> None:
     rows = [f"{1 + i % 5},{(1 + i % 5) * (1 + i % 3) / 2}" for i in range(40)]
     write_csv(tmp_path / "past.csv", "estimate_hours,actual_hours", rows)
-    plans = {}
-    for method in ("fitted", "resample"):
+    plans: dict[HistoryMethod, Plan] = {}
+    methods: tuple[HistoryMethod, ...] = ("fitted", "resample")
+    for method in methods:
         folder = tmp_path / method
         folder.mkdir()
         (folder / "team.toml").write_text(
