@@ -225,11 +225,19 @@ class Browser:
         )
         return base64.b64decode(answer["data"])
 
-    def screenshot(self, visit: Visit) -> bytes:
-        """A PNG of the whole page, however long."""
-        answer = self.call(
-            "Page.captureScreenshot", visit.session, format="png", captureBeyondViewport=True
+    def screenshot(self, visit: Visit, *, width: int = 1100, height: int | None = None) -> bytes:
+        """A PNG of the page's top `height` pixels, or of the whole page, however long."""
+        if height is None:
+            height = int(self.evaluate(visit, "document.documentElement.scrollHeight"))
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            visit.session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
         )
+        answer = self.call("Page.captureScreenshot", visit.session, format="png")
         return base64.b64decode(answer["data"])
 
     def print_media(self, visit: Visit) -> None:
