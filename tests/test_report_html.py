@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import importlib.resources
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from promisecheck.analysis import Compromise, ItemRisk, Menu
+from promisecheck.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
 from promisecheck.pipeline import estimate
 from promisecheck.report import render, words
@@ -95,6 +98,35 @@ def test_text_from_a_proposal_is_shown_as_text_never_as_markup() -> None:
     assert html.escape(INJECTED) in page
     assert "&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in page
     assert "&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def _with_text(text: str) -> str:
+    """The hand-built report with `text` wherever a proposal or a team puts its own words."""
+    a = assessment()
+    return render(
+        assessment(
+            project=text,
+            client=text,
+            items=tuple(replace(i, id=f"{text}{n}", title=text) for n, i in enumerate(a.items)),
+            members=(
+                *a.members,
+                MemberLoad(
+                    name=text, work_hours=1.0, capacity_hours=2.0, utilisation=0.5, weekly=(0.5,)
+                ),
+            ),
+            warnings=(text,),
+        ),
+        "html",
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_no_text_from_a_proposal_adds_or_breaks_markup(text: str) -> None:
+    """Every tag in the page is ours: any text gives exactly the markup a plain word gives."""
+    page, plain = _with_text(text), _with_text("x")
+    for character in "<>":
+        assert page.count(character) == plain.count(character)
 
 
 def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:

@@ -163,6 +163,17 @@ def label(x: float, y: float, text: str, css: str = "", anchor: str = "start") -
     return Label(x=number(x), y=number(y), text=text, css=css, anchor=anchor)
 
 
+def beside(at: float, text: str, left: float, right: float, gap: float = 4) -> tuple[float, str]:
+    """Where a label by a vertical line goes: (x, anchor) on the side where it fits.
+
+    The width is estimated at 6.4 units a character (the 10.5-unit bold labels).
+    """
+    width = 6.4 * len(text)
+    if at + gap + width <= right or at - left < right - at:
+        return at + gap, "start"
+    return at - gap, "end"
+
+
 def clipped(text: str, characters: int) -> str:
     """A label cut to fit its room; the whole text stays in the chart's table."""
     return text if len(text) <= characters else text[: characters - 1] + "…"

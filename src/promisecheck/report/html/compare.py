@@ -12,6 +12,7 @@ from promisecheck.report.html.charts import (
     Chart,
     Mark,
     Scale,
+    beside,
     date_axis,
     end_of,
     label,
@@ -60,10 +61,8 @@ def s_curves(c: Comparison) -> Chart | None:
         text = f"Deadline {words.day(deadline)}"
         if len(deadlines) > 1:
             text += f" ({', '.join(labels)})"
-        anchor = "end" if at > (LEFT + RIGHT) / 2 else "start"
-        marks.append(
-            label(at + (-4 if anchor == "end" else 4), level, text, "deadline-label", anchor)
-        )
+        where, anchor = beside(at, text, 0, WIDTH)
+        marks.append(label(where, level, text, "deadline-label", anchor))
     legend = []
     for n, col in enumerate(c.columns):
         if not col.assessment.histogram:

@@ -13,6 +13,7 @@ from promisecheck.report.html.charts import (
     Mark,
     Scale,
     Table,
+    beside,
     clipped,
     date_axis,
     day_number,
@@ -240,11 +241,11 @@ def _percentile_words(a: Assessment) -> str:
 
 def _deadline(a: Assessment, x: Scale, top: float, bottom: float) -> list[Mark]:
     at = x(end_of(a.deadline))
-    anchor = "end" if at > (LEFT + RIGHT) / 2 else "start"
-    shift = -4 if anchor == "end" else 4
+    text = f"Deadline {words.day(a.deadline)}"
+    where, anchor = beside(at, text, 0, WIDTH)
     return [
         line(at, top - 8, at, bottom, "deadline"),
-        label(at + shift, top - 10, f"Deadline {words.day(a.deadline)}", "deadline-label", anchor),
+        label(where, top - 10, text, "deadline-label", anchor),
     ]
 
 
@@ -275,7 +276,7 @@ def histogram(a: Assessment) -> Chart:
                 f"{row.dates}: {row.share}",
             )
         )
-        if right - left >= 40:
+        if right - left - 2 >= 6 * len(row.share) + 2:  # the share only where it fits
             marks.append(label((left + right) / 2, bar_top - 4, row.share, "value", "middle"))
     marks += _deadline(a, x, top, bottom)
     header = ["Finished", "Share", "By then", ""]
@@ -344,11 +345,7 @@ def gantt(a: Assessment) -> Chart:
         )
         width = max(end - start, 3.0)
         marks.append(rect(min(start, RIGHT - width), y + 3, width, row - 5, css, tip))
-    at = x(end_of(a.deadline))
-    marks.append(line(at, top - 8, at, bottom, "deadline"))
-    marks.append(
-        label(at - 4, top - 10, f"Deadline {words.day(a.deadline)}", "deadline-label", "end")
-    )
+    marks += _deadline(a, x, top, bottom)
     rows = [
         (
             i.id,
