@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from promisecheck.check import CheckReport
     from promisecheck.compare import Comparison
 
-Format = Literal["table", "json", "markdown"]
-FORMATS: tuple[Format, ...] = ("table", "json", "markdown")
+Format = Literal["table", "json", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("table", "json", "markdown", "html")
 
 
 def render(assessment: Assessment, format: Format, *, color: bool = False) -> str:
@@ -25,6 +25,10 @@ def render(assessment: Assessment, format: Format, *, color: bool = False) -> st
             from promisecheck.report import markdown
 
             return markdown.render(assessment)
+        case "html":
+            from promisecheck.report.html import estimate
+
+            return estimate.render(assessment)
         case "table":
             from promisecheck.report import table
 
@@ -44,6 +48,10 @@ def render_calibration(calibration: Calibration, format: Format, *, color: bool 
             from promisecheck.report import calibrate_markdown
 
             return calibrate_markdown.render(calibration)
+        case "html":
+            from promisecheck.report.html import calibrate
+
+            return calibrate.render(calibration)
         case "table":
             from promisecheck.report import calibrate_table
 
@@ -63,6 +71,10 @@ def render_comparison(comparison: Comparison, format: Format, *, color: bool = F
             from promisecheck.report import compare_markdown
 
             return compare_markdown.render(comparison)
+        case "html":
+            from promisecheck.report.html import compare
+
+            return compare.render(comparison)
         case "table":
             from promisecheck.report import compare_table
 
@@ -82,6 +94,10 @@ def render_check(report: CheckReport, format: Format, *, color: bool = False) ->
             from promisecheck.report import check_markdown
 
             return check_markdown.render(report)
+        case "html":
+            from promisecheck.report.html import check
+
+            return check.render(report)
         case "table":
             from promisecheck.report import check_table
 

@@ -1,0 +1,295 @@
+"""The HTML reports as files: self-contained, escaped, deterministic, the terminal's words."""
+
+from __future__ import annotations
+
+import html
+import importlib.resources
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from promisecheck.analysis import Compromise, ItemRisk, MemberLoad, Menu
+from promisecheck.cli import app
+from promisecheck.pipeline import estimate
+from promisecheck.report import render, words
+from promisecheck.report.html import charts
+from promisecheck.report.html import estimate as html_estimate
+from promisecheck.risks import RiskImpact
+from test_report_table import assessment, infeasible
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+INJECTED = "<img src=x onerror=alert(1)>"
+# Anything that would make the page fetch something or run something.
+EXTERNAL = re.compile(
+    r"https?:|//[a-z]|<script|<link|<img|<iframe|<object|<embed|@import|url\(|src=|href=\"(?!#)",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def webshop() -> str:
+    """The web-shop report with its compromise menu: the largest of the examples."""
+    return render(estimate(EXAMPLES / "webshop" / "spec.toml", compromises=True), "html")
+
+
+def charts_in(page: str) -> list[str]:
+    return re.findall(r"<svg\b[^>]*>.*?</svg>", page, re.DOTALL)
+
+
+def test_the_web_shop_report_is_one_small_self_contained_file(webshop: str) -> None:
+    assert webshop.startswith("<!DOCTYPE html>")
+    assert len(webshop.encode()) < 150_000
+    assert EXTERNAL.search(webshop) is None
+    # Defence in depth: even a mistake in escaping could run or fetch nothing.
+    assert "default-src 'none'" in webshop
+
+
+def test_every_estimate_picture_is_there_and_described(webshop: str) -> None:
+    ids = re.findall(r'<figure class="chart" id="([^"]+)"', webshop)
+    assert ids == ["s-curve", "histogram", "gantt", "heat-map"]
+    for svg in charts_in(webshop):
+        assert 'role="img"' in svg
+        assert re.search(r"<title id=\"[^\"]+-title\">[^<]+</title>", svg)
+        assert re.search(r"<desc id=\"[^\"]+-desc\">[^<]+\.</desc>", svg)
+    assert webshop.count("<details>") == len(ids)
+    assert webshop.count("<summary>The numbers</summary>") == len(ids)
+
+
+def test_the_words_are_the_terminal_reports() -> None:
+    a = assessment()
+    page = render(a, "html")
+    for sentence in (
+        words.headline(a),
+        words.simulated(a),
+        words.with_error(a),
+        words.verdict_meaning(a),
+        *a.warnings,
+    ):
+        assert html.escape(sentence, quote=False) in page
+    for row in words.chart(a):
+        assert html.escape(row.dates) in page and row.cumulative in page
+    # The headline comes before any picture.
+    assert page.index(html.escape(words.headline(a))) < page.index("<svg")
+
+
+def test_text_from_a_proposal_is_shown_as_text_never_as_markup() -> None:
+    a = assessment(
+        project=INJECTED,
+        client='"><script>alert(2)</script>',
+        items=(
+            ItemRisk(
+                id="<b>x</b>",
+                title="</title><script>alert(3)</script>",
+                priority="must",
+                finish={"p50": None, "p85": None},
+                on_time_probability=0.5,
+                criticality=0.9,
+            ),
+        ),
+    )
+    page = render(a, "html")
+    assert "<img" not in page and "<script" not in page and "<b>x" not in page
+    assert html.escape(INJECTED) in page
+    assert "&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in page
+    assert "&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def _with_text(text: str) -> str:
+    """The hand-built report with `text` wherever a proposal or a team puts its own words."""
+    a = assessment()
+    return render(
+        assessment(
+            project=text,
+            client=text,
+            items=tuple(replace(i, id=f"{text}{n}", title=text) for n, i in enumerate(a.items)),
+            members=(
+                *a.members,
+                MemberLoad(
+                    name=text, work_hours=1.0, capacity_hours=2.0, utilisation=0.5, weekly=(0.5,)
+                ),
+            ),
+            warnings=(text,),
+        ),
+        "html",
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_no_text_from_a_proposal_adds_or_breaks_markup(text: str) -> None:
+    """Every tag in the page is ours: any text gives exactly the markup a plain word gives."""
+    page, plain = _with_text(text), _with_text("x")
+    for character in "<>":
+        assert page.count(character) == plain.count(character)
+
+
+def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:
+    again = render(estimate(EXAMPLES / "webshop" / "spec.toml", compromises=True), "html")
+    assert again == webshop
+
+
+def test_the_compromise_menu_is_a_table_with_prices_and_margins() -> None:
+    menu = Menu(
+        target_confidence=0.85,
+        note="85 % needs one of these 2 changes, smallest first.",
+        options=(
+            Compromise(
+                kind="add-hours",
+                summary="Add 10 frontend hours per week from Kai.",
+                on_time_probability=0.86,
+                size=2.0,
+                added_cost=1234.4,
+                margin=-434.0,
+            ),
+            Compromise(
+                kind="move-date",
+                summary="Move the date to Fri 4 Jun 2027.",
+                on_time_probability=0.9,
+                size=5.0,
+            ),
+        ),
+        probability_per_week_later=0.2,
+    )
+    page = render(assessment(compromises=menu), "html")
+    section = page[page.index('id="compromises"') : page.index('id="s-curve"')]
+    assert "Added cost (EUR)" in section and "Margin (EUR)" in section
+    assert re.search(r"Add 10 frontend hours.*?86 %.*?1,234.*?-434 \(loss\)", section, re.DOTALL)
+    assert re.search(r"Move the date.*?90 %.*?–.*?–", section, re.DOTALL)
+    later = words.per_week_later(menu)
+    assert later is not None and later in section
+
+
+def test_risks_are_a_tornado_largest_effect_first() -> None:
+    risks = tuple(
+        RiskImpact(
+            id=name,
+            description=None,
+            probability=0.3,
+            happened=0.3,
+            mean_extra_hours=10.0,
+            mean_delay_days=None,
+            on_time_without=0.8,
+            on_time_change=change,
+        )
+        for name, change in (("small", -0.02), ("big", -0.3), ("helps", 0.01))
+    )
+    page = render(assessment(risks=risks), "html")
+    figure = page[page.index('id="risks"') :]
+    assert figure.index(">big<") < figure.index(">small<") < figure.index(">helps<")
+    assert "-30 pts" in figure and "+1 pts" in figure
+
+
+def test_the_gantt_marks_critical_items_and_the_heat_map_the_overload() -> None:
+    a = assessment()
+    gantt = html_estimate.gantt(a)
+    critical = [m for m in gantt.marks if isinstance(m, charts.Rect) and m.css == "crit"]
+    assert len(critical) == sum(1 for i in a.items if i.criticality >= html_estimate.CRITICAL)
+    heat = html_estimate.heat_map(a)
+    over = [m for m in heat.marks if isinstance(m, charts.Rect) and m.css == "over"]
+    expected = sum(1 for m in a.members for w in m.weekly if w is not None and w > 0.9)
+    assert len(over) == expected > 0
+    assert [m.css for m in heat.marks if isinstance(m, charts.Rect)].count("none") == 1
+
+
+def test_the_s_curve_passes_through_the_deadline_at_the_on_time_probability() -> None:
+    a = assessment()
+    points = html_estimate.curve_points(a)
+    assert (charts.end_of(a.deadline), a.on_time_probability) in points
+    assert points == sorted(points)
+    assert [s for _, s in points] == sorted(s for _, s in points)  # never goes down
+    assert points[-1][1] == pytest.approx(a.histogram[-1].cumulative)
+
+
+def test_an_infeasible_promise_has_its_reasons_and_no_pictures() -> None:
+    a = infeasible()
+    page = render(a, "html")
+    assert html.escape(words.headline(a), quote=False) in page
+    assert "<svg" not in page
+
+
+def test_templates_ship_inside_the_package() -> None:
+    """In CI the package is installed from a wheel (not editable): this reads what it holds."""
+    shipped = importlib.resources.files("promisecheck.report.html") / "templates"
+    source = ROOT / "src" / "promisecheck" / "report" / "html" / "templates"
+    names = sorted(p.name for p in source.iterdir())
+    assert names and all((shipped / name).is_file() for name in names)
+
+
+def test_numbers_are_short_and_never_negative_zero() -> None:
+    assert [charts.number(v) for v in (12.0, 12.25, -0.04, 3.96)] == ["12", "12.2", "0", "4"]
+
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "exit_codes", "marker"),
+    [
+        (
+            ["estimate", str(EXAMPLES / "tight" / "spec.toml"), "--trials", "500"],
+            {0, 1},
+            'id="s-curve"',
+        ),
+        (
+            ["compare", str(EXAMPLES / "webshop" / "spec.toml"), "--trials", "500"],
+            {0},
+            'id="s-curves"',
+        ),
+        (
+            ["check", str(EXAMPLES / "ci"), "--trials", "500", "--jobs", "1"],
+            {2},
+            'href="#proposal-1"',
+        ),
+        (
+            [
+                "calibrate",
+                str(EXAMPLES / "evidence" / "history.csv"),
+                "--columns",
+                "estimate_hours=Estimated,actual_hours=Spent,skill=Area,person=Who,date=Finished",
+            ],
+            {0},
+            'id="ratios"',
+        ),
+    ],
+)
+def test_every_command_writes_html(
+    tmp_path: Path, arguments: list[str], exit_codes: set[int], marker: str
+) -> None:
+    output = tmp_path / "report.html"
+    result = runner.invoke(app, [*arguments, "-f", "html", "-o", str(output)])
+    assert result.exit_code in exit_codes, result.output
+    page = output.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert marker in page
+    assert EXTERNAL.search(page) is None
+
+
+def test_check_links_each_row_to_its_own_section(tmp_path: Path) -> None:
+    output = tmp_path / "check.html"
+    runner.invoke(
+        app,
+        [
+            "check",
+            str(EXAMPLES / "ci"),
+            "--trials",
+            "300",
+            "--jobs",
+            "1",
+            "-f",
+            "html",
+            "-o",
+            str(output),
+        ],
+    )
+    page = output.read_text(encoding="utf-8")
+    links = re.findall(r'href="#(proposal-\d+)"', page)
+    anchors = re.findall(r'<section class="keep proposal" id="(proposal-\d+)"', page)
+    assert links == anchors and len(links) == 5
+    statuses = re.findall(r'<td><span class="status (\w+)">', page)
+    assert statuses == ["invalid", "fail", "fail", "pass", "pass"]  # worst first
