@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from promisecheck import safefiles
 from promisecheck.calendar import build_capacity, public_holidays
 from promisecheck.errors import InputError, Problem
 from promisecheck.forecast import load_history
@@ -19,6 +21,7 @@ from promisecheck.loading import (
     load,
     load_spec,
     load_team,
+    proposal_path,
     read_toml,
     team_path_for,
 )
@@ -64,6 +67,7 @@ def is_team_file(data: dict[str, Any]) -> bool:
 
 def validate(path: Path, team_path: Path | None = None) -> Validation:
     """Load a proposal (or a team file) collecting every error; lint it when it loads."""
+    path = proposal_path(path)
     try:
         data, _ = read_toml(path)
     except InputError as error:
@@ -78,7 +82,8 @@ def validate(path: Path, team_path: Path | None = None) -> Validation:
     except InputError as error:
         # The spec is broken, but its team file may be broken too: report both now.
         team = team_path or path.parent / _raw_team_key(data)
-        team_errors = _errors(lambda: load_team(team)) if team.is_file() else ()
+        inside = team_path is not None or _inside(team, safefiles.root_of(path))
+        team_errors = _errors(lambda: load_team(team)) if inside and team.is_file() else ()
         return Validation(
             path=path, kind="proposal", errors=error.problems + team_errors, warnings=()
         )
@@ -98,6 +103,11 @@ def _errors(action: Callable[[], object]) -> tuple[Problem, ...]:
     except InputError as error:
         return error.problems
     return ()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path the broken spec names may be read (load says why when it may not)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _raw_team_key(data: dict[str, Any]) -> str:
