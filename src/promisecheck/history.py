@@ -34,6 +34,7 @@ MIN_RECORDS = 20
 REQUIRED = ("estimate_hours", "actual_hours")
 _SHOWN_PROBLEMS = 10
 _DELIMITERS = (",", ";", "\t")
+_SMALLEST, _LARGEST = 0.001, 1_000_000  # a cell's hours (or days, or minutes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +172,9 @@ def _hours(text: str) -> tuple[float | None, str | None, str | None]:
         return None, f"got {show(cell)}; expected a number above 0", hint
     if not math.isfinite(value) or value <= 0:
         return None, f"got {show(cell)}; expected a number above 0", "remove tasks with no hours"
+    if not _SMALLEST <= value <= _LARGEST:
+        # Ratios of such numbers overflow once they multiply an estimate.
+        return None, f"got {show(cell)}; expected a number from {_SMALLEST} to {_LARGEST:,}", None
     return value, None, None
 
 

@@ -9,12 +9,11 @@ a device never fills memory and a FIFO never hangs the run.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from pathlib import Path
 
 from promisecheck.errors import InputError
@@ -107,15 +106,23 @@ def read_bytes(path: Path, *, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@contextlib.contextmanager
-def recording() -> Iterator[set[Path]]:
-    """Collects the resolved path of every file read inside the block (to never write on one)."""
-    seen: set[Path] = set()
-    token = _reads.set(seen)
-    try:
-        yield seen
-    finally:
-        _reads.reset(token)
+class recording:
+    """Collects the resolved path of every file read inside the block (to never write on one).
+
+    A class, not a generator: an InputError (a frozen dataclass) must pass through unchanged.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[Path] = set()
+        self._token: Token[set[Path] | None] | None = None
+
+    def __enter__(self) -> set[Path]:
+        self._token = _reads.set(self._seen)
+        return self._seen
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _reads.reset(self._token)
 
 
 def note(paths: Iterable[Path]) -> None:
