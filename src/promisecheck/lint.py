@@ -116,8 +116,13 @@ def _raw_team_key(data: dict[str, Any]) -> str:
     return team if isinstance(team, str) and team else "team.toml"
 
 
-def lint(plan: Plan, spec_path: Path, team_path: Path) -> tuple[Problem, ...]:
-    """Warnings on a valid proposal: things that load but that a reviewer would question."""
+def lint(
+    plan: Plan, spec_path: Path, team_path: Path, today: dt.date | None = None
+) -> tuple[Problem, ...]:
+    """Warnings on a valid proposal: things that load but that a reviewer would question.
+
+    today: for the dates that have passed (default: the system's date).
+    """
     spec_data, spec_lines = read_toml(spec_path)
     team_data, team_lines = read_toml(team_path)
     spec = _Located(spec_path, spec_data, spec_lines)
@@ -128,6 +133,8 @@ def lint(plan: Plan, spec_path: Path, team_path: Path) -> tuple[Problem, ...]:
         *_absent_holders(plan, spec, team),
         *_estimates(plan, spec),
         *_deadline_day(plan, spec),
+        *_idle_members(plan, team),
+        *_passed(plan, spec, today or dt.date.today()),
     ]
     # In reading order: the spec first, then the team file, each from the top.
     order = {spec_path: 0, team_path: 1}
@@ -256,3 +263,68 @@ def _day_off(plan: Plan, day: dt.date) -> str | None:
         if day in public_holidays(calendar.country, calendar.region, day, 1):
             return f"a public holiday in {where}"
     return None
+
+
+def _idle_members(plan: Plan, team: _Located) -> list[Problem]:
+    """Members who can never work on this proposal: no skill and no item, or no hours."""
+    project = plan.spec.project
+    members = plan.team.members
+    assigned = {item.assignee for item in plan.spec.items if item.assignee is not None}
+    capacity = build_capacity(plan.team, project.start)
+    last = min(capacity.day_of(project.deadline) + 1, capacity.days)
+    present = [bool(capacity.window[m, :last].sum() > 0) for m in range(len(members))]
+    # Skills nobody present holds are already a warning on the items that need them.
+    covered = {
+        skill
+        for member in members
+        for skill in member.skills
+        if not any(present[m] for m, other in enumerate(members) if skill in other.skills)
+    }
+    problems: list[Problem] = []
+    for index, member in enumerate(members):
+        if not member.skills and member.name not in assigned:
+            problems.append(
+                team.problem(
+                    ("members", index, "skills"),
+                    f"{member.name} has no skills and no item is assigned to them: "
+                    "they never work on this proposal",
+                    'list what they can do, like skills = ["backend"]',
+                )
+            )
+        elif (
+            not present[index]
+            and not set(member.skills) <= covered
+            and not (member.joins is not None and member.joins > project.deadline)
+        ):
+            problems.append(
+                team.problem(
+                    ("members", index),
+                    f"{member.name} has no working hours from {project.start} to "
+                    f"{project.deadline}: they never work on this promise",
+                    "check their time_off, joins and leaves",
+                )
+            )
+    return problems
+
+
+def _passed(plan: Plan, spec: _Located, today: dt.date) -> list[Problem]:
+    """A start or deadline in the past: likely a copied proposal nobody updated."""
+    project = plan.spec.project
+    if project.deadline < today:
+        return [
+            spec.problem(
+                ("project", "deadline"),
+                f"the deadline {project.deadline} has passed (today is {today})",
+                "move it, or archive the proposal",
+            )
+        ]
+    if project.start < today:
+        return [
+            spec.problem(
+                ("project", "start"),
+                f"the start {project.start} has passed (today is {today}); the estimate "
+                "counts all the work from that day, as if none were done yet",
+                "set start to the first day of the remaining work",
+            )
+        ]
+    return []
