@@ -18,9 +18,10 @@ from pathlib import Path
 
 from promisecheck.errors import InputError
 
-# Largest files read: a spec or team of the largest allowed size is well under 1 MiB, and a
-# history of a million tasks well under 64 MiB.
-MAX_TOML_BYTES = 1 << 20
+# Largest files read: a spec of the most items allowed, each with a title, is well under
+# 1 MiB; 4 MiB leaves room and still parses in about a second. A history of a million
+# tasks is well under 64 MiB.
+MAX_TOML_BYTES = 4 << 20
 MAX_CSV_BYTES = 64 << 20
 _CHUNK = 1 << 16
 
