@@ -104,7 +104,8 @@ def describe(loc: Loc, data: Any) -> str:
             if isinstance(node, Mapping):
                 label = node.get("id", node.get("name"))
                 if isinstance(label, str):
-                    text += f' "{label}"'
+                    # Input text: escaped and short, as everything quoted back from a file.
+                    text += f" {show(label)}"
         else:
             text += f".{part}" if text else part
             node = node.get(part) if isinstance(node, Mapping) else None

@@ -14,8 +14,8 @@ import re
 # overrides and isolates (text that displays in another order than it reads).
 _WIDE = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(f"[\x00-\x1f{_WIDE}]")
-_UNSAFE_BUT_LAYOUT = re.compile(f"()[\x00-\x08\x0b-\x1f{_WIDE}]")
-_UNSAFE_KEEPING_COLOR = re.compile(f"(\x1b\\[[0-9;]*m)|[\x00-\x08\x0b-\x1f{_WIDE}]")
+_UNSAFE_BUT_LAYOUT = re.compile(f"()[\x00-\x09\x0b-\x1f{_WIDE}]")
+_UNSAFE_KEEPING_COLOR = re.compile(f"(\x1b\\[[0-9;]*m)|[\x00-\x09\x0b-\x1f{_WIDE}]")
 _COMMAND_START = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
 _JSON_UNSAFE = re.compile(f"[{_WIDE}]")
 
@@ -43,7 +43,7 @@ def escape(text: str) -> str:
 def for_people(text: str, *, color: bool = False) -> str:
     """A whole output for people (table, Markdown, messages): layout kept, the rest escaped.
 
-    Newlines and tabs are the output's own layout and stay; every other control character
+    Newlines are the output's own layout and stay; every other control character
     is escaped, and a line that would start with `::` or `##[` is prefixed with a backslash
     (Markdown still shows the characters; the runner no longer reads a command). With
     `color`, the report's own colour codes (SGR sequences) stay too.
