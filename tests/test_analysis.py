@@ -20,6 +20,7 @@ from promisecheck.analysis import (
     verdict_for,
 )
 from promisecheck.calendar import DAY_SPAN, build_capacity
+from promisecheck.model import MAX_HOURS
 from promisecheck.simulate import SimulationResult, simulate
 
 
@@ -140,7 +141,7 @@ def test_infeasible_says_whether_work_never_started_or_never_ended() -> None:
         ],
     )
     huge = make_plan(
-        [{"id": "big", "skill": "x", "estimate": 1e9}], [{"name": "Ana", "skills": ["x"]}]
+        [{"id": "big", "skill": "x", "estimate": MAX_HOURS}], [{"name": "Ana", "skills": ["x"]}]
     )
     for plan, expected in [
         (leaves_early, "never started: ui (check joins, leaves and time off"),

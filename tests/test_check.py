@@ -133,8 +133,8 @@ def test_parallel_and_sequential_runs_agree() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--fail-under", "1.5"], "--fail-under 1.5: expected a probability in (0, 1]"),
-        (["--warn-under", "0"], "--warn-under 0.0: expected a probability in (0, 1]"),
+        (["--fail-under", "1.5"], "--fail-under 1.5: expected a probability in [0, 1]"),
+        (["--warn-under", "-0.1"], "--warn-under -0.1: expected a probability in [0, 1]"),
         (["--jobs", "0"], "--jobs 0: expected at least 1 worker process"),
         (["--trials", "0"], "--trials 0: expected at least 1"),
     ],

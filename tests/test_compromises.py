@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +191,11 @@ runner = CliRunner()
 
 def test_apply_writes_a_plan_that_loads_and_keeps_the_promise(tmp_path: Path) -> None:
     out = tmp_path / "revised.toml"
-    args = ["estimate", "examples/webshop/spec.toml", "--trials", "600", "--seed", "2"]
+    # A copy, so that the revised spec names a team inside its own folder (the boundary
+    # of a file outside a repository).
+    shutil.copytree("examples/webshop", tmp_path / "webshop")
+    spec = str(tmp_path / "webshop" / "spec.toml")
+    args = ["estimate", spec, "--trials", "600", "--seed", "2"]
     result = runner.invoke(app, [*args, "-f", "json", "--compromises"])
     import json
 
@@ -211,9 +216,7 @@ def test_apply_writes_a_plan_that_loads_and_keeps_the_promise(tmp_path: Path) ->
     assert refused.exit_code == 2 and out.read_text() == "keep"
     forced = runner.invoke(app, [*args, "--apply", "1", "-o", str(out), "--force"])
     assert forced.exit_code == 0 and out.read_text() != "keep"
-    original = runner.invoke(
-        app, [*args, "--apply", "1", "-o", "examples/webshop/spec.toml", "--force"]
-    )
+    original = runner.invoke(app, [*args, "--apply", "1", "-o", spec, "--force"])
     assert original.exit_code == 2 and "original" in original.stderr
 
 

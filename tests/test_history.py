@@ -271,14 +271,14 @@ def test_team_history_is_found_beside_the_team_file(tmp_path: Path) -> None:
 
 def test_team_history_method_resample_keeps_the_earlier_rule(tmp_path: Path) -> None:
     rows = [f"{1 + i % 5},{(1 + i % 5) * (1 + i % 3) / 2}" for i in range(40)]
-    write_csv(tmp_path / "past.csv", "estimate_hours,actual_hours", rows)
     plans: dict[HistoryMethod, Plan] = {}
     methods: tuple[HistoryMethod, ...] = ("fitted", "resample")
     for method in methods:
         folder = tmp_path / method
         folder.mkdir()
+        write_csv(folder / "past.csv", "estimate_hours,actual_hours", rows)
         (folder / "team.toml").write_text(
-            f'[history]\nfile = "../past.csv"\nmethod = "{method}"\n'
+            f'[history]\nfile = "past.csv"\nmethod = "{method}"\n'
             '[[members]]\nname = "Ana"\nskills = ["dev"]\n'
         )
         (folder / "spec.toml").write_text(

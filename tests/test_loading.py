@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from promisecheck.errors import InputError
+from promisecheck.limits import MAX_ITEMS
 from promisecheck.loading import (
     KeyLines,
     _find_cycle,
@@ -161,13 +162,14 @@ def test_a_cycle_in_a_spec_is_one_located_message(project: Path) -> None:
 
 
 def test_a_long_chain_loads(project: Path) -> None:
+    # As long as the limit allows, and longer than Python's recursion limit.
     items = "".join(
         f'[[items]]\nid = "i{n}"\nskill = "backend"\nestimate = 1\n'
         + (f'depends_on = ["i{n - 1}"]\n' if n else "")
-        for n in range(5000)
+        for n in range(MAX_ITEMS)
     )
     Path("spec.toml").write_text(SPEC.split("[[items]]")[0] + items, encoding="utf-8")
-    assert len(load("spec.toml").spec.items) == 5000
+    assert len(load("spec.toml").spec.items) == MAX_ITEMS
 
 
 # --- messages from pydantic errors --------------------------------------------------------

@@ -17,7 +17,7 @@ from promisecheck.calendar import build_capacity
 from promisecheck.cli import app
 from promisecheck.errors import InputError
 from promisecheck.loading import load_spec
-from promisecheck.model import Item, Plan, Risk, Spec
+from promisecheck.model import MAX_DELAY_DAYS, Item, Plan, Risk, Spec
 from promisecheck.pipeline import estimate_plan
 from promisecheck.risks import delayed_start, draw_risks
 
@@ -201,7 +201,7 @@ def test_the_evidence_example_runs_with_history_and_risks() -> None:
 
 def test_a_delay_past_the_horizon_is_infeasible_and_says_why() -> None:
     plan = make_plan([{"id": "a", "skill": "dev", "estimate": 8}], DEV)
-    plan = with_risks(plan, {"id": "forever", "probability": 1, "delay_days": 5000})
+    plan = with_risks(plan, {"id": "forever", "probability": 1, "delay_days": MAX_DELAY_DAYS})
     report = estimate_plan(plan, trials=20)
     assert report.verdict == "infeasible"
     assert "risk `forever` can delay the start past the" in " ".join(report.warnings)

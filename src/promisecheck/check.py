@@ -10,6 +10,7 @@ and never hides the others.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from promisecheck import gitfiles
+from promisecheck import gitfiles, safefiles
 from promisecheck.analysis import Assessment
 from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.forecast import load_history
@@ -64,26 +65,43 @@ def _is_proposal_file(path: Path) -> bool:
     if path.name == SPEC_NAME:
         return True
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = safefiles.read_bytes(path, limit=safefiles.MAX_TOML_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, InputError):
+        # Too big, not a file, not text: not a proposal of ours, so not ours to judge.
         return False
     return is_proposal(path.name, text)
 
 
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     """Proposal files under the paths (a file given by name always counts), sorted, and
-    a problem for each path that does not exist."""
+    a problem for each path that does not exist or is a link out of the repository."""
     found: set[Path] = set()
     problems: list[Problem] = []
     for root in paths:
         if root.is_file():
             found.add(root)
         elif root.is_dir():
+            boundary = safefiles.root_of(root)
             for directory, subdirectories, files in os.walk(root):
                 subdirectories[:] = sorted(d for d in subdirectories if not _skipped(d))
                 for name in files:
                     candidate = Path(directory) / name
-                    if name.endswith(".toml") and _is_proposal_file(candidate):
+                    if not name.endswith(".toml"):
+                        continue
+                    try:
+                        # A file found (not named) is untrusted: a link must not lead out.
+                        safefiles.confine(
+                            candidate,
+                            str(candidate),
+                            boundary,
+                            file=candidate,
+                            location="",
+                            line=None,
+                        )
+                    except InputError as error:
+                        problems += error.problems
+                        continue
+                    if _is_proposal_file(candidate):
                         found.add(candidate)
         else:
             problems.append(Problem(path=root, location="", message="no such file or directory"))
@@ -120,6 +138,7 @@ class Task:
     history: Path | None = None  # --history, which wins over the team's [history]
     revision: str | None = None  # a base version, copied from git into `scratch`
     scratch: Path | None = None
+    root: Path | None = None  # the boundary of the files it names (default: its repository)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,12 +148,19 @@ class Estimated:
     assessment: Assessment | None
     problems: tuple[Problem, ...]
     deadline_line: int | None  # where annotations point
+    read: tuple[Path, ...] = ()  # every file read for it, so no report is written over one
 
 
 def estimate_one(task: Task) -> Estimated:
     """Load and estimate one proposal; an input error is an answer, not a crash."""
+    with safefiles.recording():
+        answer = _estimate(task)
+        return dataclasses.replace(answer, read=safefiles.recorded())
+
+
+def _estimate(task: Task) -> Estimated:
     try:
-        plan = load(task.spec)
+        plan = load(task.spec, root=task.scratch or task.root)
         assessment = estimate_plan(
             plan, trials=task.trials, seed=task.seed, history=load_history(plan, task.history)
         )
@@ -157,12 +183,14 @@ def estimate_all(
     if jobs <= 1 or len(tasks) <= 1:
         results: Iterator[Estimated] = map(estimate_one, tasks)
         for answer in results:
+            safefiles.note(answer.read)
             answers.append(answer)
             if progress is not None:
                 progress(len(answers), len(tasks))
         return answers
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         for answer in pool.map(estimate_one, tasks):
+            safefiles.note(answer.read)
             answers.append(answer)
             if progress is not None:
                 progress(len(answers), len(tasks))
@@ -313,6 +341,15 @@ def _order(p: Proposal) -> tuple[int, float, str]:
 # --- the whole run ---------------------------------------------------------------------------
 
 
+def _root_for(found: Path, paths: Sequence[Path]) -> Path | None:
+    """Outside a repository, the folder given on the command line bounds what a proposal
+    found under it may name (its own folder would refuse a shared ../team.toml)."""
+    for given in paths:
+        if given.is_dir() and Path(os.path.abspath(found)).is_relative_to(os.path.abspath(given)):
+            return safefiles.root_of(given)
+    return None
+
+
 def _repo_relative(path: Path, repo: Path) -> str | None:
     try:
         return path.resolve().relative_to(repo).as_posix()
@@ -345,7 +382,10 @@ def run(
         )
     workers = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
-        tasks = [Task(spec=p, trials=trials, seed=seed, history=history) for p in found]
+        tasks = [
+            Task(spec=p, trials=trials, seed=seed, history=history, root=_root_for(p, paths))
+            for p in found
+        ]
         base_paths: list[str] = []
         repo: Path | None = None
         if base is not None:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from promisecheck import __version__
+from promisecheck import __version__, safefiles
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.report import Format
+from promisecheck.safetext import for_json, for_people
 
 if TYPE_CHECKING:
     from promisecheck.analysis import Assessment
@@ -43,18 +46,39 @@ def main(
     ] = False,
 ) -> None:
     """promisecheck: the arithmetic of a promise, before the quote."""
+    # Library warnings (numpy's RuntimeWarning with a source path) are not for the user:
+    # every number that matters is checked, and the report says what is wrong in words.
+    warnings.simplefilter("ignore")
 
 
 def fail(message: str) -> typer.Exit:
     """Report a usage or input problem on stderr; exit code 2."""
-    typer.echo(f"promisecheck: error: {message}", err=True)
+    say(f"promisecheck: error: {message}")
     return typer.Exit(ExitCode.INVALID_INPUT)
+
+
+def say(text: str) -> None:
+    """A line for people on stderr, through the one sanitiser (it may quote input)."""
+    typer.echo(for_people(text), err=True)
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain open() would give: an existing file's own, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write a whole file or nothing: a temporary file beside it, renamed into place."""
+    mode = _new_file_mode(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file 0600; the report is as readable as any file the user writes.
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)
@@ -97,7 +121,21 @@ def progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
     return bar.update, bar.close
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(
+    text: str,
+    output: Path | None,
+    *,
+    json: bool = False,
+    color: bool = False,
+    inputs: set[Path] | None = None,
+) -> None:
+    """Write a report to stdout or `output`: JSON or text for people, through the sanitiser.
+
+    inputs: the files this run read; the report never replaces one of them.
+    """
+    if output is not None and inputs and Path(os.path.realpath(output)) in inputs:
+        raise fail(f"--output {output}: is an input of this run; choose another file")
+    text = for_json(text) if json else for_people(text, color=color)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -207,32 +245,32 @@ def estimate(
     from promisecheck.pipeline import estimate_plan
 
     update, close = progress_bar()
-    try:
-        plan = load(spec, team)
-        from promisecheck.forecast import load_history
+    with safefiles.recording() as read:
+        try:
+            plan = load(spec, team)
+            from promisecheck.forecast import load_history
 
-        evidence = load_history(plan, history)
-        if scenario is not None:
-            from promisecheck.scenarios import select
+            evidence = load_history(plan, history)
+            if scenario is not None:
+                from promisecheck.scenarios import select
 
-            plan = select(plan, scenario, spec)
-        assessment = estimate_plan(
-            plan,
-            trials=trials,
-            seed=seed,
-            confidence=confidence,
-            progress=update,
-            compromises=True if apply is not None else compromises,
-            history=evidence,
-        )
-    except InputError as error:
-        close()
-        raise fail(str(error)) from None
+                plan = select(plan, scenario, spec)
+            assessment = estimate_plan(
+                plan,
+                trials=trials,
+                seed=seed,
+                confidence=confidence,
+                progress=update,
+                compromises=True if apply is not None else compromises,
+                history=evidence,
+            )
+        except InputError as error:
+            close()
+            raise fail(str(error)) from None
     close()
     if apply is not None and output is not None:
-        write_revision(
-            plan, assessment, apply, output, [spec, team_path_for(plan.spec, spec, team)], force
-        )
+        originals = [spec, team_path_for(plan.spec, spec, team), *read]
+        write_revision(plan, assessment, apply, output, originals, force)
         raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
 
@@ -242,11 +280,17 @@ def estimate(
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    emit(render(assessment, format, color=color), output)
+    emit(
+        render(assessment, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     if output is not None or format != "table":
         from promisecheck.report.summary import one_line
 
-        typer.echo(one_line(assessment), err=True)
+        say(one_line(assessment))
     raise typer.Exit(
         ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET
     )
@@ -284,10 +328,9 @@ def write_revision(
             raise fail(f"{path}: already exists; use --force to overwrite it")
     for path, text in files.items():
         write_atomically(path, text)
-    typer.echo(
+    say(
         f"wrote {', '.join(str(p) for p in files)}: option {number}, {option.summary} "
-        f"On time: {option.on_time_probability:.1%}.",
-        err=True,
+        f"On time: {option.on_time_probability:.1%}."
     )
 
 
@@ -312,7 +355,7 @@ def schema(
     check_output_path(output)
     from promisecheck.schemas import render as render_schema
 
-    emit(render_schema(kind), output)
+    emit(render_schema(kind), output, json=True)
 
 
 @app.command()
@@ -341,8 +384,8 @@ def init(
             f"{directory}: cannot write the starter files: {error.strerror or error}"
         ) from None
     spec_path = directory / next(iter(files))
-    typer.echo(f"wrote {', '.join(str(directory / name) for name in files)}")
-    typer.echo(f"next: edit them, then run  promisecheck estimate {spec_path}")
+    typer.echo(for_people(f"wrote {', '.join(str(directory / name) for name in files)}"))
+    typer.echo(for_people(f"next: edit them, then run  promisecheck estimate {spec_path}"))
 
 
 @app.command()
@@ -423,17 +466,24 @@ def calibrate(
         mapping = parse_columns(columns or "")
     except ValueError as error:
         raise fail(f"--columns: {error}") from None
-    try:
-        records, method = load_for_calibration(history, team, mapping, unit, hours_per_day)
-        result = run_calibrate(records, method)
-    except InputError as error:
-        raise fail(str(error)) from None
+    with safefiles.recording() as read:
+        try:
+            records, method = load_for_calibration(history, team, mapping, unit, hours_per_day)
+            result = run_calibrate(records, method)
+        except InputError as error:
+            raise fail(str(error)) from None
     color = output is None and format == "table" and sys.stdout.isatty()
     color = color and "NO_COLOR" not in os.environ
-    emit(render_calibration(result, format, color=color), output)
+    emit(
+        render_calibration(result, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     if output is not None or format != "table":
         summary = f"promisecheck: {result.source}: {result.records} tasks: {result.sentence}"
-        typer.echo(summary, err=True)
+        say(summary)
     raise typer.Exit(ExitCode.ON_TRACK)
 
 
@@ -463,23 +513,31 @@ def compare(
     from promisecheck.compare import run as run_compare
     from promisecheck.report import render_comparison
 
-    try:
-        comparison = run_compare(versions, team, trials=trials, seed=seed, history=history)
-    except InputError as error:
-        raise fail(str(error)) from None
+    with safefiles.recording() as read:
+        try:
+            comparison = run_compare(versions, team, trials=trials, seed=seed, history=history)
+        except InputError as error:
+            raise fail(str(error)) from None
     color = (
         output is None
         and format == "table"
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    emit(render_comparison(comparison, format, color=color), output)
+    emit(
+        render_comparison(comparison, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     raise typer.Exit(ExitCode.ON_TRACK)
 
 
 def check_level(option: str, value: float | None) -> None:
-    if value is not None and not 0 < value <= 1:
-        raise fail(f"{option} {value}: expected a probability in (0, 1], like 0.5")
+    # 0 is the natural "fail only what cannot be delivered at all".
+    if value is not None and not 0 <= value <= 1:
+        raise fail(f"{option} {value}: expected a probability in [0, 1], like 0.5")
 
 
 @app.command()
@@ -524,20 +582,21 @@ def check(
     from promisecheck.report.check_words import summary
 
     update, close = progress_bar()
-    try:
-        report = run_check(
-            paths or [Path(".")],
-            trials=trials,
-            seed=seed,
-            levels=Levels(fail_under=fail_under, warn_under=warn_under),
-            base=base,
-            jobs=jobs,
-            progress=update,
-            history=history,
-        )
-    except InputError as error:
-        close()
-        raise fail(str(error)) from None
+    with safefiles.recording() as read:
+        try:
+            report = run_check(
+                paths or [Path(".")],
+                trials=trials,
+                seed=seed,
+                levels=Levels(fail_under=fail_under, warn_under=warn_under),
+                base=base,
+                jobs=jobs,
+                progress=update,
+                history=history,
+            )
+        except InputError as error:
+            close()
+            raise fail(str(error)) from None
     close()
     color = (
         output is None
@@ -545,7 +604,13 @@ def check(
         and sys.stdout.isatty()
         and "NO_COLOR" not in os.environ
     )
-    emit(render_check(report, format, color=color), output)
+    emit(
+        render_check(report, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # The runner reads workflow commands on stderr too, and stdout stays the report.
         from promisecheck.report import check_github
@@ -555,13 +620,12 @@ def check(
         if summary_file:
             try:
                 with open(summary_file, "a", encoding="utf-8") as stream:
-                    stream.write(render_check(report, "markdown") + "\n")
+                    stream.write(for_people(render_check(report, "markdown")) + "\n")
             except OSError as error:
                 # The gate's verdict stands; only the summary page misses the table.
-                typer.echo(
+                say(
                     f"promisecheck: warning: $GITHUB_STEP_SUMMARY {summary_file}: "
-                    f"cannot append the report: {error.strerror or error}",
-                    err=True,
+                    f"cannot append the report: {error.strerror or error}"
                 )
-    typer.echo(f"promisecheck: {summary(report)} (exit {int(report.exit_code)})", err=True)
+    say(f"promisecheck: {summary(report)} (exit {int(report.exit_code)})")
     raise typer.Exit(report.exit_code)

@@ -164,7 +164,7 @@ def _load_argument(argument: str, team_path: Path | None, scratch: Path) -> Plan
             "for the current directory",
         )
     try:
-        return load(spec, team_path)
+        return load(spec, team_path, root=scratch)
     except InputError as error:
         raise InputError(gitfiles.relabel(error.problems, scratch, revision)) from None
 

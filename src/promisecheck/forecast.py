@@ -99,8 +99,15 @@ def prepare(
                 f"risk `{risk.id}` can delay the start past the {working_days} working days "
                 "of the ten-year horizon"
             )
+    total = efforts + draws.extra() if plan.spec.risks else efforts
+    if not np.isfinite(total).all():
+        # Every input number is bounded so that this cannot happen; if it ever does, a wrong
+        # "on track" would be worse than refusing.
+        raise InputError.single(
+            None, "", "the sampled efforts overflow", hint="estimates or history are too large"
+        )
     return Inputs(
-        efforts=efforts + draws.extra() if plan.spec.risks else efforts,
+        efforts=total,
         base_efforts=efforts,
         start_day=draws.start_day(capacity),
         risks=draws,

@@ -20,8 +20,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from promisecheck import safefiles
 from promisecheck.errors import InputError, Problem, show
 from promisecheck.model import HISTORY_COLUMNS, HistoryUnit, Item
+from promisecheck.safetext import escape, unsafe_character
 
 FloatArray = npt.NDArray[np.float64]
 PoolKind = Literal["person", "skill", "everyone"]
@@ -31,6 +33,7 @@ MIN_RECORDS = 20
 REQUIRED = ("estimate_hours", "actual_hours")
 _SHOWN_PROBLEMS = 10
 _DELIMITERS = (",", ";", "\t")
+_SMALLEST, _LARGEST = 0.001, 1_000_000  # a cell's hours (or days, or minutes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +84,7 @@ def make_history(
 
 def _decode(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = safefiles.read_bytes(path, limit=safefiles.MAX_CSV_BYTES)
     except FileNotFoundError:
         raise InputError.single(path, "", "history file not found") from None
     except IsADirectoryError:
@@ -125,12 +128,13 @@ def _header_problems(
         elif key in REQUIRED or key in columns:
             close = difflib.get_close_matches(wanted, [h.strip() for h in header], n=1)
             hint = (
-                f'did you mean `{close[0]}`? Map it with columns = {{ {key} = "{close[0]}" }}'
+                f"did you mean `{escape(close[0])}`? "
+                f'Map it with columns = {{ {key} = "{escape(close[0])}" }}'
                 if close
                 else f'map the export\'s own name with columns = {{ {key} = "…" }} in [history] '
                 f"or --columns {key}=…"
             )
-            shown = ", ".join(f"`{h.strip()}`" for h in header if h.strip()) or "nothing"
+            shown = _header_excerpt(header)
             problems.append(
                 Problem(
                     path=path,
@@ -141,6 +145,16 @@ def _header_problems(
                 )
             )
     return found, problems
+
+
+def _header_excerpt(header: Sequence[str]) -> str:
+    """A few of the header's names, shortened and escaped: a file that is not the export
+    it claims to be (an environment dump, a key file) must not be quoted back whole."""
+    names = [escape(name.strip()) for name in header if name.strip()]
+    shown = ", ".join(f"`{name if len(name) <= 30 else name[:29] + '…'}`" for name in names[:8])
+    if len(names) > 8:
+        shown += f", … ({len(names)} in all)"
+    return shown or "nothing"
 
 
 def _hours(text: str) -> tuple[float | None, str | None, str | None]:
@@ -157,6 +171,9 @@ def _hours(text: str) -> tuple[float | None, str | None, str | None]:
         return None, f"got {show(cell)}; expected a number above 0", hint
     if not math.isfinite(value) or value <= 0:
         return None, f"got {show(cell)}; expected a number above 0", "remove tasks with no hours"
+    if not _SMALLEST <= value <= _LARGEST:
+        # Ratios of such numbers overflow once they multiply an estimate.
+        return None, f"got {show(cell)}; expected a number from {_SMALLEST} to {_LARGEST:,}", None
     return value, None, None
 
 
@@ -246,7 +263,13 @@ def read_history(
         day, wrong_date = _date(cell(row, "date"))
         if wrong_date:
             problem(line, "date", wrong_date, "write dates as YYYY-MM-DD")
-        if estimate is None or actual is None or wrong_date:
+        unsafe = False
+        for key in ("skill", "person", "id"):
+            bad = unsafe_character(cell(row, key))
+            if bad is not None:
+                problem(line, key, f"holds the control character {bad}", "names go on one line")
+                unsafe = True
+        if estimate is None or actual is None or wrong_date or unsafe:
             continue
         task = cell(row, "id").strip()
         if task:

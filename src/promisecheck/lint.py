@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from promisecheck import safefiles
 from promisecheck.calendar import build_capacity, public_holidays
 from promisecheck.errors import InputError, Problem
 from promisecheck.forecast import load_history
@@ -19,6 +21,7 @@ from promisecheck.loading import (
     load,
     load_spec,
     load_team,
+    proposal_path,
     read_toml,
     team_path_for,
 )
@@ -64,6 +67,7 @@ def is_team_file(data: dict[str, Any]) -> bool:
 
 def validate(path: Path, team_path: Path | None = None) -> Validation:
     """Load a proposal (or a team file) collecting every error; lint it when it loads."""
+    path = proposal_path(path)
     try:
         data, _ = read_toml(path)
     except InputError as error:
@@ -78,7 +82,8 @@ def validate(path: Path, team_path: Path | None = None) -> Validation:
     except InputError as error:
         # The spec is broken, but its team file may be broken too: report both now.
         team = team_path or path.parent / _raw_team_key(data)
-        team_errors = _errors(lambda: load_team(team)) if team.is_file() else ()
+        inside = team_path is not None or _inside(team, safefiles.root_of(path))
+        team_errors = _errors(lambda: load_team(team)) if inside and team.is_file() else ()
         return Validation(
             path=path, kind="proposal", errors=error.problems + team_errors, warnings=()
         )
@@ -100,14 +105,24 @@ def _errors(action: Callable[[], object]) -> tuple[Problem, ...]:
     return ()
 
 
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path the broken spec names may be read (load says why when it may not)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
 def _raw_team_key(data: dict[str, Any]) -> str:
     project = data.get("project")
     team = project.get("team") if isinstance(project, dict) else None
     return team if isinstance(team, str) and team else "team.toml"
 
 
-def lint(plan: Plan, spec_path: Path, team_path: Path) -> tuple[Problem, ...]:
-    """Warnings on a valid proposal: things that load but that a reviewer would question."""
+def lint(
+    plan: Plan, spec_path: Path, team_path: Path, today: dt.date | None = None
+) -> tuple[Problem, ...]:
+    """Warnings on a valid proposal: things that load but that a reviewer would question.
+
+    today: for the dates that have passed (default: the system's date).
+    """
     spec_data, spec_lines = read_toml(spec_path)
     team_data, team_lines = read_toml(team_path)
     spec = _Located(spec_path, spec_data, spec_lines)
@@ -118,6 +133,8 @@ def lint(plan: Plan, spec_path: Path, team_path: Path) -> tuple[Problem, ...]:
         *_absent_holders(plan, spec, team),
         *_estimates(plan, spec),
         *_deadline_day(plan, spec),
+        *_idle_members(plan, team),
+        *_passed(plan, spec, today or dt.date.today()),
     ]
     # In reading order: the spec first, then the team file, each from the top.
     order = {spec_path: 0, team_path: 1}
@@ -246,3 +263,68 @@ def _day_off(plan: Plan, day: dt.date) -> str | None:
         if day in public_holidays(calendar.country, calendar.region, day, 1):
             return f"a public holiday in {where}"
     return None
+
+
+def _idle_members(plan: Plan, team: _Located) -> list[Problem]:
+    """Members who can never work on this proposal: no skill and no item, or no hours."""
+    project = plan.spec.project
+    members = plan.team.members
+    assigned = {item.assignee for item in plan.spec.items if item.assignee is not None}
+    capacity = build_capacity(plan.team, project.start)
+    last = min(capacity.day_of(project.deadline) + 1, capacity.days)
+    present = [bool(capacity.window[m, :last].sum() > 0) for m in range(len(members))]
+    # Skills nobody present holds are already a warning on the items that need them.
+    covered = {
+        skill
+        for member in members
+        for skill in member.skills
+        if not any(present[m] for m, other in enumerate(members) if skill in other.skills)
+    }
+    problems: list[Problem] = []
+    for index, member in enumerate(members):
+        if not member.skills and member.name not in assigned:
+            problems.append(
+                team.problem(
+                    ("members", index, "skills"),
+                    f"{member.name} has no skills and no item is assigned to them: "
+                    "they never work on this proposal",
+                    'list what they can do, like skills = ["backend"]',
+                )
+            )
+        elif (
+            not present[index]
+            and not set(member.skills) <= covered
+            and not (member.joins is not None and member.joins > project.deadline)
+        ):
+            problems.append(
+                team.problem(
+                    ("members", index),
+                    f"{member.name} has no working hours from {project.start} to "
+                    f"{project.deadline}: they never work on this promise",
+                    "check their time_off, joins and leaves",
+                )
+            )
+    return problems
+
+
+def _passed(plan: Plan, spec: _Located, today: dt.date) -> list[Problem]:
+    """A start or deadline in the past: likely a copied proposal nobody updated."""
+    project = plan.spec.project
+    if project.deadline < today:
+        return [
+            spec.problem(
+                ("project", "deadline"),
+                f"the deadline {project.deadline} has passed (today is {today})",
+                "move it, or archive the proposal",
+            )
+        ]
+    if project.start < today:
+        return [
+            spec.problem(
+                ("project", "start"),
+                f"the start {project.start} has passed (today is {today}); the estimate "
+                "counts all the work from that day, as if none were done yet",
+                "set start to the first day of the remaining work",
+            )
+        ]
+    return []

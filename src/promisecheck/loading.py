@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from promisecheck import scenarios
+from promisecheck import limits, safefiles, scenarios
 from promisecheck.errors import InputError, Problem, show
 from promisecheck.model import INVALID, CalendarSettings, Plan, Spec, Team
 
@@ -104,7 +104,8 @@ def describe(loc: Loc, data: Any) -> str:
             if isinstance(node, Mapping):
                 label = node.get("id", node.get("name"))
                 if isinstance(label, str):
-                    text += f' "{label}"'
+                    # Input text: escaped and short, as everything quoted back from a file.
+                    text += f" {show(label)}"
         else:
             text += f".{part}" if text else part
             node = node.get(part) if isinstance(node, Mapping) else None
@@ -124,9 +125,9 @@ def _value_at(data: Any, loc: Loc) -> Any:
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
-    """Parse a TOML file; a missing or malformed file is an InputError, never a traceback."""
+    """Parse a TOML file; a missing, malformed, oversized or hostile file is an InputError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = safefiles.read_bytes(path, limit=safefiles.MAX_TOML_BYTES)
     except FileNotFoundError:
         raise InputError.single(path, "", "file not found") from None
     except IsADirectoryError:
@@ -136,17 +137,42 @@ def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
             "is a directory; expected a TOML file",
             hint="a folder stands for the spec.toml in it, and this one has none",
         ) from None
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        # utf-8-sig: editors on Windows start files with a byte-order mark; it is not text.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.single(
             path, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
         ) from None
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot be read: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _malformed(path, text, str(exc)) from None
-    return data, KeyLines(text)
+    except RecursionError:
+        raise InputError.single(
+            path,
+            "",
+            f"malformed TOML: nested more than {limits.MAX_DEPTH} levels deep",
+            hint="no key of a proposal or team file nests this deep",
+        ) from None
+    lines = KeyLines(text)
+    found = limits.check(data)
+    if found:
+        raise InputError(
+            tuple(
+                Problem(
+                    path=path,
+                    location=describe(loc, data),
+                    message=message,
+                    line=lines.line(loc),
+                    hint=hint,
+                )
+                for loc, message, hint in found
+            )
+        )
+    return data, lines
 
 
 def _malformed(path: Path, text: str, error: str) -> InputError:
@@ -563,6 +589,7 @@ def check_spec(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Probl
         return report.problems
     deferred = {item.id for item in spec.deferred}
     planned = [item.id for item in spec.items]
+    known = set(planned)  # a set: membership in a list made validation quadratic
     for index, item in enumerate(spec.items):
         loc: Loc = ("items", index, "depends_on")
         for dep in item.depends_on:
@@ -574,7 +601,7 @@ def check_spec(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Probl
                     f"`{dep}` is deferred, so it is not planned",
                     "move it back to [[items]] or drop the dependency",
                 )
-            elif dep not in planned:
+            elif dep not in known:
                 report.add(
                     loc,
                     f"unknown item id `{dep}`",
@@ -602,8 +629,10 @@ def check_risks(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Prob
             "each risk needs its own id",
         )
     planned = [item.id for item in spec.items]
+    known = set(planned)
     deferred = {item.id for item in spec.deferred}
     skills = sorted({item.skill for item in spec.items if item.skill is not None})
+    needed = set(skills)
     for index, risk in enumerate(spec.risks):
         for name in risk.items:
             if name in deferred:
@@ -612,14 +641,14 @@ def check_risks(spec: Spec, path: Path, data: Any, lines: KeyLines) -> list[Prob
                     f"`{name}` is deferred, so it is not planned",
                     "drop it from the risk's items",
                 )
-            elif name not in planned:
+            elif name not in known:
                 report.add(
                     ("risks", index, "items"),
                     f"unknown item id `{name}`",
                     did_you_mean(name, planned) or "items lists ids of [[items]]",
                 )
         for skill in risk.skills:
-            if skill not in skills:
+            if skill not in needed:
                 report.add(
                     ("risks", index, "skills"),
                     f"no item needs skill `{skill}`",
@@ -766,15 +795,27 @@ def _raise_if(problems: list[Problem]) -> None:
         raise InputError(tuple(problems))
 
 
-def load_team(path: Path) -> Team:
-    """Read and check a team file."""
+def load_team(path: Path, root: Path | None = None) -> Team:
+    """Read and check a team file; its history file must lie inside `root`.
+
+    root: the repository the team file belongs to (default: the one holding it).
+    """
     data, lines = read_toml(path)
     team = _validate(Team, data, path, lines)
     team, problems = check_team(team, path, data, lines)
     _raise_if(problems)
     if team.history is not None:
         # The history file is named relative to the team file; keep it found from anywhere.
-        history = team.history.model_copy(update={"file": str(path.parent / team.history.file)})
+        named = path.parent / team.history.file
+        safefiles.confine(
+            named,
+            team.history.file,
+            root if root is not None else safefiles.root_of(path),
+            file=path,
+            location="history.file",
+            line=lines.line(("history", "file")),
+        )
+        history = team.history.model_copy(update={"file": str(named)})
         team = team.model_copy(update={"history": history})
     return team
 
@@ -818,17 +859,34 @@ def proposal_path(path: Path) -> Path:
     return inside if path.is_dir() and inside.is_file() else path
 
 
-def load(spec_path: Path | str, team_path: Path | str | None = None) -> Plan:
-    """Load a proposal and its team into one validated Plan, or raise InputError."""
-    spec_path = Path(spec_path)
+def load(
+    spec_path: Path | str, team_path: Path | str | None = None, *, root: Path | None = None
+) -> Plan:
+    """Load a proposal and its team into one validated Plan, or raise InputError.
+
+    The spec and --team are the user's own files; the team file the spec names (and the
+    history file the team names) must lie inside `root`, by default the repository that
+    holds the spec (see safefiles).
+    """
+    spec_path = proposal_path(Path(spec_path))
     override = Path(team_path) if team_path is not None else None
     spec, data, lines = load_spec(spec_path)
     resolved = team_path_for(spec, spec_path, override)
+    if override is None:
+        root = root if root is not None else safefiles.root_of(spec_path)
+        safefiles.confine(
+            resolved,
+            spec.project.team or "team.toml",
+            root,
+            file=spec_path,
+            location="project.team",
+            line=lines.line(("project", "team")),
+        )
     if not resolved.exists():
         if override is not None:
             raise InputError.single(override, "", "team file not found", hint="given by --team")
         raise _missing_team(spec, spec_path, lines)
-    team = load_team(resolved)
+    team = load_team(resolved, None if override is not None else root)
     variations = _Report(spec_path, data, lines)
     for loc, message, hint in scenarios.check(spec, team, str(resolved)):
         variations.add(loc, message, hint)

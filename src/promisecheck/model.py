@@ -55,11 +55,28 @@ def invalid(message: str, hint: str | None = None) -> PydanticCustomError:
 
 # Strict: TOML has real numbers and dates, so true, "0.5" or "2027-01-04" in quotes are
 # mistakes to point out, not values to coerce.
+# Upper bounds keep every sum and product the engine and report form finite (an estimate
+# of 1e308 overflowed into "100 %, done on the start day"); see Security in the README.
+MAX_HOURS = 100_000  # one item: more than one person can work in the ten-year horizon
+MAX_DELAY_DAYS = 3_650
+MAX_AMOUNT = 1e12  # a price, a rate, a value
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
-Hours = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+Hours = Annotated[float, Strict(), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
 Share = Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)]
 DayHours = Annotated[float, Strict(), Field(gt=0, le=24, allow_inf_nan=False)]
-Date = Annotated[dt.date, Strict()]
+
+
+def _plausible(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise invalid(f"got {day}; expected a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+Date = Annotated[dt.date, Strict(), AfterValidator(_plausible)]
+Name = Annotated[str, Field(min_length=1)]
 
 
 def _forward(days: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
@@ -92,7 +109,9 @@ class Project(_Frozen):
         lt=1,
         description="Probability of being on time that counts as a kept promise.",
     )
-    price: Number | None = Field(default=None, ge=0, description="Quoted price, for the margin.")
+    price: Number | None = Field(
+        default=None, ge=0, le=MAX_AMOUNT, description="Quoted price, for the margin."
+    )
     currency: str | None = Field(default=None, description="Currency of price and rates.")
     team: str | None = Field(
         default=None, description="Team file, relative to this file (default: team.toml beside it)."
@@ -134,7 +153,9 @@ class Item(_Frozen):
     id: str = Field(min_length=1, description="Unique name of the item, used by depends_on.")
     title: str | None = Field(default=None, description="Human-readable title.")
     skill: str | None = Field(
-        default=None, description="Skill needed; optional only when assignee is given."
+        default=None,
+        min_length=1,
+        description="Skill needed; optional only when assignee is given.",
     )
     estimate: float | tuple[float, float, float] = Field(
         description="Hours of work: a number if exact, or [low, likely, high]."
@@ -182,7 +203,7 @@ def _written_range(text: str) -> tuple[float, float] | None:
     return None
 
 
-def check_estimate(value: object, unit: str = "hours") -> object:
+def check_estimate(value: object, unit: str = "hours", most: float = MAX_HOURS) -> object:
     """A number above 0, or [low, likely, high] in order, of `unit`; checked on the raw input."""
     # All checks on the raw input: one message in the user's own numbers, instead of
     # one per branch of the union.
@@ -190,6 +211,11 @@ def check_estimate(value: object, unit: str = "hours") -> object:
         assert isinstance(value, int | float)
         if value <= 0:
             raise invalid(f"got {show(value)}; expected {unit} above 0")
+        if value > most:
+            raise invalid(
+                f"got {show(value)}; expected at most {most:,} {unit}",
+                hint="more than anyone can work in the ten-year horizon; split the work",
+            )
         return value
     if not (isinstance(value, list | tuple) and len(value) == 3 and all(map(_is_hours, value))):
         hint = None
@@ -206,6 +232,11 @@ def check_estimate(value: object, unit: str = "hours") -> object:
             f"got {show(value)}; expected {unit} as a number, or [low, likely, high]", hint
         )
     low, likely, high = value
+    if max(value) > most:
+        raise invalid(
+            f"got {show(value)}; expected at most {most:,} {unit}",
+            hint="more than anyone can work in the ten-year horizon; split the work",
+        )
     if min(value) < 0:
         raise invalid(f"got {show(value)}; expected {unit} of 0 or more")
     if not low <= likely <= high:
@@ -233,7 +264,7 @@ class Risk(_Frozen):
         "shared among the affected items in proportion to their likely estimates.",
     )
     items: tuple[str, ...] = Field(default=(), description="Ids of the items that get the hours.")
-    skills: tuple[str, ...] = Field(default=(), description="Skills whose items get the hours.")
+    skills: tuple[Name, ...] = Field(default=(), description="Skills whose items get the hours.")
     delay_days: Estimate | None = Field(
         default=None,
         description="Working days the start slips when it happens: a number, "
@@ -248,7 +279,7 @@ class Risk(_Frozen):
     @field_validator("delay_days", mode="before")
     @classmethod
     def _delay_days(cls, value: object) -> object:
-        return check_estimate(value, "working days")
+        return check_estimate(value, "working days", MAX_DELAY_DAYS)
 
     @model_validator(mode="after")
     def _one_impact(self) -> Risk:
@@ -308,7 +339,7 @@ class Member(_Frozen):
     """One person and how much of their time the project gets."""
 
     name: str = Field(min_length=1, description="Unique name, used by assignee.")
-    skills: tuple[str, ...] = Field(default=(), description="Skills this member can work on.")
+    skills: tuple[Name, ...] = Field(default=(), description="Skills this member can work on.")
     allocation: Share = Field(default=1.0, description="Share of this person on the project.")
     hours_per_day: DayHours | None = Field(
         default=None, description="Hours in this member's working day, instead of the calendar's."

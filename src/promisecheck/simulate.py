@@ -215,7 +215,8 @@ class _MemberSets:
         self.level = level[pattern_of]
         self.level_members = level_members[pattern_of]
         self.working = working[pattern_of]
-        any_work = np.flatnonzero(capacity.window.max(axis=0, initial=0.0) > 0)
+        # Ends with `days` (nobody, ever): a team off for the whole horizon has no work day.
+        any_work = np.append(np.flatnonzero(capacity.window.max(axis=0, initial=0.0) > 0), days)
         positions = np.searchsorted(any_work, np.arange(days + 1))
         self.next_any_work = np.where(
             positions < any_work.size, any_work[np.minimum(positions, any_work.size - 1)], days

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from promisecheck.check import CheckReport, Proposal
 from promisecheck.report import check_words, words
+from promisecheck.safetext import escape
 
 
 def _data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The runner's own escapes first (it decodes them back), then every other control
+    # character shown escaped, so a path or message cannot reach the log raw.
+    encoded = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(encoded)
 
 
 def _property(value: str) -> str:
