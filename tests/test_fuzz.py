@@ -106,7 +106,9 @@ def toml_text(draw: Callable[[st.SearchStrategy[Any]], Any], data: dict[str, Any
         text = tomli_w.dumps(data)
     except (ValueError, TypeError):
         text = ""
-    extra: str = draw(st.sampled_from(["", "", "\ufeff", "x = " + "[" * 300 + "]" * 300 + "\n", "\x00"]))
+    extra: str = draw(
+        st.sampled_from(["", "", "\ufeff", "x = " + "[" * 300 + "]" * 300 + "\n", "\x00"])
+    )
     return extra + text if extra == "\ufeff" else text + extra
 
 
