@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from conftest import MONDAY, make_plan
 from promisecheck.calendar import DAY_SPAN, build_capacity
 from promisecheck.model import Plan
+from promisecheck.network import build_network
 from promisecheck.reference import reference_schedule
-from promisecheck.simulate import simulate
+from promisecheck.sampling import sample_efforts
+from promisecheck.simulate import run_engine, simulate
 
 SKILLS = ["backend", "frontend", "qa"]
 
@@ -81,6 +83,7 @@ def test_engine_obeys_calendar_and_rules_and_matches_reference(plan: Plan, seed:
     assert np.isfinite(result.finish).all()
     for n in range(result.trials):
         ref = reference_schedule(items, plan.team.members, capacity, result.efforts[n])
+        assert ref.start == tuple(result.start[n])
         assert ref.finish == tuple(result.finish[n])
         assert ref.member == tuple(result.member[n])
         for i, item in enumerate(items):
@@ -116,3 +119,41 @@ def test_engine_obeys_calendar_and_rules_and_matches_reference(plan: Plan, seed:
             )
             for (_, end_a), (start_b, _) in itertools.pairwise(mine):
                 assert start_b >= end_a
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.integers(0, 2**32 - 1), st.data())
+def test_engine_hooks_match_the_reference(plan: Plan, seed: int, data: st.DataObject) -> None:
+    """release, present and order (the portfolio's hooks) mean the same in both engines."""
+    items = plan.spec.items
+    count = len(items)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    trials = 12
+    release = np.array(
+        [data.draw(st.sampled_from([0.0, 2 * DAY_SPAN, 3 * DAY_SPAN + 4.0])) for _ in items]
+    )
+    order = np.array([data.draw(st.integers(0, 3)) for _ in items])
+    present = np.array(
+        data.draw(st.lists(st.booleans(), min_size=trials * count, max_size=trials * count))
+    ).reshape(trials, count)
+    network = build_network(items, plan.team.members)
+    efforts = sample_efforts(items, "pert", trials, seed)
+    result = run_engine(network, capacity, efforts, release=release, present=present, order=order)
+    for n in range(trials):
+        ref = reference_schedule(
+            items,
+            plan.team.members,
+            capacity,
+            efforts[n],
+            release=release.tolist(),
+            present=present[n].tolist(),
+            order=order.tolist(),
+        )
+        assert ref.start == tuple(result.start[n])
+        assert ref.finish == tuple(result.finish[n])
+        assert ref.member == tuple(result.member[n])
+        for i in range(count):
+            assert result.start[n, i] >= release[i]
+            if not present[n, i]:
+                assert result.member[n, i] == -1
+                assert result.finish[n, i] == result.start[n, i] == release[i]

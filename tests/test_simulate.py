@@ -294,3 +294,101 @@ def test_teams_of_more_than_64_members_match_the_reference() -> None:
         ref = reference_schedule(plan.spec.items, plan.team.members, capacity, result.efforts[n])
         assert ref.member == tuple(result.member[n])
         assert ref.finish == tuple(result.finish[n])
+
+
+# --- who does what: the member who would finish it first ---------------------------------
+
+MARCH_1 = dt.date(2027, 3, 1)  # a Monday
+INTERN = {"name": "Ida", "skills": ["backend"], "allocation": 0.2}
+CHAIN = [
+    {"id": "a", "skill": "backend", "estimate": 40},
+    {"id": "b", "skill": "backend", "estimate": 40, "depends_on": ["a"]},
+    {"id": "c", "skill": "backend", "estimate": 40, "depends_on": ["b"]},
+]
+
+
+def test_adding_an_intern_to_a_chain_changes_nothing() -> None:
+    # 120 h for Ana alone: three weeks, ending Fri 19 Mar. The intern at 0.2 would need 25
+    # working days for any one item, so each item waits (over a weekend) for Ana instead.
+    alone = make_plan(CHAIN, [ANA], start=MARCH_1, deadline=dt.date(2027, 3, 19))
+    with_intern = make_plan(CHAIN, [INTERN, ANA], start=MARCH_1, deadline=dt.date(2027, 3, 19))
+    a, b = run(alone), run(with_intern)
+    assert a.finish[0, 2] == moment(18, 8.0)  # Fri 19 Mar, end of day
+    assert b.finish[0, 2] == a.finish[0, 2]
+    assert b.start[0, 1] == moment(7, 0.0)  # Monday, after Friday evening
+    assert list(b.member[0]) == [1, 1, 1]
+
+
+def test_a_full_timer_gets_the_item_before_a_part_timer_listed_first() -> None:
+    bo_half = {**BO, "allocation": 0.5}
+    plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8}], [bo_half, ANA])
+    result = run(plan)
+    assert result.member[0, 0] == 1
+    assert result.finish[0, 0] == moment(0, 8.0)
+
+
+def test_an_item_waits_for_the_better_person_who_is_busy() -> None:
+    # Ana holds a 2 h item; the intern is idle but would need five days for x, Ana one.
+    plan = make_plan(
+        [
+            {"id": "warm-up", "skill": "backend", "estimate": 2, "assignee": "Ana"},
+            {"id": "x", "skill": "backend", "estimate": 8, "priority": "should"},
+        ],
+        [ANA, INTERN],
+    )
+    result = run(plan)
+    assert result.member[0, 1] == 0
+    assert result.start[0, 1] == moment(0, 2.0)
+    assert result.finish[0, 1] == moment(1, 2.0)
+
+
+def test_items_promised_to_one_person_count_against_her_free_time() -> None:
+    # Five 8 h items. Ana would finish the k-th at the end of day k-1; the intern finishes
+    # one item at hour 1.6 of day 4. Items 1-4 are planned on Ana; the fifth would end
+    # later with her (day 4, hour 8), so the intern starts it at once.
+    items = [{"id": f"p{k}", "skill": "backend", "estimate": 8} for k in range(1, 6)]
+    result = run(make_plan(items, [ANA, INTERN]))
+    assert list(result.member[0]) == [0, 0, 0, 0, 1]
+    assert list(result.start[0]) == [moment(d, 0.0) for d in (0, 1, 2, 3)] + [moment(0, 0.0)]
+    assert result.finish[0, 4] == pytest.approx(moment(4, 1.6))
+
+
+def test_equal_projections_go_to_the_member_free_longest_then_file_order() -> None:
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "backend", "estimate": 1, "assignee": "Bo"},
+            {"id": "b", "skill": "backend", "estimate": 1, "assignee": "Ana"},
+            {"id": "c", "skill": "backend", "estimate": 2, "depends_on": ["a", "b"]},
+            {"id": "d", "skill": "backend", "estimate": 2, "depends_on": ["a", "b"]},
+        ],
+        [ANA, BO],
+    )
+    # Both are free at hour 1 and would finish c at hour 3; both finished at hour 1, so
+    # file order decides: Ana gets c, Bo d.
+    members = by_id(plan, run(plan), "member")
+    assert (members["c"], members["d"]) == (0, 1)
+
+
+def test_neutral_hooks_give_the_same_schedule_as_none() -> None:
+    from promisecheck.loading import load
+    from promisecheck.model import PRIORITY_ORDER
+    from promisecheck.network import build_network
+    from promisecheck.simulate import run_engine
+
+    plan = load("examples/webshop/spec.toml")
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    network = build_network(plan.spec.items, plan.team.members)
+    efforts = simulate(plan, 300, seed=4, capacity=capacity).efforts
+    plain = run_engine(network, capacity, efforts)
+    items = plan.spec.items
+    hooked = run_engine(
+        network,
+        capacity,
+        efforts,
+        planning=network.planning.copy(),
+        release=np.zeros(len(items)),
+        present=np.ones(efforts.shape, dtype=bool),
+        order=np.array([PRIORITY_ORDER[item.priority] for item in items]),
+    )
+    for field in ("start", "finish", "member"):
+        assert np.array_equal(getattr(plain, field), getattr(hooked, field))

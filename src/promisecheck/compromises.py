@@ -92,7 +92,7 @@ class Evaluator:
         """Each trial's finish as a day index from the variant's start."""
         capacity = self.capacity(variant.team, variant.spec.project.start)
         inputs = prepare(variant, capacity, trials, self.seed, self.history)
-        network = build_network(variant.spec.items, variant.team.members)
+        network = build_network(variant.spec.items, variant.team.members, inputs.planning)
         result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
         days: IntArray = result.finish_days.max(axis=1).astype(np.int64)
         return days

@@ -17,6 +17,7 @@ from promisecheck.errors import InputError, show
 from promisecheck.history import History, Pools, percentile, read_history
 from promisecheck.history_model import HistoryUse, calibrate_efforts
 from promisecheck.model import Plan
+from promisecheck.planning import planning_efforts
 from promisecheck.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
 from promisecheck.risks import RiskDraws, draw_risks
 from promisecheck.sampling import sample_efforts
@@ -30,6 +31,7 @@ class Inputs:
     """What the engine is given, and what the report says about where it came from."""
 
     efforts: FloatArray  # [trials, items] hours: sampled, history-corrected, plus risks
+    planning: FloatArray  # [items] hours the dispatcher plans with (planning_efforts)
     base_efforts: FloatArray  # [trials, items] the same before risks
     start_day: IntArray | None  # per-trial first day of work; None: the start, always
     risks: RiskDraws
@@ -108,6 +110,7 @@ def prepare(
         )
     return Inputs(
         efforts=total,
+        planning=planning_efforts(plan, history),
         base_efforts=efforts,
         start_day=draws.start_day(capacity),
         risks=draws,

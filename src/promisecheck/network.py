@@ -9,8 +9,10 @@ import numpy as np
 import numpy.typing as npt
 
 from promisecheck.model import PRIORITY_ORDER, Item, Member
+from promisecheck.planning import default_planning
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -31,14 +33,20 @@ class Network:
     item_class: IntArray  # [items] index into classes
     classes: tuple[str, ...]
     eligible: BoolArray  # [classes, members] may member m do items of class c
+    planning: FloatArray  # [items] hours each item is planned with (who finishes first)
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
 
-def build_network(items: Sequence[Item], members: Sequence[Member]) -> Network:
-    """Index the items and work out, once, which members are eligible for which items."""
+def build_network(
+    items: Sequence[Item], members: Sequence[Member], planning: FloatArray | None = None
+) -> Network:
+    """Index the items and work out, once, which members are eligible for which items.
+
+    `planning` defaults to `default_planning` (commands pass `planning_efforts`).
+    """
     ids = tuple(item.id for item in items)
     position = {item_id: index for index, item_id in enumerate(ids)}
     order = sorted(range(len(items)), key=lambda i: (PRIORITY_ORDER[items[i].priority], i))
@@ -70,4 +78,7 @@ def build_network(items: Sequence[Item], members: Sequence[Member]) -> Network:
         item_class=item_class,
         classes=tuple(class_names),
         eligible=eligible,
+        planning=np.asarray(
+            default_planning(items) if planning is None else planning, dtype=np.float64
+        ),
     )

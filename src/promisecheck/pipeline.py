@@ -81,13 +81,16 @@ def estimate_plan(
         capacity=capacity,
         efforts=inputs.efforts,
         start_day=inputs.start_day,
+        planning=inputs.planning,
         progress=progress,
     )
     assessment = assess(plan, result, capacity, seed=seed, confidence=confidence)
     assessment = dataclasses.replace(
         assessment,
         history=inputs.history,
-        risks=risk_impacts(plan, capacity, inputs.base_efforts, inputs.risks, result),
+        risks=risk_impacts(
+            plan, capacity, inputs.base_efforts, inputs.risks, result, inputs.planning
+        ),
         warnings=assessment.warnings + inputs.warnings,
     )
     if compromises is False:

@@ -154,11 +154,12 @@ def risk_impacts(
     efforts: FloatArray,
     draws: RiskDraws,
     result: SimulationResult,
+    planning: FloatArray | None = None,
 ) -> tuple[RiskImpact, ...]:
     """Each risk's effect on the on-time probability, by simulating without it.
 
     `efforts` are the efforts before any risk ([trials, items]); `result` is the
-    simulation with every risk.
+    simulation with every risk; `planning` the hours the dispatcher planned with there.
     """
     deadline_day = capacity.day_of(plan.spec.project.deadline)
     with_all = _on_time(result, deadline_day)
@@ -174,6 +175,7 @@ def risk_impacts(
                 capacity=capacity,
                 efforts=efforts[rows] + draws.extra(rows, without=k),
                 start_day=draws.start_day(capacity, rows, without=k),
+                planning=planning,
             )
             without[rows] = _on_time(again, deadline_day)
         happened = rows.size / trials

@@ -60,6 +60,25 @@ def sample_range(
     return np.where(u < split, rising, falling)
 
 
+def mean_effort(
+    estimate: tuple[float, float, float], distribution: Distribution, meaning: RangeMeaning
+) -> float:
+    """The mean of the distribution `sample_range` draws from (a single number: itself).
+
+    PERT-beta on [min, max] with mode `likely` has mean (min + 4 likely + max) / 6; the
+    triangular one (min + likely + max) / 3. For P10-P90 ranges, min and max are the
+    stretched bounds the draws use.
+    """
+    low, likely, high = estimate
+    if low == high:
+        return float(low)
+    if meaning == "p10-p90":
+        low, high = percentile_bounds(low, likely, high, distribution)
+    if distribution == "pert":
+        return (low + 4 * likely + high) / 6
+    return (low + likely + high) / 3
+
+
 def sample_efforts(
     items: Sequence[Item],
     distribution: Distribution,

@@ -1,17 +1,19 @@
 """The Monte Carlo engine: every trial's event-driven schedule, advanced for all trials at once.
 
 Each step moves every unfinished trial by one event: release one member whose item
-finishes now, or dispatch one (item, member) pair, or jump to the next moment something
-can happen. That is the reference event loop (reference.py), reordered so that numpy does
-the same step for ten thousand trials in one go.
+finishes now, or judge one ready item of the dispatch pass (start it, or promise it to the
+member who would finish it first), or jump to the next moment something can happen. That
+is the reference event loop (reference.py), reordered so that numpy does the same step for
+ten thousand trials in one go.
 
-Ready items are kept as bitsets per eligibility class, ordered by dispatch rank, so finding
-the first ready item a free member may do costs a few word operations, not a scan of all
-items.
+Ready items are one bitset per trial in dispatch order, so the next item of a pass costs a
+few word operations, not a scan of all items. A pass stops as soon as nobody could start
+anything now: the promises it would still make last only until the pass ends.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -26,17 +28,18 @@ import numpy.typing as npt
 from promisecheck.calendar import DAY_SPAN, EPSILON_HOURS, Capacity, build_capacity, snap
 from promisecheck.model import Plan
 from promisecheck.network import Network, build_network
+from promisecheck.planning import planning_efforts
 from promisecheck.reference import AVAILABILITY_SLACK
 from promisecheck.sampling import sample_efforts
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 SmallArray = npt.NDArray[np.int32]  # item and member indices: half the memory of int64
 
 Progress = Callable[[int, int], None]
 
 _WORD = 64
-_NO_RANK = np.iinfo(np.int64).max
 _PARALLEL_MIN_TRIALS = 4000
 
 
@@ -64,62 +67,6 @@ class SimulationResult:
         result = np.where(finite, days, np.iinfo(np.int32).max).astype(np.int32)
         result.setflags(write=False)
         return result
-
-
-@dataclass(frozen=True, eq=False)
-class _Bitsets:
-    """Where each item lives in the per-class ready bitsets.
-
-    Word `words` is a spare that is never set, used to pad classes to equal width.
-    """
-
-    word: IntArray  # [items] word index
-    bit: npt.NDArray[np.uint64]  # [items] the item's bit in that word
-    class_words: IntArray  # [classes, widest class] word indices, padded with the spare
-    rank_at: IntArray  # [(words + 1) * 65] dispatch rank at word * 65 + bit; bit 64 = none
-    words: int
-
-
-def _bitsets(network: Network) -> _Bitsets:
-    word = np.empty(network.size, dtype=np.int64)
-    bit = np.empty(network.size, dtype=np.uint64)
-    spans: list[range] = []
-    next_word = 0
-    tables: list[IntArray] = []
-    for c in range(len(network.classes)):
-        members = np.flatnonzero(network.item_class == c)
-        members = members[np.argsort(network.rank[members])]
-        count = max(1, -(-members.size // _WORD))
-        table = np.full((count, _WORD + 1), _NO_RANK, dtype=np.int64)
-        for slot, item in enumerate(members):
-            word[item] = next_word + slot // _WORD
-            bit[item] = np.uint64(1) << np.uint64(slot % _WORD)
-            table[slot // _WORD, slot % _WORD] = network.rank[item]
-        tables.append(table)
-        spans.append(range(next_word, next_word + count))
-        next_word += count
-    tables.append(np.full((1, _WORD + 1), _NO_RANK, dtype=np.int64))
-    widest = max(len(span) for span in spans)
-    class_words = np.full((len(spans), widest), next_word, dtype=np.int64)
-    for c, span in enumerate(spans):
-        class_words[c, : len(span)] = list(span)
-    return _Bitsets(
-        word=word,
-        bit=bit,
-        class_words=class_words,
-        rank_at=np.concatenate(tables).ravel(),
-        words=next_word,
-    )
-
-
-def _first_ready_rank(
-    words: npt.NDArray[np.uint64], word_index: IntArray, layout: _Bitsets
-) -> IntArray:
-    """Rank of the first ready item in the given words (rows × words), or _NO_RANK."""
-    lowest = words & (~words + np.uint64(1))
-    position = np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
-    ranks: IntArray = np.take(layout.rank_at, word_index * (_WORD + 1) + position).min(axis=-1)
-    return ranks
 
 
 class _Finisher:
@@ -177,126 +124,46 @@ class _Finisher:
         return np.where(beyond, np.inf, snap(inside * DAY_SPAN + end_hour))
 
 
-class _MemberSets:
-    """Sets of members as bit words, so set operations cost O(members / 64) per trial.
-
-    The calendar part (who works when) depends on the capacity only and is built once per
-    capacity, however many slices of trials or compromise variants run on it.
-    """
+class _Calendar:
+    """What the engine looks up in a capacity, built once per capacity however many slices
+    of trials or compromise variants run on it."""
 
     def __init__(self, capacity: Capacity) -> None:
         members, days = capacity.window.shape
-        self.count = members
-        self.words = max(1, -(-members // _WORD))
-        self.word = np.arange(members) // _WORD
-        self.bit = np.uint64(1) << (np.arange(members) % _WORD).astype(np.uint64)
-        self.finisher = _Finisher(capacity)
-        # Who is still working at hour h of day d: the distinct window lengths of the day,
-        # longest first, each with the set of members whose window is at least that long.
-        # Most days share one of a few patterns, so the work is done per pattern.
-        columns = np.ascontiguousarray(capacity.window.T)
-        as_bytes = columns.view(np.dtype((np.void, columns.shape[1] * columns.itemsize))).ravel()
-        _, first_of, pattern_of = np.unique(as_bytes, return_index=True, return_inverse=True)
-        patterns = columns[first_of].T
-        pattern_of = np.append(pattern_of.ravel(), patterns.shape[1])  # day `days`: nobody
-        levels = [
-            np.array(sorted(set(p[p > 0].tolist()), reverse=True), dtype=np.float64)
-            for p in patterns.T
-        ]
-        width = max(1, max((lv.size for lv in levels), default=1))
-        level = np.full((len(levels) + 1, width), -1.0)
-        level_members = np.zeros((len(levels) + 1, width, self.words), dtype=np.uint64)
-        working = np.zeros((len(levels) + 1, self.words), dtype=np.uint64)
-        for k, (column, lv) in enumerate(zip(patterns.T, levels, strict=True)):
-            level[k, : lv.size] = lv
-            for j, value in enumerate(lv):
-                level_members[k, j] = self.pack(column >= value)
-            working[k] = self.pack(column > 0)
-        self.level = level[pattern_of]
-        self.level_members = level_members[pattern_of]
-        self.working = working[pattern_of]
-        # Ends with `days` (nobody, ever): a team off for the whole horizon has no work day.
-        any_work = np.append(np.flatnonzero(capacity.window.max(axis=0, initial=0.0) > 0), days)
-        positions = np.searchsorted(any_work, np.arange(days + 1))
-        self.next_any_work = np.where(
-            positions < any_work.size, any_work[np.minimum(positions, any_work.size - 1)], days
-        )
-        self.next_working_by_day = np.ascontiguousarray(capacity.next_working_day.T)
         self.days = days
-
-    def eligibility(self, eligible: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
-        """[classes, members] booleans → [classes, words] member sets."""
-        return np.stack([self.pack(row) for row in eligible])
-
-    def pack(self, flags: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
-        words = np.zeros(self.words, dtype=np.uint64)
-        for m in np.flatnonzero(flags):
-            words[self.word[m]] |= self.bit[m]
-        return words
-
-    def unpack(self, words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-        """[trials, words] → [trials, members] booleans."""
-        little = np.ascontiguousarray(words.astype("<u8")).view(np.uint8)
-        return np.unpackbits(little, axis=1, bitorder="little")[:, : self.count].astype(bool)
-
-    def longest_idle(
-        self, candidates: npt.NDArray[np.uint64], idle_order: npt.NDArray[np.int32], rows: IntArray
-    ) -> IntArray:
-        """The candidate idle longest (smallest idle order) in each row of `candidates`."""
-        lowest = candidates & (~candidates + np.uint64(1))
-        bit = np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
-        word = (bit == _WORD).argmin(axis=1)
-        chosen: IntArray = word * _WORD + bit[np.arange(rows.size), word]
-        # Only rows with several candidates need to compare how long each has been idle.
-        several = np.flatnonzero(np.bitwise_count(candidates).sum(axis=1) > 1)
-        if several.size:
-            mask = self.unpack(candidates[several])
-            order = np.where(mask, idle_order[rows[several]], np.iinfo(np.int32).max)
-            chosen[several] = order.argmin(axis=1)
-        return chosen
-
-    def open_at(self, day: IntArray, hour: FloatArray) -> npt.NDArray[np.uint64]:
-        """Members whose window on `day` extends beyond `hour` (cf. reference availability)."""
-        words = self.working[day]
-        # At the start of a day everyone working that day is open; later, look it up.
-        later = np.flatnonzero(hour > 0)
-        if later.size:
-            d = day[later]
-            longer = (self.level[d] > (hour[later] + AVAILABILITY_SLACK)[:, None]).sum(axis=1)
-            found = self.level_members[d, np.maximum(longer - 1, 0)]
-            words[later] = np.where((longer > 0)[:, None], found, np.uint64(0))
-        return words
-
-    def wake_day(self, day: IntArray, wanted: npt.NDArray[np.uint64]) -> IntArray:
-        """First day after `day` on which one of the wanted members works, else `days`."""
-        after = np.minimum(day + 1, self.days)
-        result = np.where(wanted.any(axis=1), self.next_any_work[after], self.days)
-        pending = np.flatnonzero(result < self.days)
-        for _ in range(8):
-            if not pending.size:
-                return result
-            hit = (self.working[result[pending]] & wanted[pending]).any(axis=1)
-            pending = pending[~hit]
-            result[pending] = self.next_any_work[np.minimum(result[pending] + 1, self.days)]
-            pending = pending[result[pending] < self.days]
-        if pending.size:  # Long absences: look the answer up member by member.
-            who = self.unpack(wanted[pending])
-            nxt = self.next_working_by_day[after[pending]]
-            result[pending] = np.where(who, nxt, self.days).min(axis=1)
-        return result
+        self.finisher = _Finisher(capacity)
+        # Day `days` (past the horizon): nobody works, nobody will.
+        self.window = np.vstack([capacity.window.T, np.zeros((1, members))])
+        self.next_working = np.ascontiguousarray(capacity.next_working_day.T)
 
 
-_SETS: weakref.WeakKeyDictionary[Capacity, _MemberSets] = weakref.WeakKeyDictionary()
-_SETS_LOCK = threading.Lock()
+_CALENDARS: weakref.WeakKeyDictionary[Capacity, _Calendar] = weakref.WeakKeyDictionary()
+_CALENDARS_LOCK = threading.Lock()
 
 
-def _member_sets(capacity: Capacity) -> _MemberSets:
-    with _SETS_LOCK:
-        sets = _SETS.get(capacity)
-        if sets is None:
-            sets = _MemberSets(capacity)
-            _SETS[capacity] = sets
-        return sets
+def _calendar(capacity: Capacity) -> _Calendar:
+    with _CALENDARS_LOCK:
+        found = _CALENDARS.get(capacity)
+        if found is None:
+            found = _Calendar(capacity)
+            _CALENDARS[capacity] = found
+        return found
+
+
+def _ranked(network: Network, order: IntArray | None) -> Network:
+    """The network with an explicit dispatch order (lower first, ties by file order)."""
+    if order is None:
+        return network
+    by_rank = np.argsort(np.asarray(order, dtype=np.int64), kind="stable")
+    rank = np.empty_like(by_rank)
+    rank[by_rank] = np.arange(by_rank.size)
+    return dataclasses.replace(network, rank=rank, by_rank=by_rank)
+
+
+def _lowest_bit(words: npt.NDArray[np.uint64]) -> IntArray:
+    """Position of the lowest set bit of each word (64 when none)."""
+    lowest = words & (~words + np.uint64(1))
+    return np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
 
 
 def run_engine(
@@ -306,45 +173,44 @@ def run_engine(
     progress: Progress | None = None,
     start_day: IntArray | None = None,
     out: SimulationResult | None = None,
+    *,
+    planning: FloatArray | None = None,
+    release: FloatArray | None = None,
+    present: BoolArray | None = None,
+    order: IntArray | None = None,
 ) -> SimulationResult:
     """Schedule every trial of `efforts` ([trials, items] hours) by the dispatch rule.
 
     `start_day` (per trial, default 0) is the first day work may begin, as a day index of
     `capacity`: a late start moves everyone's first possible moment, nothing else.
     `out`, when given, receives the schedule (its arrays are filled in place).
+    `planning` ([items], default `network.planning`): the hours each item is planned with.
+    `release` ([items] moments): no item starts before its own. `present` ([trials,
+    items]): an absent item is done at the start (or its release) by nobody, so its
+    dependents do not wait for it. `order` ([items]): the dispatch rank, lower first,
+    replacing (priority, file order); ties by file order.
     """
+    network = _ranked(network, order)
     trials, items = efforts.shape
     members = capacity.window.shape[0]
-    layout = _bitsets(network)
-    sets = _member_sets(capacity)
-    finisher = sets.finisher
-    eligible = sets.eligibility(network.eligible)  # [classes, words]
+    cal = _calendar(capacity)
+    finisher = cal.finisher
+    plan_hours = network.planning if planning is None else np.asarray(planning, dtype=np.float64)
+    eligible = network.eligible  # [classes, members]
+    item_class = network.item_class
+    words = max(1, -(-items // _WORD))
+    word_of = network.rank // _WORD  # [items] the item's word in the ready bitset
+    bit_of = np.uint64(1) << (network.rank % _WORD).astype(np.uint64)
 
     # Successors padded to a rectangle; the pad points at a spare column `items`.
     degree = np.array([len(s) for s in network.successors], dtype=np.int64)
     successors = np.full((items, max(1, int(degree.max(initial=0)))), items, dtype=np.int64)
     for i, succ in enumerate(network.successors):
         successors[i, : len(succ)] = succ
-    waiting_init = np.array([len(p) for p in network.predecessors] + [0], dtype=np.int32)
 
-    now = np.zeros(trials) if start_day is None else start_day * DAY_SPAN
-    next_finish = np.full(trials, np.inf)
-    next_member = np.zeros(trials, dtype=np.int64)
-    busy_until = np.full((trials, members), np.inf)
-    busy_item = np.full((trials, members), -1, dtype=np.int32)
-    # Order in which members became idle: "idle longest" is the smallest number. Members
-    # who never worked come first, in file order; releases at one moment go in file order.
-    idle_order = np.tile(np.arange(members, dtype=np.int32) - members, (trials, 1))
-    releases = np.zeros(trials, dtype=np.int32)
-    idle = np.tile(sets.pack(np.ones(members, dtype=bool)), (trials, 1))
-    waiting = np.tile(waiting_init, (trials, 1))
-    ready = np.zeros((trials, layout.words + 1), dtype=np.uint64)
-    classes = len(network.classes)
-    first_ready = np.full((trials, classes), _NO_RANK, dtype=np.int64)
-    for ready_item in np.flatnonzero(waiting_init[:items] == 0):
-        ready[:, layout.word[ready_item]] |= layout.bit[ready_item]
-        c = network.item_class[ready_item]
-        first_ready[:, c] = np.minimum(first_ready[:, c], network.rank[ready_item])
+    begin: FloatArray = (
+        np.zeros(trials) if start_day is None else (start_day * DAY_SPAN).astype(np.float64)
+    )
     if out is None:
         out = SimulationResult(
             efforts=efforts,
@@ -357,97 +223,228 @@ def run_engine(
     finish.fill(np.inf)
     member_of.fill(-1)
 
+    # Dependencies still to finish, and (with release or absence) the moment before which
+    # an item is not ready even when they have.
+    waiting = np.zeros((trials, items + 1), dtype=np.int32)
+    gated = release is not None or present is not None
+    not_before = np.full((trials, items), -np.inf) if gated else None
+    if not_before is not None:
+        if release is not None:
+            not_before[:] = np.asarray(release, dtype=np.float64)[None, :]
+        done_at = np.maximum(begin[:, None], not_before)
+        here = (
+            np.ones((trials, items), dtype=bool)
+            if present is None
+            else np.asarray(present, dtype=bool)
+        )
+        start[~here] = done_at[~here]
+        finish[~here] = done_at[~here]
+        for i, preds in enumerate(network.predecessors):
+            for p in preds:
+                waiting[:, i] += here[:, p]
+                not_before[:, i] = np.where(
+                    here[:, p], not_before[:, i], np.maximum(not_before[:, i], done_at[:, p])
+                )
+        waiting[:, :items][~here] = -1  # never becomes ready
+    else:
+        here = None
+        waiting[:, :items] = [len(p) for p in network.predecessors]
+
+    ready = np.zeros((trials, words), dtype=np.uint64)
+    class_ready = np.zeros((trials, len(network.classes)), dtype=np.int32)
+    pending_at = np.full((trials, items), np.inf) if not_before is not None else None
+    next_release = np.full(trials, np.inf)
+
+    def became_ready(rows: IntArray, item: IntArray, moment: FloatArray) -> None:
+        """Dependencies done: ready now, or pending until the item's release."""
+        if not_before is not None and pending_at is not None:
+            later = not_before[rows, item] > moment
+            pending_at[rows[later], item[later]] = not_before[rows[later], item[later]]
+            next_release[rows[later]] = np.minimum(
+                next_release[rows[later]], not_before[rows[later], item[later]]
+            )
+            rows, item = rows[~later], item[~later]
+        np.bitwise_or.at(ready, (rows, word_of[item]), bit_of[item])
+        np.add.at(class_ready, (rows, item_class[item]), 1)
+
+    for i in range(items):
+        rows = np.flatnonzero(waiting[:, i] == 0)
+        became_ready(rows, np.full(rows.size, i), begin[rows])
+
+    now = begin.copy()
+    next_finish = np.full(trials, np.inf)
+    next_member = np.zeros(trials, dtype=np.int64)
+    busy_until = np.full((trials, members), np.inf)
+    busy_item = np.full((trials, members), -1, dtype=np.int32)
+    planned_end = np.full((trials, members), np.inf)
+    idle_since = np.full((trials, members), -1.0)
+    # The pass in progress: the rank judged last, each member's projected start (now, or
+    # the planned end of what they hold or were promised), who was promised an item, and
+    # who could still start one now.
+    in_pass = np.zeros(trials, dtype=bool)
+    cursor = np.zeros(trials, dtype=np.int64)
+    free_from = np.zeros((trials, members))
+    promised = np.zeros((trials, members), dtype=bool)
+    can_start = np.zeros((trials, members), dtype=bool)
+
     active = np.arange(trials)
     step = 0
     while active.size:
         step += 1
         if progress is not None and step % 64 == 0:
             progress(trials - active.size, trials)
-        t = now[active]
-        upcoming = next_finish[active]
-        due = upcoming <= t
+        # A trial mid-pass finishes its pass first: an item of no hours started now ends now,
+        # and is released at the start of the next pass at this same moment.
+        due = (next_finish[active] <= now[active]) & ~in_pass[active]
 
-        free = np.flatnonzero(~due)
-        if free.size:
-            rows = active[free]
-            tf = t[free]
-            day = (tf // DAY_SPAN).astype(np.int64)
-            hour = tf - day * DAY_SPAN
-            available = idle[rows] & sets.open_at(day, hour)
-            first = first_ready[rows]
-            reachable = (available[:, None, :] & eligible[None]).any(axis=2)
-            candidate = np.where(reachable, first, _NO_RANK)
-            chosen_class = candidate.argmin(axis=1)
-            best = candidate[np.arange(free.size), chosen_class]
-            assigns = best != _NO_RANK
-
-            pick = np.flatnonzero(assigns)
-            if pick.size:
-                r = rows[pick]
-                item = network.by_rank[best[pick]]
-                m = sets.longest_idle(available[pick] & eligible[chosen_class[pick]], idle_order, r)
-                end = finisher(m, day[pick], hour[pick], efforts[r, item])
-                start[r, item] = tf[pick]
-                finish[r, item] = end
-                member_of[r, item] = m
-                busy_item[r, m] = item
-                busy_until[r, m] = end
-                idle[r, sets.word[m]] &= ~sets.bit[m]
-                ready[r, layout.word[item]] &= ~layout.bit[item]
-                cls = chosen_class[pick]
-                spans = layout.class_words[cls]
-                first_ready[r, cls] = _first_ready_rank(ready[r[:, None], spans], spans, layout)
-                sooner = (end < next_finish[r]) | ((end == next_finish[r]) & (m < next_member[r]))
-                next_finish[r] = np.where(sooner, end, next_finish[r])
-                next_member[r] = np.where(sooner, m, next_member[r])
-
-            wait = np.flatnonzero(~assigns)
-            if wait.size:
-                rw = rows[wait]
-                # Wake at the next day start when an idle member may do a ready item then.
-                has_ready = first[wait] != _NO_RANK
-                wanted = (
-                    np.bitwise_or.reduce(
-                        np.where(has_ready[:, :, None], eligible[None], np.uint64(0)), axis=1
-                    )
-                    & idle[rw]
-                )
-                wake_day = sets.wake_day(day[wait], wanted)
-                wake = np.where(wake_day < capacity.days, wake_day * DAY_SPAN, np.inf)
-                moment = np.minimum(upcoming[free[wait]], wake)
-                now[rw] = moment
-                due[free[wait]] = moment == upcoming[free[wait]]
-
-        released = np.flatnonzero(due & np.isfinite(upcoming))
+        # Release one member whose item has finished; its dependents may become ready.
+        released = active[due]
         if released.size:
-            r = active[released]
+            r = released
             m = next_member[r]
             done = busy_item[r, m]
-            moment = upcoming[released]
-            now[r] = moment
+            moment = next_finish[r]
             busy_item[r, m] = -1
             busy_until[r, m] = np.inf
-            idle[r, sets.word[m]] |= sets.bit[m]
-            idle_order[r, m] = releases[r]
-            releases[r] += 1
-            until_r = busy_until[r]
-            following = until_r.argmin(axis=1)
+            planned_end[r, m] = np.inf
+            idle_since[r, m] = moment
+            following = busy_until[r].argmin(axis=1)
             next_member[r] = following
-            next_finish[r] = until_r[np.arange(r.size), following]
+            next_finish[r] = busy_until[r, following]
             for k in range(int(degree[done].max(initial=0))):
                 s = successors[done, k]
                 waiting[r, s] -= 1
                 became = np.flatnonzero((s < items) & (waiting[r, s] == 0))
                 if became.size:
-                    rb, sb = r[became], s[became]
-                    ready[rb, layout.word[sb]] |= layout.bit[sb]
-                    cb = network.item_class[sb]
-                    first_ready[rb, cb] = np.minimum(first_ready[rb, cb], network.rank[sb])
+                    became_ready(r[became], s[became], moment[became])
+
+        # Everything at this moment is released: open the dispatch pass.
+        opening = active[~due & ~in_pass[active]]
+        if opening.size:
+            r = opening
+            t = now[r]
+            if pending_at is not None:
+                late = r[next_release[r] <= t]
+                if late.size:
+                    for_now = pending_at[late] <= now[late, None]
+                    rr, ii = np.nonzero(for_now)
+                    pending_at[late[rr], ii] = np.inf
+                    next_release[late] = pending_at[late].min(axis=1)
+                    became_ready(late[rr], ii, now[late[rr]])
+            day = np.minimum((t // DAY_SPAN).astype(np.int64), cal.days)
+            hour = t - day * DAY_SPAN
+            idle = busy_item[r] < 0
+            can_start[r] = idle & (cal.window[day] > (hour + AVAILABILITY_SLACK)[:, None])
+            free_from[r] = np.where(idle, t[:, None], np.maximum(t[:, None], planned_end[r]))
+            promised[r] = False
+            cursor[r] = -1
+            in_pass[r] = True
+
+        passing = active[~due & in_pass[active]]
+        if passing.size:
+            r = passing
+            # The next ready item after the one judged last, in dispatch order.
+            after = cursor[r] + 1
+            first_word = after // _WORD
+            span = np.arange(words)
+            masked = np.where(span[None, :] >= first_word[:, None], ready[r], np.uint64(0))
+            cut = np.minimum(first_word, words - 1)
+            below = (np.uint64(1) << (after % _WORD).astype(np.uint64)) - np.uint64(1)
+            masked[np.arange(r.size), cut] &= np.where(first_word < words, ~below, np.uint64(0))
+            nonzero = masked != 0
+            has_next = nonzero.any(axis=1)
+            word = nonzero.argmax(axis=1)
+            rank = word * _WORD + _lowest_bit(masked[np.arange(r.size), word])
+            judge = has_next & can_start[r].any(axis=1)
+
+            ending = r[~judge]
+            if ending.size:
+                _end_pass(
+                    ending, now, next_finish, next_release, busy_item, class_ready, eligible, cal
+                )
+                in_pass[ending] = False
+
+            pick = np.flatnonzero(judge)
+            if pick.size:
+                r = r[pick]
+                t = now[r]
+                item = network.by_rank[rank[pick]]
+                cursor[r] = rank[pick]
+                may = eligible[item_class[item]] & np.isfinite(free_from[r])
+                pair, mm = np.nonzero(may)
+                at = free_from[r[pair], mm]
+                at_day = (at // DAY_SPAN).astype(np.int64)
+                projected = np.full((r.size, members), np.inf)
+                projected[pair, mm] = finisher(
+                    mm, at_day, at - at_day * DAY_SPAN, plan_hours[item[pair]]
+                )
+                # Finish first; then free longest (an idle member since their last finish,
+                # a busy or promised one from their projected start); then file order.
+                allowed = eligible[item_class[item]]
+                best = np.where(allowed, projected, np.inf).min(axis=1)
+                tied = allowed & (projected == best[:, None])
+                idle_free = (busy_item[r] < 0) & ~promised[r]
+                free_key = np.where(tied, np.where(idle_free, idle_since[r], free_from[r]), np.inf)
+                longest = free_key.min(axis=1)
+                who = (tied & (free_key == longest[:, None])).argmax(axis=1)
+                anyone = allowed.any(axis=1)  # else nobody may do it: it stays ready
+                now_starts = can_start[r, who] & anyone
+
+                wait = np.flatnonzero(~now_starts & anyone)
+                if wait.size:
+                    rw, mw = r[wait], who[wait]
+                    free_from[rw, mw] = best[wait]
+                    promised[rw, mw] = True
+                    can_start[rw, mw] = False
+
+                go = np.flatnonzero(now_starts)
+                if go.size:
+                    rg, mg, ig, tg = r[go], who[go], item[go], t[go]
+                    day_g = (tg // DAY_SPAN).astype(np.int64)
+                    hour_g = tg - day_g * DAY_SPAN
+                    end = finisher(mg, day_g, hour_g, efforts[rg, ig])
+                    planned = finisher(mg, day_g, hour_g, plan_hours[ig])
+                    start[rg, ig] = tg
+                    finish[rg, ig] = end
+                    member_of[rg, ig] = mg
+                    busy_item[rg, mg] = ig
+                    busy_until[rg, mg] = end
+                    planned_end[rg, mg] = planned
+                    free_from[rg, mg] = np.maximum(tg, planned)
+                    can_start[rg, mg] = False
+                    ready[rg, word_of[ig]] &= ~bit_of[ig]
+                    class_ready[rg, item_class[ig]] -= 1
+                    sooner = (end < next_finish[rg]) | (
+                        (end == next_finish[rg]) & (mg < next_member[rg])
+                    )
+                    next_finish[rg] = np.where(sooner, end, next_finish[rg])
+                    next_member[rg] = np.where(sooner, mg, next_member[rg])
 
         active = active[np.isfinite(now[active])]
     if progress is not None:
         progress(trials, trials)
     return SimulationResult(efforts=efforts, start=start, finish=finish, member=member_of)
+
+
+def _end_pass(
+    rows: IntArray,
+    now: FloatArray,
+    next_finish: FloatArray,
+    next_release: FloatArray,
+    busy_item: SmallArray,
+    class_ready: SmallArray,
+    eligible: BoolArray,
+    cal: _Calendar,
+) -> None:
+    """Move each trial to its next event: a finish, a release, or the next day start of an
+    idle member who may do a ready item (inf when there is none: the trial is over)."""
+    t = now[rows]
+    day = np.minimum((t // DAY_SPAN).astype(np.int64), cal.days - 1)
+    has_ready = class_ready[rows] > 0
+    wanted = (has_ready[:, :, None] & eligible[None]).any(axis=1) & (busy_item[rows] < 0)
+    wake_day = np.where(wanted, cal.next_working[day + 1], cal.days).min(axis=1)
+    wake = np.where(wake_day < cal.days, wake_day * DAY_SPAN, np.inf)
+    now[rows] = np.minimum(np.minimum(next_finish[rows], wake), next_release[rows])
 
 
 def simulate(
@@ -459,10 +456,13 @@ def simulate(
     efforts: FloatArray | None = None,
     progress: Progress | None = None,
     start_day: IntArray | None = None,
+    planning: FloatArray | None = None,
 ) -> SimulationResult:
     """Sample efforts (unless given) and schedule every trial on the team's calendar.
 
     `start_day`: per-trial first working day as a day index of `capacity` (default 0).
+    `planning`: the hours each item is planned with (default: `planning_efforts` without
+    history; with history, pass the prepared inputs' own).
     """
     spec = plan.spec
     if capacity is None:
@@ -470,7 +470,9 @@ def simulate(
     if efforts is None:
         project = spec.project
         efforts = sample_efforts(spec.items, project.distribution, trials, seed, project.range)
-    network = build_network(spec.items, plan.team.members)
+    if planning is None:
+        planning = planning_efforts(plan)
+    network = build_network(spec.items, plan.team.members, planning)
     return run_parallel(network, capacity, efforts, progress, start_day)
 
 
@@ -481,15 +483,31 @@ def run_parallel(
     progress: Progress | None = None,
     start_day: IntArray | None = None,
     workers: int | None = None,
+    *,
+    planning: FloatArray | None = None,
+    release: FloatArray | None = None,
+    present: BoolArray | None = None,
+    order: IntArray | None = None,
 ) -> SimulationResult:
     """run_engine on slices of the trials in threads; numpy releases the GIL in its loops.
 
-    Trials are independent, so the result is identical to one run over all of them.
+    Trials are independent, so the result is identical to one run over all of them. The
+    keyword-only hooks are run_engine's.
     """
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
-        return run_engine(network, capacity, efforts, progress, start_day)
+        return run_engine(
+            network,
+            capacity,
+            efforts,
+            progress,
+            start_day,
+            planning=planning,
+            release=release,
+            present=present,
+            order=order,
+        )
     slices = np.array_split(np.arange(trials), workers)
     done = [0] * workers
     lock = threading.Lock()
@@ -529,6 +547,10 @@ def run_parallel(
             report(k),
             None if start_day is None else start_day[rows],
             out=part,
+            planning=planning,
+            release=release,
+            present=None if present is None else present[rows],
+            order=order,
         )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -1,0 +1,42 @@
+"""The hours a lead plans each item with: what the dispatcher judges "who finishes first" on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.history import History, Pools, percentile
+from promisecheck.model import Item, Plan
+from promisecheck.sampling import mean_effort
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def planning_efforts(plan: Plan, history: History | None = None) -> FloatArray:
+    """[items] hours a lead plans each item with: who would finish it first is judged on these.
+
+    Never the trial's sampled effort, which nobody knows in advance. A single number is taken
+    as written, a range by its mean (PERT or triangular, as the draws); with history, that
+    times the median ratio of the item's pool, which for a single number is exactly the
+    calibrated median. The one place this is decided: the engine and every command use it.
+    """
+    project = plan.spec.project
+    planning = np.array(
+        [
+            mean_effort((item.low, item.likely, item.high), project.distribution, project.range)
+            for item in plan.spec.items
+        ],
+        dtype=np.float64,
+    )
+    if history is not None:
+        pools = Pools.of(history)
+        for index, item in enumerate(plan.spec.items):
+            planning[index] *= percentile(pools.for_item(item).ratios, 0.5)
+    return planning
+
+
+def default_planning(items: Sequence[Item]) -> list[float]:
+    """Planning hours when none are given: each estimate's PERT mean, read as min-max."""
+    return [mean_effort((item.low, item.likely, item.high), "pert", "minmax") for item in items]
