@@ -241,3 +241,15 @@ def test_efforts_are_positive_and_follow_the_history_s_hours(
     scaled, _ = calibrate_efforts(items, efforts, scaled_history, seed=0)
     assert np.all(np.isfinite(base)) and np.all(base > 0)
     assert np.allclose(scaled, base * scale, rtol=1e-6)
+
+
+def test_a_range_from_zero_is_read_at_its_mean() -> None:
+    estimate, actual, _ = generate(Truth(beta=0.8), 200, np.random.default_rng(41))
+    history = history_of(estimate, actual)
+    item = Item(id="z", skill="dev", estimate=(0, 0, 12))
+    efforts = sample_efforts([item], "pert", 500, seed=0)
+    calibrated, used = calibrate_efforts([item], efforts, history, seed=0)
+    assert np.all(np.isfinite(calibrated)) and np.all(calibrated >= 0)
+    factor = fit_history(history).everyone.factor(2.0)  # (0 + 4·0 + 12) / 6
+    assert used.items[0].median_ratio == pytest.approx(factor)
+    assert median_effort(item, history) == pytest.approx(2.0 * factor)
