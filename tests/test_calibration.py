@@ -278,7 +278,9 @@ def test_calibrate_team_file_problems_exit_2(tmp_path: Path) -> None:
     assert "expected a history CSV or a team file" in neither.stderr
 
 
-def test_the_shipped_evidence_team_calibrates() -> None:
-    result = runner.invoke(app, ["calibrate", "examples/evidence/team.toml"])
+@pytest.mark.parametrize("path", ["examples/evidence/team.toml", "examples/evidence/spec.toml"])
+def test_the_shipped_evidence_team_calibrates(path: str) -> None:
+    result = runner.invoke(app, ["calibrate", path, "-f", "json"])
     assert result.exit_code == ExitCode.ON_TRACK
-    assert "What the history model found" in result.stdout
+    report = json.loads(result.stdout)
+    assert report["records"] == 160 and report["model"]["order"] == "date"
