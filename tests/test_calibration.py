@@ -284,3 +284,12 @@ def test_the_shipped_evidence_team_calibrates(path: str) -> None:
     assert result.exit_code == ExitCode.ON_TRACK
     report = json.loads(result.stdout)
     assert report["records"] == 160 and report["model"]["order"] == "date"
+
+
+def test_every_format_says_what_the_model_found() -> None:
+    c = sized()
+    sentence = words.size_effect(c.model)
+    for fmt in ("table", "markdown", "html"):
+        text = render_calibration(c, fmt)
+        assert "What the history model found" in text
+        assert " ".join(sentence[1:].split()) in " ".join(text.split()), fmt
