@@ -278,7 +278,18 @@ def test_calibrate_team_file_problems_exit_2(tmp_path: Path) -> None:
     assert "expected a history CSV or a team file" in neither.stderr
 
 
-def test_the_shipped_evidence_team_calibrates() -> None:
-    result = runner.invoke(app, ["calibrate", "examples/evidence/team.toml"])
+@pytest.mark.parametrize("path", ["examples/evidence/team.toml", "examples/evidence/spec.toml"])
+def test_the_shipped_evidence_team_calibrates(path: str) -> None:
+    result = runner.invoke(app, ["calibrate", path, "-f", "json"])
     assert result.exit_code == ExitCode.ON_TRACK
-    assert "What the history model found" in result.stdout
+    report = json.loads(result.stdout)
+    assert report["records"] == 160 and report["model"]["order"] == "date"
+
+
+def test_every_format_says_what_the_model_found() -> None:
+    c = sized()
+    sentence = words.size_effect(c.model)
+    for fmt in ("table", "markdown", "html"):
+        text = render_calibration(c, fmt)
+        assert "What the history model found" in text
+        assert " ".join(sentence[1:].split()) in " ".join(text.split()), fmt

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from promisecheck.history import History, make_history
 from promisecheck.history_model import (
@@ -215,3 +217,39 @@ def test_median_effort_of_a_range_scales_its_likely_hours_and_resample_uses_the_
     item = Item(id="r", skill="dev", estimate=(5, 8, 20))
     assert median_effort(item, history) == pytest.approx(12.0)
     assert median_effort(item, history, "resample") == 12.0
+
+
+# --- invariants ---------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    estimates=st.lists(st.floats(0.25, 200.0), min_size=20, max_size=120),
+    ratios=st.lists(st.floats(0.1, 10.0), min_size=120, max_size=120),
+    scale=st.floats(0.2, 5.0),
+    sizes=st.lists(st.floats(0.5, 100.0), min_size=1, max_size=6),
+)
+def test_efforts_are_positive_and_follow_the_history_s_hours(
+    estimates: list[float], ratios: list[float], scale: float, sizes: list[float]
+) -> None:
+    """Had every past task taken `scale` times as long, every forecast effort would too."""
+    actual = [e * r for e, r in zip(estimates, ratios, strict=False)]
+    items = [Item(id=f"i{k}", skill="dev", estimate=size) for k, size in enumerate(sizes)]
+    efforts = sample_efforts(items, "pert", 200, seed=0)
+    base, _ = calibrate_efforts(items, efforts, make_history(estimates, actual), seed=0)
+    scaled_history = make_history(estimates, [a * scale for a in actual])
+    scaled, _ = calibrate_efforts(items, efforts, scaled_history, seed=0)
+    assert np.all(np.isfinite(base)) and np.all(base > 0)
+    assert np.allclose(scaled, base * scale, rtol=1e-6)
+
+
+def test_a_range_from_zero_is_read_at_its_mean() -> None:
+    estimate, actual, _ = generate(Truth(beta=0.8), 200, np.random.default_rng(41))
+    history = history_of(estimate, actual)
+    item = Item(id="z", skill="dev", estimate=(0, 0, 12))
+    efforts = sample_efforts([item], "pert", 500, seed=0)
+    calibrated, used = calibrate_efforts([item], efforts, history, seed=0)
+    assert np.all(np.isfinite(calibrated)) and np.all(calibrated >= 0)
+    factor = fit_history(history).everyone.factor(2.0)  # (0 + 4·0 + 12) / 6
+    assert used.items[0].median_ratio == pytest.approx(factor)
+    assert median_effort(item, history) == pytest.approx(2.0 * factor)

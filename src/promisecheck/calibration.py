@@ -26,7 +26,7 @@ from promisecheck.history_model import (
     PoolFit,
     fit_history,
 )
-from promisecheck.loading import load_team
+from promisecheck.loading import load_spec, load_team, read_toml, team_path_for
 from promisecheck.model import HistoryMethod, HistoryUnit
 
 SCHEMA = "promisecheck.calibrate/1"
@@ -341,13 +341,15 @@ def load_for_calibration(
 ) -> tuple[History, HistoryMethod]:
     """The history to calibrate, and the method this team's forecasts use.
 
-    A team file lends its [history] table: the file (unless `csv` names another export),
-    the columns, the unit, the method, and its calendar's hours per day. What is given
+    A team file (or a proposal, standing for its team file) lends its [history] table:
+    the file (unless `csv` names another export), the columns, the unit, the method, and
+    its calendar's hours per day. What is given
     explicitly (`columns`, `unit`, `hours_per_day`) wins over the team's settings.
     """
     settings = None
     calendar_hours = 8.0
     if team_file is not None:
+        team_file = _team_of(team_file)
         team = load_team(team_file)
         settings = team.history
         calendar_hours = team.calendar.hours_per_day
@@ -373,6 +375,15 @@ def load_for_calibration(
             raise _pointing_at_team(error, path) from None
         raise
     return history, settings.method if settings else "fitted"
+
+
+def _team_of(path: Path) -> Path:
+    """A proposal (a TOML file with [project]) stands for its team file."""
+    data, _ = read_toml(path)
+    if "project" not in data:
+        return path
+    spec, _, _ = load_spec(path)
+    return team_path_for(spec, path, None)
 
 
 def _pointing_at_team(error: InputError, csv: Path) -> InputError:

@@ -417,8 +417,8 @@ def calibrate(
     history: Annotated[
         Path | None,
         typer.Argument(
-            help="CSV of finished tasks (estimated and actual hours), or a team file whose "
-            "[history] names one and maps its columns.",
+            help="CSV of finished tasks (estimated and actual hours), or a team file (or a "
+            "proposal, for its team file) whose [history] names one and maps its columns.",
             show_default=False,
         ),
     ] = None,

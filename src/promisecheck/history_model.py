@@ -286,26 +286,41 @@ class HistoryUse:
     shift_spread: float = 0.0  # SD (log scale) of the shift all items share in a trial
 
 
+def size_of(item: Item) -> float:
+    """The hours the size effect is read at: the likely hours, as the estimator would say
+    them; for a range whose likely hours are 0, like [0, 0, 8], its PERT mean instead."""
+    if item.likely > 0:
+        return float(item.likely)
+    return (item.low + 4 * item.likely + item.high) / 6
+
+
+@functools.lru_cache(maxsize=16)
+def ratio_pools(history: History) -> Pools:
+    """The history's ratio pools, built once per history (planning asks item by item)."""
+    return Pools.of(history)
+
+
 def median_factor(item: Item, history: History, method: HistoryMethod = "fitted") -> float:
-    """The calibrated median of the item's effort ÷ its likely hours.
+    """The calibrated median of the item's effort ÷ its size (`size_of`: the likely hours).
 
     For a single number this is exactly the median of its calibrated effort (the shared
     shift has median 0); for a range, the factor its draws are multiplied by.
     """
     if method == "resample":
-        return percentile(Pools.of(history).for_item(item).ratios, 0.5)
-    return fit_history(history).for_item(item).factor(item.likely)
+        return percentile(ratio_pools(history).for_item(item).ratios, 0.5)
+    return fit_history(history).for_item(item).factor(size_of(item))
 
 
 def median_effort(item: Item, history: History, method: HistoryMethod = "fitted") -> float:
-    """Planning hours of an item with history: its likely hours at the calibrated median."""
-    return item.likely * median_factor(item, history, method)
+    """Planning hours of an item with history: its size (`size_of`: the likely hours) at the
+    calibrated median."""
+    return size_of(item) * median_factor(item, history, method)
 
 
 def _resample(
     items: Sequence[Item], efforts: FloatArray, history: History, seed: int
 ) -> tuple[FloatArray, list[ItemCalibration]]:
-    pools = Pools.of(history)
+    pools = ratio_pools(history)
     calibrated = np.empty_like(efforts)
     trials = efforts.shape[0]
     used = []
@@ -355,7 +370,7 @@ def _fitted(
             calibrated[:, index] = efforts[:, index] * level * np.exp(pool.residuals[drawn])
         else:
             # A range states its own spread: only its location is corrected, at its size.
-            calibrated[:, index] = efforts[:, index] * pool.factor(item.likely)
+            calibrated[:, index] = efforts[:, index] * pool.factor(size_of(item))
         calibrated[:, index] *= shift
         used.append(
             ItemCalibration(
@@ -364,7 +379,7 @@ def _fitted(
                 name=pool.name,
                 records=pool.records,
                 method="resampled" if single else "scaled",
-                median_ratio=pool.factor(item.likely),
+                median_ratio=pool.factor(size_of(item)),
             )
         )
     return calibrated, used, fit.shift_spread

@@ -116,8 +116,8 @@ def drift(m: ModelFindings) -> str:
     if m.drift is None:
         return f"not measured: it needs {2 * m.period} tasks, two periods of {m.period}"
     if m.drift < 0.005:
-        return f"none measured: the level holds from one {m.period} tasks to the next"
-    return f"the level moves by {_spread(m.drift)} from one {m.period} tasks to the next"
+        return f"none measured: the level holds steady over {m.period} tasks and more"
+    return f"the level moves by {_spread(m.drift)} every {m.period} tasks (one standard deviation)"
 
 
 def shared(m: ModelFindings) -> str:

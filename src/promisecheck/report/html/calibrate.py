@@ -42,6 +42,11 @@ def render(c: Calibration) -> str:
                 f"{cwords.hours(c.actual_hours)} actual",
             ),
         ],
+        findings=[
+            (name, sentence[:1].upper() + sentence[1:])
+            for name, sentence in cwords.findings(c.model)
+        ],
+        pools=pools(c),
         groups=[
             (title, groups(name, found))
             for title, name, found in (
@@ -55,6 +60,16 @@ def render(c: Calibration) -> str:
         ),
         charts=charts,
     )
+
+
+def pools(c: Calibration) -> Table:
+    """The history model's pools: whose records, how many, the size effect at the examples."""
+    rows = [
+        (cwords.pool_label(p), f"{p.records:,}", cwords.pool_beta(p), cwords.pool_examples(p))
+        for p in c.model.pools
+    ]
+    header = ["Pool", "Tasks", "Size β", "Typical hours by estimate"]
+    return table(header, rows, [False, True, True, False])
 
 
 def groups(name: str, found: tuple[RatioSummary, ...]) -> Table:
