@@ -12,6 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import make_plan
+from promisecheck.calendar import build_capacity
+from promisecheck.forecast import prepare
 from promisecheck.history import History, make_history
 from promisecheck.history_model import (
     BLOCK,
@@ -25,6 +28,7 @@ from promisecheck.history_model import (
     shared_parts,
 )
 from promisecheck.model import Item
+from promisecheck.planning import planning_efforts
 from promisecheck.sampling import sample_efforts
 
 
@@ -253,3 +257,22 @@ def test_a_range_from_zero_is_read_at_its_mean() -> None:
     factor = fit_history(history).everyone.factor(2.0)  # (0 + 4·0 + 12) / 6
     assert used.items[0].median_ratio == pytest.approx(factor)
     assert median_effort(item, history) == pytest.approx(2.0 * factor)
+
+
+def test_planning_with_history_is_the_calibrated_median_of_a_single_number() -> None:
+    rng = np.random.default_rng(3)
+    estimate = rng.choice([2.0, 4.0, 8.0, 16.0, 40.0], size=120)
+    actual = estimate * np.exp(rng.normal(0.2, 0.3, size=120))
+    history = make_history(list(estimate), list(actual))
+    plan = make_plan(
+        [{"id": "a", "skill": "x", "estimate": 24}, {"id": "b", "skill": "x", "estimate": 2}],
+        [{"name": "Ana", "skills": ["x"]}],
+    )
+    planned = planning_efforts(plan, history)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    drawn = prepare(plan, capacity, 4000, 0, history).efforts
+    assert planned.tolist() == [
+        pytest.approx(median_effort(item, history)) for item in plan.spec.items
+    ]
+    # The median of the calibrated draws, up to sampling error.
+    assert np.median(drawn, axis=0) == pytest.approx(planned, rel=0.05)

@@ -89,8 +89,8 @@ def prepare(
     efforts = sample_efforts(items, project.distribution, trials, seed, project.range)
     used: HistoryUse | None = None
     warnings = list(history.warnings) if history is not None else []
+    method = plan.team.history.method if plan.team.history is not None else "fitted"
     if history is not None:
-        method = plan.team.history.method if plan.team.history is not None else "fitted"
         efforts, used = calibrate_efforts(items, efforts, history, seed, method)
     warnings += _narrow_ranges(plan, history)
     draws = draw_risks(plan.spec.risks, items, project.distribution, project.range, trials, seed)
@@ -110,7 +110,7 @@ def prepare(
         )
     return Inputs(
         efforts=total,
-        planning=planning_efforts(plan, history),
+        planning=planning_efforts(plan, history, method),
         base_efforts=efforts,
         start_day=draws.start_day(capacity),
         risks=draws,

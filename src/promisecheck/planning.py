@@ -7,20 +7,24 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.history import History, Pools, percentile
-from promisecheck.model import Item, Plan
+from promisecheck.history import History
+from promisecheck.history_model import median_factor
+from promisecheck.model import HistoryMethod, Item, Plan
 from promisecheck.sampling import mean_effort
 
 FloatArray = npt.NDArray[np.float64]
 
 
-def planning_efforts(plan: Plan, history: History | None = None) -> FloatArray:
+def planning_efforts(
+    plan: Plan, history: History | None = None, method: HistoryMethod = "fitted"
+) -> FloatArray:
     """[items] hours a lead plans each item with: who would finish it first is judged on these.
 
     Never the trial's sampled effort, which nobody knows in advance. A single number is taken
     as written, a range by its mean (PERT or triangular, as the draws); with history, that
-    times the median ratio of the item's pool, which for a single number is exactly the
-    calibrated median. The one place this is decided: the engine and every command use it.
+    times the history model's median factor for the item (`method` as the team's), which for
+    a single number is exactly the calibrated median. The one place this is decided: the
+    engine and every command use it.
     """
     project = plan.spec.project
     planning = np.array(
@@ -31,9 +35,8 @@ def planning_efforts(plan: Plan, history: History | None = None) -> FloatArray:
         dtype=np.float64,
     )
     if history is not None:
-        pools = Pools.of(history)
         for index, item in enumerate(plan.spec.items):
-            planning[index] *= percentile(pools.for_item(item).ratios, 0.5)
+            planning[index] *= median_factor(item, history, method)
     return planning
 
 
