@@ -118,6 +118,7 @@ SHOWN = """
         ("evidence", ["s-curve", "histogram", "gantt", "heat-map", "risks"]),
         ("compare", ["s-curves"]),
         ("calibrate", ["ratios", "trend"]),
+        ("check", [f"proposal-{n}-curve" for n in (2, 3, 4, 5)]),  # the invalid one has none
     ],
 )
 def test_the_headline_and_every_chart_are_shown(

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from promisecheck.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
 from promisecheck.pipeline import estimate
-from promisecheck.report import render, words
+from promisecheck.report import compare_words, render, render_comparison, words
 from promisecheck.report.html import charts
 from promisecheck.report.html import estimate as html_estimate
 from promisecheck.risks import RiskImpact
@@ -204,6 +204,22 @@ def test_the_s_curve_passes_through_the_deadline_at_the_on_time_probability() ->
     assert points == sorted(points)
     assert [s for _, s in points] == sorted(s for _, s in points)  # never goes down
     assert points[-1][1] == pytest.approx(a.histogram[-1].cumulative)
+
+
+def test_compare_draws_every_version_on_one_chart_beside_the_columns() -> None:
+    from promisecheck import compare
+
+    comparison = compare.run([str(EXAMPLES / "webshop" / "spec.toml")], trials=300)
+    page = render_comparison(comparison, "html")
+    labels = [column.label for column in comparison.columns]
+    assert len(labels) > 2
+    header = re.search(r"<table class=\"compare\">\s*<thead><tr>(.*?)</tr>", page, re.DOTALL)
+    assert header is not None
+    assert re.findall(r'<th scope="col">([^<]*)</th>', header.group(1)) == labels
+    chart = page[page.index('id="s-curves"') :]
+    assert len(re.findall(r'<path d="[^"]+" class="series s\d"/>', chart)) == len(labels)
+    for sentence in (sentence for _, sentence in compare_words.headlines(comparison)):
+        assert html.escape(sentence, quote=False) in page
 
 
 def test_an_infeasible_promise_has_its_reasons_and_no_pictures() -> None:

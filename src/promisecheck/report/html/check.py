@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from promisecheck.check import CheckReport, Proposal, Status
 from promisecheck.report import check_words, words
 from promisecheck.report.html import page
+from promisecheck.report.html.charts import Chart
+from promisecheck.report.html.estimate import s_curve
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,6 +27,7 @@ class Entry:
     reason: str
     headline: str | None
     problems: tuple[str, ...]
+    curve: Chart | None  # its probability of delivery by date, when it was estimated
 
 
 def render(r: CheckReport) -> str:
@@ -54,4 +57,9 @@ def entry(number: int, p: Proposal, r: CheckReport) -> Entry:
         reason=check_words.reason(p, r),
         headline=words.headline(a) if a is not None else None,
         problems=tuple(str(problem) for problem in p.problems),
+        curve=(
+            s_curve(a, id=f"proposal-{number}-curve", height=200)
+            if a is not None and words.show_estimates(a) and a.histogram
+            else None
+        ),
     )

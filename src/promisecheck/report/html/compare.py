@@ -59,8 +59,8 @@ def s_curves(c: Comparison) -> Chart | None:
         level = 12 + 14 * n
         marks.append(line(at, level + 2, at, bottom, "deadline"))
         text = f"Deadline {words.day(deadline)}"
-        if len(deadlines) > 1:
-            text += f" ({', '.join(labels)})"
+        if len(deadlines) > 1:  # whose deadline it is; the table below names them all
+            text += f" ({labels[0]})" if len(labels) == 1 else f" ({len(labels)} versions)"
         where, anchor = beside(at, text, 0, WIDTH)
         marks.append(label(where, level, text, "deadline-label", anchor))
     legend = []
@@ -68,7 +68,7 @@ def s_curves(c: Comparison) -> Chart | None:
         if not col.assessment.histogram:
             continue
         css = f"s{n % SERIES}"
-        points = [(x(d), y(s)) for d, s in curve_points(col.assessment)]
+        points = [(x(d), y(s)) for d, s in curve_points(col.assessment, until=high)]
         marks.append(path(points, f"series {css}"))
         legend.append((css, col.label))
     rows = [

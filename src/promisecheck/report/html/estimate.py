@@ -158,9 +158,10 @@ def members(a: Assessment) -> Table:
     return table(header, rows, [False, True, True, True])
 
 
-def curve_points(a: Assessment) -> list[tuple[int, float]]:
+def curve_points(a: Assessment, *, until: int | None = None) -> list[tuple[int, float]]:
     """(end of day, share of trials finished by then): every bar's end and every exact point
-    the assessment knows (percentiles, the deadline), in order; the S-curve runs through them.
+    the assessment knows (percentiles, the deadline), in order; the S-curve runs through them,
+    and on at its last height to `until` (the end of the axis), past a deadline far away.
 
     A percentile date is the first day by which at least that share has finished, so its point
     lies on the step of that day, and the points stay in order when sorted by (day, share).
@@ -177,7 +178,10 @@ def curve_points(a: Assessment) -> list[tuple[int, float]]:
     }
     if first <= end_of(a.deadline) <= last:
         points.add((end_of(a.deadline), a.on_time_probability))
-    return sorted(points)
+    ordered = sorted(points)
+    if until is not None and until > ordered[-1][0]:
+        ordered.append((until, ordered[-1][1]))
+    return ordered
 
 
 def date_span(assessments: list[Assessment]) -> tuple[int, int]:
@@ -190,14 +194,15 @@ def date_span(assessments: list[Assessment]) -> tuple[int, int]:
     return low - 1, high + 1
 
 
-def s_curve(a: Assessment) -> Chart:
-    height, top, bottom = 250, 22, 222
+def s_curve(a: Assessment, *, id: str = "s-curve", height: int = 250) -> Chart:
+    """Probability of delivery by date; `id` keeps several on one page apart (check)."""
+    top, bottom = 22, height - 28
     low, high = date_span([a])
     x = Scale(low, high, LEFT, RIGHT)
     y = Scale(0.0, 1.0, bottom, top)
     marks: list[Mark] = percent_axis(y, LEFT, RIGHT)
     marks += date_axis(x, dt.date.fromordinal(low), dt.date.fromordinal(high), bottom, top)
-    marks.append(path([(x(d), y(s)) for d, s in curve_points(a)], "curve"))
+    marks.append(path([(x(d), y(s)) for d, s in curve_points(a, until=high)], "curve"))
     marks += _deadline(a, x, top, bottom)
     for key in PERCENTILE_MARKS:
         finish = a.finish.get(key)
@@ -210,11 +215,13 @@ def s_curve(a: Assessment) -> Chart:
         marks.append(label(px + 6, py + 4, f"{key.upper()} {short_day(finish)}", "pct-label"))
     dx, dy = x(end_of(a.deadline)), y(a.on_time_probability)
     marks.append(dot(dx, dy, "deadline-dot", f"{words.percent(a.on_time_probability)} on time"))
-    marks.append(label(dx - 6, dy - 6, words.percent(a.on_time_probability), "value", "end"))
+    below = a.on_time_probability > 0.85  # near the top the words go under the dot
+    on_time = words.percent(a.on_time_probability)
+    marks.append(label(dx - 6, dy + (14 if below else -6), on_time, "value", "end"))
     rows = [(key.upper(), words.maybe_day(finish)) for key, finish in a.finish.items()]
     rows.append(("Deadline", f"{words.day(a.deadline)}: {words.with_error(a)} on time"))
     return Chart(
-        id="s-curve",
+        id=id,
         title="Probability of delivery by date",
         desc=(
             f"The share of the {a.trials:,} trials finished by each date: "
