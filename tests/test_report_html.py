@@ -6,6 +6,7 @@ import html
 import importlib.resources
 import re
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,36 @@ def test_no_text_from_a_proposal_adds_or_breaks_markup(text: str) -> None:
     page, plain = _with_text(text), _with_text("x")
     for character in "<>":
         assert page.count(character) == plain.count(character)
+
+
+VOID = {"meta", "br", "hr", "img", "input", "link"}  # HTML void elements; SVG ones close
+
+
+class Nesting(HTMLParser):
+    """Every element closed, in order: a browser would silently repair what this rejects."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.wrong: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.wrong.append(tag)
+
+
+def test_every_element_is_closed_where_it_was_opened(webshop: str) -> None:
+    for page in (webshop, render(infeasible(), "html"), _with_text("<b>")):
+        nesting = Nesting()
+        nesting.feed(page)
+        assert nesting.wrong == [] and nesting.open == []
 
 
 def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:
