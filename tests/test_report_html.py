@@ -19,6 +19,7 @@ from promisecheck.cli import app
 from promisecheck.pipeline import estimate
 from promisecheck.report import compare_words, render, render_comparison, words
 from promisecheck.report.html import charts
+from promisecheck.report.html import compare as html_compare
 from promisecheck.report.html import estimate as html_estimate
 from promisecheck.risks import RiskImpact
 from test_report_table import assessment, infeasible
@@ -228,6 +229,36 @@ def test_the_gantt_marks_critical_items_and_the_heat_map_the_overload() -> None:
     assert [m.css for m in heat.marks if isinstance(m, charts.Rect)].count("none") == 1
 
 
+def assert_inside(chart: charts.Chart) -> None:
+    """Every mark's coordinates lie on the chart's canvas (a label's anchor, at least)."""
+    for mark in chart.marks:
+        if isinstance(mark, charts.Rect):
+            xs = [float(mark.x), float(mark.x) + float(mark.width)]
+            ys = [float(mark.y), float(mark.y) + float(mark.height)]
+        elif isinstance(mark, charts.Line):
+            xs, ys = [float(mark.x1), float(mark.x2)], [float(mark.y1), float(mark.y2)]
+        elif isinstance(mark, charts.Path):
+            numbers = [float(n) for n in re.findall(r"-?[\d.]+", mark.d)]
+            xs, ys = numbers[0::2], numbers[1::2]
+        else:
+            xs, ys = [float(mark.x)], [float(mark.y)]
+        assert all(0 <= x <= chart.width for x in xs), (chart.id, mark)
+        assert all(0 <= y <= chart.height for y in ys), (chart.id, mark)
+
+
+def test_every_mark_is_drawn_inside_its_canvas() -> None:
+    a = estimate(EXAMPLES / "evidence" / "spec.toml", trials=500)
+    drawn = [
+        html_estimate.s_curve(a),
+        html_estimate.histogram(a),
+        html_estimate.gantt(a),
+        html_estimate.heat_map(a),
+        html_estimate.tornado(a),
+    ]
+    for chart in drawn:
+        assert_inside(chart)
+
+
 def test_the_s_curve_passes_through_the_deadline_at_the_on_time_probability() -> None:
     a = assessment()
     points = html_estimate.curve_points(a)
@@ -249,6 +280,9 @@ def test_compare_draws_every_version_on_one_chart_beside_the_columns() -> None:
     assert re.findall(r'<th scope="col">([^<]*)</th>', header.group(1)) == labels
     chart = page[page.index('id="s-curves"') :]
     assert len(re.findall(r'<path d="[^"]+" class="series s\d"/>', chart)) == len(labels)
+    curves = html_compare.s_curves(comparison)
+    assert curves is not None
+    assert_inside(curves)
     for sentence in (sentence for _, sentence in compare_words.headlines(comparison)):
         assert html.escape(sentence, quote=False) in page
 
