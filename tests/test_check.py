@@ -223,6 +223,13 @@ def test_base_markdown_names_the_revision(history: Path) -> None:
     assert "removed since HEAD" in result.stdout
 
 
+def test_base_html_names_the_revision_in_the_table_and_each_section(history: Path) -> None:
+    result = check("proposals", *FAST, *GATE, "--base", "HEAD", "-f", "html")
+    assert '<th scope="col">vs HEAD</th>' in result.stdout
+    assert result.stdout.count("<dt>vs HEAD</dt>") == 5  # one per proposal, the removed too
+    assert "removed since HEAD" in result.stdout
+
+
 def test_unknown_base_revision_is_a_usage_error(history: Path) -> None:
     result = check("proposals", "--base", "no-such-branch")
     assert result.exit_code == ExitCode.INVALID_INPUT
