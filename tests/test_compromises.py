@@ -19,6 +19,7 @@ from promisecheck.compromises import deferral_units, mean_hours
 from promisecheck.loading import load
 from promisecheck.model import Plan
 from promisecheck.pipeline import estimate_plan
+from promisecheck.report import menu_words
 from promisecheck.revision import revise
 
 TRIALS = 400  # below the screening size, so the search sees exactly what the test sees
@@ -80,7 +81,7 @@ def test_every_option_claims_what_a_fresh_estimate_of_the_revised_plan_gives(
     assert a.on_time_probability < 0.85
     assert a.compromises is not None and len(a.compromises.options) >= 3
     for o in a.compromises.options:
-        assert fresh_probability(plan, o) == o.on_time_probability, o.summary
+        assert fresh_probability(plan, o) == o.on_time_probability, o.kind
         assert o.on_time_probability >= 0.85
 
 
@@ -99,7 +100,11 @@ def test_cut_scope_is_the_cheapest_deferral_found_by_brute_force() -> None:
                 deferred = frozenset().union(*combo)
                 ids = tuple(items[i].id for i in sorted(deferred))
                 trial = Compromise(
-                    kind="cut-scope", summary="", on_time_probability=0, size=0, deferred=ids
+                    kind="cut-scope",
+                    group="needs-client",
+                    on_time_probability=0,
+                    size=0,
+                    deferred=ids,
                 )
                 if fresh_probability(plan, trial) >= 0.85:
                     cost = sum(mean_hours(items[i], "pert") for i in deferred)
@@ -171,19 +176,23 @@ def test_an_on_track_project_gets_no_menu_unless_asked_and_says_so() -> None:
     auto = estimate_plan(plan, trials=TRIALS, seed=3, compromises=None)
     assert auto.verdict == "on-track"
     assert auto.compromises is not None and auto.compromises.options == ()
-    assert "no compromise needed" in auto.compromises.note
+    assert auto.compromises.status == "not-needed"
+    assert "no compromise needed" in menu_words.note(auto.compromises)
     assert estimate_plan(plan, trials=TRIALS, seed=3, compromises=False).compromises is None
 
 
-def test_add_capacity_says_when_it_needs_overtime_and_costs_money() -> None:
+def test_every_option_prices_what_a_fresh_estimate_of_the_revised_plan_costs() -> None:
     plan = small_project()
     a = menu_of(plan)
-    assert a.compromises is not None
-    capacity = [o for o in a.compromises.options if o.kind in {"add-hours", "add-member"}]
-    assert capacity
-    for o in capacity:
-        assert o.added_cost is not None and o.added_cost > 0
-        assert ("overtime" in o.summary) == o.overtime
+    assert a.compromises is not None and a.cost is not None and a.margin is not None
+    assert {o.kind for o in a.compromises.options} >= {"add-hours", "add-member", "cut-scope"}
+    for o in a.compromises.options:
+        fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=3)
+        assert fresh.cost is not None and fresh.margin is not None
+        assert o.margin == pytest.approx(fresh.margin["p50"]), o.kind
+        # Prices add up: the baseline's margin less the option's added cost.
+        assert o.added_cost is not None
+        assert a.margin["p50"] - o.added_cost == pytest.approx(o.margin), o.kind
 
 
 runner = CliRunner()
@@ -237,7 +246,7 @@ def test_options_stay_exact_with_history_and_risks_and_show_slack_when_on_track(
     assert a.compromises is not None and a.compromises.options
     for o in a.compromises.options:
         fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=5, history=history)
-        assert fresh.on_time_probability == o.on_time_probability, o.summary
+        assert fresh.on_time_probability == o.on_time_probability, o.kind
     if a.on_time_probability >= a.target_confidence:
         assert {o.kind for o in a.compromises.options} <= {"move-date", "start-later"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import importlib.resources
 import re
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from promisecheck.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
 from promisecheck.pipeline import estimate
-from promisecheck.report import compare_words, render, render_comparison, words
+from promisecheck.report import compare_words, menu_words, render, render_comparison, words
 from promisecheck.report.html import charts
 from promisecheck.report.html import compare as html_compare
 from promisecheck.report.html import estimate as html_estimate
@@ -169,21 +170,28 @@ def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:
 def test_the_compromise_menu_is_a_table_with_prices_and_margins() -> None:
     menu = Menu(
         target_confidence=0.85,
-        note="85 % needs one of these 2 changes, smallest first.",
+        status="options",
+        on_time_probability=0.5,
+        as_of=None,
         options=(
             Compromise(
                 kind="add-hours",
-                summary="Add 10 frontend hours per week from Kai.",
+                group="keeps-quote",
                 on_time_probability=0.86,
                 size=2.0,
+                skill="frontend",
+                people=("Kai",),
+                extra_hours_per_week=10.0,
                 added_cost=1234.4,
                 margin=-434.0,
             ),
             Compromise(
                 kind="move-date",
-                summary="Move the date to Fri 4 Jun 2027.",
+                group="needs-client",
                 on_time_probability=0.9,
                 size=5.0,
+                deadline=dt.date(2027, 6, 4),
+                working_days=5,
             ),
         ),
         probability_per_week_later=0.2,
@@ -191,9 +199,11 @@ def test_the_compromise_menu_is_a_table_with_prices_and_margins() -> None:
     page = render(assessment(compromises=menu), "html")
     section = page[page.index('id="compromises"') : page.index('id="s-curve"')]
     assert "Added cost (EUR)" in section and "Margin (EUR)" in section
-    assert re.search(r"Add 10 frontend hours.*?86 %.*?1,234.*?-434 \(loss\)", section, re.DOTALL)
-    assert re.search(r"Move the date.*?90 %.*?–.*?–", section, re.DOTALL)
-    later = words.per_week_later(menu)
+    assert re.search(r"\+10 h/week frontend.*?86 %.*?1,234.*?-434", section, re.DOTALL)
+    assert re.search(r"date 5 days later.*?90 %.*?–.*?–", section, re.DOTALL)
+    assert "Add 10 frontend hours a week from Kai" in section
+    assert "Move the date to Fri 4 Jun 2027" in section
+    later = menu_words.per_week_later(menu)
     assert later is not None and later in section
 
 

@@ -86,19 +86,32 @@ CompromiseKind = Literal[
     "start-later",
     "combination",
 ]
+# keeps-quote: production absorbs it, the client sees the quote as it stands;
+# needs-client: the client must agree to less scope or another date.
+OptionGroup = Literal["keeps-quote", "needs-client"]
+NotOfferedReason = Literal[
+    "date-fixed",  # [levers] date = "fixed"
+    "scope-fixed",  # [levers] scope = "fixed"
+    "needs-overtime",  # only longer days reach the target; [policy] overtime = false
+    "below-margin",  # the added cost leaves less than [levers] min_margin of the price
+    "before-as-of",  # it would have to start (or end) before the as-of date
+]
+MenuStatus = Literal["not-needed", "infeasible", "options", "none", "slack"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Compromise:
     """One checked way to reach the target confidence, and what it costs.
 
-    Computed by compromises.py; defined here so that the Assessment can carry it.
+    Computed by compromises.py; defined here so that the Assessment can carry it. Every
+    number is that of a fresh estimate of the plan `--apply` writes, with the same seed.
     """
 
     kind: CompromiseKind
-    summary: str  # one sentence a salesperson can say to the client
+    group: OptionGroup
     on_time_probability: float  # re-simulated on the same random draws
-    size: float  # ranking key: the change in team working-day equivalents
+    size: float  # ranking key within the group: the change in team working-day equivalents
+    finish_p85: dt.date | None = None  # P85 finish of the revised plan
     deadline: dt.date | None = None  # new promised date
     start: dt.date | None = None  # new start date
     working_days: int | None = None  # how far the date or start moves
@@ -106,25 +119,70 @@ class Compromise:
     deferred_hours: float = 0.0  # mean estimated hours deferred
     deferred_value: float | None = None
     skill: str | None = None  # the skill capacity is added to
-    extra_hours_per_week: float | None = None
+    people: tuple[str, ...] = ()  # members whose hours change (only those)
+    extra_hours_per_week: float | None = None  # added wall-clock hours in a full week
+    extra_hours: float | None = None  # added item-work hours offered from start to deadline
     allocations: tuple[tuple[str, float], ...] = ()  # member → new allocation
     hours_per_day: tuple[tuple[str, float], ...] = ()  # member → new hours per day
     new_members: int = 0
     new_member_joins: dt.date | None = None
     new_member_rate: float | None = None
-    added_cost: float | None = None
-    margin: float | None = None  # price - (median cost + added cost)
+    added_cost: float | None = None  # median cost of the revised plan minus the baseline's
+    margin: float | None = None  # price - median cost of the revised plan
     overtime: bool = False
+    peak_weekly_load: float | None = None  # highest planned weekly utilisation of anyone
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotOffered:
+    """A lever the menu left out on purpose, and the limit that ruled it out."""
+
+    kind: CompromiseKind
+    reason: NotOfferedReason
+    option: Compromise | None = None  # what it would have been, when the search found one
+    floor: float | None = None  # below-margin: the margin floor as a share of the price
+    margin_share: float | None = None  # below-margin: the margin the option would leave
+    as_of: dt.date | None = None  # before-as-of: the first day an option may use
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeverReach:
+    """How far one lever gets alone, at the most the limits allow."""
+
+    kind: CompromiseKind
+    reaches_target: bool
+    best_probability: float  # on-time probability at the lever's furthest allowed setting
+    skill: str | None = None  # add-hours, add-member: the skill searched
+    new_members: int = 0  # add-member: the most people tried
+    priorities: tuple[str, ...] = ()  # cut-scope: the priorities of what was deferred
+    overtime: bool = False  # add-hours: the furthest setting included allowed overtime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceAdvice:
+    """The price that pays for the median cost, and the one that keeps the margin floor."""
+
+    break_even: float
+    for_min_margin: float
+    min_margin: float
+    below_floor: bool  # the quoted price leaves less than the floor at the median cost
 
 
 @dataclass(frozen=True, kw_only=True)
 class Menu:
-    """The ranked compromises, or why there are none."""
+    """The compromises in two groups, what was left out and why, and the price."""
 
     target_confidence: float
-    options: tuple[Compromise, ...]
-    note: str  # one sentence: what the menu says, or why it is empty
+    status: MenuStatus
+    on_time_probability: float
+    as_of: dt.date | None  # nothing may start before it; None: not judged (library use)
+    options: tuple[Compromise, ...]  # keeps-quote first (cheapest first), then needs-client
+    not_offered: tuple[NotOffered, ...] = ()
+    levers: tuple[LeverReach, ...] = ()  # each lever searched alone
+    price: PriceAdvice | None = None
     probability_per_week_later: float | None = None  # drop in odds per week of late start
+    start_passed: bool = False  # the plan's start is before as_of
+    deadline_passed: bool = False  # the plan's deadline is before as_of
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +218,7 @@ class Assessment:
     histogram: tuple[Bin, ...]
     warnings: tuple[str, ...] = field(default=())
     compromises: Menu | None = None
+    as_of: dt.date | None = None  # the day options and passed dates are judged on
     history: HistoryUse | None = None  # how history corrected the estimates; None without
     risks: tuple[RiskImpact, ...] = ()  # each risk's effect on the on-time probability
 
@@ -384,15 +443,14 @@ def assess(
     target_day = percentile_days(project_days, {"t": target})["t"]
     effort = result.efforts.sum(axis=1)
 
-    focus = capacity.focus
     rates = [m.rate for m in team.members]
     cost: dict[str, float] | None = None
     margin: dict[str, float] | None = None
     warnings: list[str] = []
     worked = _hours_by_member(result, len(team.members))
-    if all(rate is not None for rate in rates):
-        hourly = np.array(rates, dtype=np.float64) / focus
-        cost = percentile_values(worked @ hourly, shares)
+    per_trial = trial_costs(plan, result, capacity, worked)
+    if per_trial is not None:
+        cost = percentile_values(per_trial, shares)
         if project.price is not None:
             margin = {k: project.price - v for k, v in cost.items()}
     elif any(rate is not None for rate in rates) or project.price is not None:
@@ -474,6 +532,21 @@ def assess(
         histogram=_histogram(project_days, capacity, trials, deadline_day),
         warnings=tuple(warnings),
     )
+
+
+def trial_costs(
+    plan: Plan, result: SimulationResult, capacity: Capacity, worked: FloatArray | None = None
+) -> FloatArray | None:
+    """Each trial's cost: the hours each member worked on items, paid at their rate (an
+    hour of item work takes 1 / focus paid hours). None when some member has no rate."""
+    rates = [m.rate for m in plan.team.members]
+    if any(rate is None for rate in rates):
+        return None
+    if worked is None:
+        worked = _hours_by_member(result, len(rates))
+    hourly = np.array(rates, dtype=np.float64) / capacity.focus
+    costs: FloatArray = worked @ hourly
+    return costs
 
 
 MAX_WEEKS = 104

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import sys
@@ -226,6 +227,16 @@ def estimate(
     ] = None,
     force: Annotated[bool, typer.Option(help="Let --apply overwrite existing files.")] = False,
     history: HistoryOption = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            metavar="DATE",
+            help="Judge the options as of this day (default: today); nothing starts before it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """How likely is this team to deliver this scope by this date?
 
@@ -263,12 +274,18 @@ def estimate(
                 progress=update,
                 compromises=True if apply is not None else compromises,
                 history=evidence,
+                as_of=as_of.date() if as_of is not None else dt.date.today(),
             )
         except InputError as error:
             close()
             raise fail(str(error)) from None
     close()
     if apply is not None and output is not None:
+        if assessment.verdict == "on-track" and compromises is not True:
+            raise fail(
+                f"--apply {apply}: the plan is on track, no compromise is needed; "
+                "add --compromises to see (and apply) its slack"
+            )
         originals = [spec, team_path_for(plan.spec, spec, team), *read]
         write_revision(plan, assessment, apply, output, originals, force)
         raise typer.Exit(ExitCode.ON_TRACK)
@@ -306,6 +323,7 @@ def write_revision(
 ) -> None:
     """Write the plan with option `number` applied: never over an original, never over an
     existing file without --force, each file whole or not at all."""
+    from promisecheck.report import menu_words
     from promisecheck.revision import revised_files
 
     menu = assessment.compromises
@@ -313,10 +331,11 @@ def write_revision(
     if not options:
         raise fail(
             f"--apply {number}: there is no compromise menu for this plan "
-            f"({menu.note if menu else 'none'})"
+            f"({menu_words.note(menu) if menu else 'none'})"
         )
     if number > len(options):
         raise fail(f"--apply {number}: the menu has options 1 to {len(options)}")
+    assert menu is not None
     option = options[number - 1]
     team_path = originals[1]
     files = revised_files(plan, option, output, team_path)
@@ -329,7 +348,8 @@ def write_revision(
     for path, text in files.items():
         write_atomically(path, text)
     say(
-        f"wrote {', '.join(str(p) for p in files)}: option {number}, {option.summary} "
+        f"wrote {', '.join(str(p) for p in files)}: option {number}, "
+        f"{menu_words.summary(option, menu)} "
         f"On time: {option.on_time_probability:.1%}."
     )
 

@@ -1,8 +1,11 @@
-"""Levers re-simulated on the same random draws → a ranked menu of ways to keep the promise.
+"""Levers re-simulated on the same random draws → the menu of ways to keep the promise.
 
-Every option's probability comes from the engine run on the sampled efforts of the
-baseline (common random numbers keyed by item id), so a revised file estimated afresh with
-the same seed gives exactly the claimed probability.
+Every option's numbers come from the engine run on the sampled efforts of the baseline
+(common random numbers keyed by item id), on exactly the plan `--apply` writes, so a
+revised file estimated afresh with the same seed gives the claimed probability and margin.
+
+The deal's limits ([levers] in the spec, [policy] in the team, the as-of date) decide what
+is offered; what a limit rules out is listed with its reason, never silently dropped.
 
 Searches screen candidates on the first `SCREEN_TRIALS` trials (a prefix of the same
 draws) and confirm the winner on all trials; a candidate is screened out only when it
@@ -15,7 +18,7 @@ import datetime as dt
 import heapq
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,13 +26,23 @@ import numpy as np
 import numpy.typing as npt
 
 from promisecheck.analysis import (
+    MAX_WEEKS,
     Assessment,
     Compromise,
     CompromiseKind,
+    LeverReach,
     Menu,
+    MenuStatus,
+    NotOffered,
+    OptionGroup,
+    PriceAdvice,
+    percentile_days,
     percentile_index,
+    percentile_values,
+    trial_costs,
+    weekly_utilisation,
 )
-from promisecheck.calendar import Capacity, build_capacity, format_day
+from promisecheck.calendar import Capacity, build_capacity
 from promisecheck.forecast import prepare
 from promisecheck.history import History
 from promisecheck.model import Item, Plan, Team
@@ -42,8 +55,20 @@ EXHAUSTIVE_LIMIT = 20  # optional items up to which the scope cut is provably mi
 SEARCH_BUDGET = 400  # scope-cut candidates simulated before settling for the heuristic
 MAX_START_SHIFT = 130  # working days (about six months)
 MAX_NEW_MEMBERS = 3
-OVERTIME_LIMIT = 0.25  # longest day: 25 % above the usual hours
 LOOKBACK_DAYS = 400
+# A revised plan is written as a person would write it; its odds are those of these numbers.
+ALLOCATION_STEP = 0.05
+HOURS_STEP = 0.25
+
+GROUP: dict[CompromiseKind, OptionGroup] = {
+    "start-earlier": "keeps-quote",
+    "start-later": "keeps-quote",
+    "add-hours": "keeps-quote",
+    "add-member": "keeps-quote",
+    "move-date": "needs-client",
+    "cut-scope": "needs-client",
+    "combination": "needs-client",
+}
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -56,13 +81,9 @@ def mean_hours(item: Item, distribution: str) -> float:
     return (item.low + 4 * item.likely + item.high) / 6
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
-
-
-def _names(names: Sequence[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def round_up(value: float, step: float) -> float:
+    """`value` rounded up to a multiple of `step` (0.87 → 0.9 for allocations)."""
+    return round(math.ceil(value / step - 1e-9) * step, 10)
 
 
 class Evaluator:
@@ -70,7 +91,13 @@ class Evaluator:
     baseline's seed: same sampling, history and risks, same engine; calendars cached."""
 
     def __init__(
-        self, seed: int, trials: int, history: History | None, baseline: Plan, capacity: Capacity
+        self,
+        seed: int,
+        trials: int,
+        history: History | None,
+        baseline: Plan,
+        capacity: Capacity,
+        result: SimulationResult,
     ) -> None:
         self.seed = seed
         self.trials = trials
@@ -79,6 +106,18 @@ class Evaluator:
         self._capacities: dict[tuple[str, dt.date], Capacity] = {
             (baseline.team.model_dump_json(), baseline.spec.project.start): capacity
         }
+        self._baseline = (self._schedule_key(baseline), result)
+        self._last: tuple[str, SimulationResult] | None = None
+
+    @staticmethod
+    def _schedule_key(plan: Plan) -> str:
+        """What the schedule depends on: everything but the deadline, price and limits."""
+        spec = plan.spec
+        project = spec.project.model_copy(update={"deadline": spec.project.start, "price": None})
+        return (
+            spec.model_copy(update={"project": project, "scenarios": {}}).model_dump_json()
+            + plan.team.model_dump_json()
+        )
 
     def capacity(self, team: Team, start: dt.date) -> Capacity:
         key = (team.model_dump_json(), start)
@@ -88,13 +127,25 @@ class Evaluator:
             self._capacities[key] = cached
         return cached
 
-    def finish_days(self, variant: Plan, trials: int) -> IntArray:
-        """Each trial's finish as a day index from the variant's start."""
+    def run(self, variant: Plan, trials: int) -> SimulationResult:
+        """The variant's trials; the baseline and the last full run are kept, since the
+        winner of a search is usually the run just made."""
+        full = trials == self.trials
+        key = self._schedule_key(variant) if full else ""
+        for kept in (self._baseline, self._last):
+            if full and kept is not None and kept[0] == key:
+                return kept[1]
         capacity = self.capacity(variant.team, variant.spec.project.start)
         inputs = prepare(variant, capacity, trials, self.seed, self.history)
         network = build_network(variant.spec.items, variant.team.members, inputs.planning)
         result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
-        days: IntArray = result.finish_days.max(axis=1).astype(np.int64)
+        if full:
+            self._last = (key, result)
+        return result
+
+    def finish_days(self, variant: Plan, trials: int) -> IntArray:
+        """Each trial's finish as a day index from the variant's start."""
+        days: IntArray = self.run(variant, trials).finish_days.max(axis=1).astype(np.int64)
         return days
 
     def probability(self, variant: Plan, trials: int) -> float:
@@ -121,6 +172,7 @@ class _Context:
     capacity: Capacity
     evaluator: Evaluator
     target: float
+    as_of: dt.date | None
     all_items: tuple[int, ...]
     daily_capacity: float  # team item-work hours per working day, for ranking
 
@@ -132,33 +184,63 @@ class _Context:
     def deadline(self) -> dt.date:
         return self.plan.spec.project.deadline
 
+    @property
+    def upto(self) -> int:
+        """Days from the start up to and including the deadline, within the horizon."""
+        return max(1, min(self.capacity.day_of(self.deadline) + 1, self.capacity.days))
+
     def variant(self, **changes: Any) -> Plan:
         return with_changes(self.plan, **changes)
 
 
+def _settle(
+    ctx: _Context, kind: CompromiseKind, variant: Plan, size: float, **fields: Any
+) -> Compromise:
+    """The option as a fresh estimate of `variant` sees it: odds, P85 finish, the median
+    cost of the hours actually worked (so the margin is the one the revised file shows),
+    and the busiest week anyone is planned for."""
+    result = ctx.evaluator.run(variant, ctx.evaluator.trials)
+    capacity = ctx.evaluator.capacity(variant.team, variant.spec.project.start)
+    project = variant.spec.project
+    days = result.finish_days.max(axis=1)
+    deadline_day = capacity.day_of(project.deadline)
+    p = float(np.count_nonzero(days <= deadline_day)) / days.size
+    p85 = percentile_days(days, {"p85": 0.85})["p85"]
+    added: float | None = None
+    margin: float | None = None
+    costs = trial_costs(variant, result, capacity)
+    if costs is not None:
+        median = percentile_values(costs, {"p50": 0.5})["p50"]
+        if ctx.assessment.cost is not None:
+            added = median - ctx.assessment.cost["p50"]
+        if project.price is not None:
+            margin = project.price - median
+    target_day = percentile_days(days, {"t": ctx.target})["t"]
+    weeks = max(1, min(MAX_WEEKS, -(-(max(deadline_day, target_day) + 1) // 7)))
+    loads = [x for row in weekly_utilisation(result, capacity, weeks) for x in row if x is not None]
+    return Compromise(
+        kind=kind,
+        group=GROUP[kind],
+        on_time_probability=p,
+        size=size,
+        finish_p85=capacity.date_of(p85) if p85 < capacity.days else None,
+        added_cost=added,
+        margin=margin,
+        peak_weekly_load=max(loads) if loads else None,
+        **fields,
+    )
+
+
 def _move_date(ctx: _Context) -> Compromise | None:
+    """The earliest deadline kept with the target confidence (earlier than promised: slack)."""
     days = ctx.result.finish_days.max(axis=1)
-    ordered = np.sort(days)
-    day = int(ordered[percentile_index(ctx.target, days.size)])
+    day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
     if day >= ctx.capacity.days:
         return None
-    deadline_day = ctx.capacity.day_of(ctx.deadline)
+    later = ctx.capacity.working_days_between(ctx.capacity.day_of(ctx.deadline), day)
     new = ctx.capacity.date_of(day)
-    later = ctx.capacity.working_days_between(deadline_day, day)
-    p = float(np.count_nonzero(days <= day)) / days.size
-    summary = (
-        f"Move the date to {format_day(new)}, {later} working days later than promised."
-        if later > 0
-        else f"The date has slack: {_percent(ctx.target)} is reached by {format_day(new)}, "
-        f"{-later} working days before the deadline."
-    )
-    return Compromise(
-        kind="move-date",
-        summary=summary,
-        on_time_probability=p,
-        size=float(later),
-        deadline=new,
-        working_days=later,
+    return _settle(
+        ctx, "move-date", ctx.variant(deadline=new), float(later), deadline=new, working_days=later
     )
 
 
@@ -170,7 +252,19 @@ def _start_shifted(ctx: _Context, shift: int) -> dt.date:
     return base + dt.timedelta(days=day)
 
 
-def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
+def _shift_allowed(ctx: _Context) -> int:
+    """The most team working days the start can move earlier without passing as-of."""
+    if ctx.as_of is None:
+        return MAX_START_SHIFT
+    if ctx.as_of >= ctx.start:
+        return 0
+    base = ctx.start - dt.timedelta(days=LOOKBACK_DAYS)
+    extended = ctx.evaluator.capacity(ctx.plan.team, base)
+    first = max((ctx.as_of - base).days, 0)
+    return min(MAX_START_SHIFT, extended.working_days_between(first - 1, LOOKBACK_DAYS - 1))
+
+
+def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None, LeverReach | None]:
     ev = ctx.evaluator
     p_later = ev.probability(ctx.variant(start=_start_shifted(ctx, -5)), ev.trials)
     per_week = ctx.assessment.on_time_probability - p_later
@@ -180,10 +274,24 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
         return ev.probability(ctx.variant(start=_start_shifted(ctx, shift)), screen)
 
     on_track = ctx.assessment.on_time_probability >= ctx.target
+    allowed = _shift_allowed(ctx)
+
+    def reach(found: Compromise | None) -> LeverReach | None:
+        if on_track:
+            return None
+        if found is not None and not _too_early(found, ctx.as_of):
+            return LeverReach(
+                kind="start-earlier",
+                reaches_target=True,
+                best_probability=found.on_time_probability,
+            )
+        best = ev.probability(ctx.variant(start=_start_shifted(ctx, allowed)), ev.trials)
+        return LeverReach(kind="start-earlier", reaches_target=False, best_probability=best)
+
     # The smallest shift (working days earlier; negative: later) that keeps the target.
     low, high = (-MAX_START_SHIFT, 0) if on_track else (0, MAX_START_SHIFT)
     if not on_track and screened(high) < ctx.target:
-        return None, per_week
+        return None, per_week, reach(None)
     if on_track and screened(low) >= ctx.target:
         high = low
     while high - low > 1:
@@ -194,30 +302,13 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None]:
             low = middle
     for shift in range(high, MAX_START_SHIFT + 1):
         start = _start_shifted(ctx, shift)
-        p = ev.probability(ctx.variant(start=start), ev.trials)
-        if p < ctx.target:
+        variant = ctx.variant(start=start)
+        if ev.probability(variant, ev.trials) < ctx.target:
             continue
-        if shift > 0:
-            kind: CompromiseKind = "start-earlier"
-            summary = (
-                f"Start {shift} working days earlier: production must start by {format_day(start)}."
-            )
-        else:
-            kind = "start-later"
-            summary = (
-                f"Production could start as late as {format_day(start)}, {-shift} working "
-                f"days after the planned start, and still keep {_percent(ctx.target)}."
-            )
-        option = Compromise(
-            kind=kind,
-            summary=summary,
-            on_time_probability=p,
-            size=float(shift),
-            start=start,
-            working_days=shift,
-        )
-        return option, per_week
-    return None, per_week
+        kind: CompromiseKind = "start-earlier" if shift > 0 else "start-later"
+        option = _settle(ctx, kind, variant, float(shift), start=start, working_days=shift)
+        return option, per_week, reach(option)
+    return None, per_week, reach(None)
 
 
 def deferral_units(plan: Plan) -> dict[int, frozenset[int]]:
@@ -367,11 +458,11 @@ class _CapacityBound:
         return float(fits.mean())
 
 
-def _cut_scope(ctx: _Context) -> Compromise | None:
+def _cut_scope(ctx: _Context) -> tuple[Compromise | None, LeverReach | None]:
     items = ctx.plan.spec.items
     units = deferral_units(ctx.plan)
     if not units:
-        return None
+        return None, None
     search = _ScopeCut(ctx)
     could_only = {
         i: closure
@@ -381,62 +472,72 @@ def _cut_scope(ctx: _Context) -> Compromise | None:
     found = search.cheapest(could_only) if could_only else None
     if found is None:
         found = search.cheapest(units)
+    everything = frozenset().union(*units.values())
+    priorities = tuple(
+        p for p in ("should", "could") if any(items[i].priority == p for i in everything)
+    )
     if found is None:
-        return None
-    deferred, p = found
-    ids = [items[i].id for i in sorted(deferred)]
+        every = [items[i].id for i in sorted(everything)]
+        best = ctx.evaluator.probability(ctx.variant(deferred=every), ctx.evaluator.trials)
+        return None, LeverReach(
+            kind="cut-scope", reaches_target=False, best_probability=best, priorities=priorities
+        )
+    deferred, _ = found
+    ids = tuple(items[i].id for i in sorted(deferred))
     hours = sum(search.hours_of[i] for i in deferred)
     value = sum(items[i].value or 0.0 for i in deferred) if search.use_value else None
-    return Compromise(
-        kind="cut-scope",
-        summary=(
-            f"Defer {_names(ids)} (about {hours:.0f} h of work"
-            + (f", value {value:g}" if value is not None else "")
-            + ") to a later phase; the date stays."
-        ),
-        on_time_probability=p,
-        size=hours / ctx.daily_capacity,
-        deferred=tuple(ids),
+    option = _settle(
+        ctx,
+        "cut-scope",
+        ctx.variant(deferred=ids),
+        hours / ctx.daily_capacity,
+        deferred=ids,
         deferred_hours=hours,
         deferred_value=value,
     )
+    reach = LeverReach(
+        kind="cut-scope",
+        reaches_target=True,
+        best_probability=option.on_time_probability,
+        priorities=priorities,
+    )
+    return option, reach
 
 
-def _added_cost(
-    ctx: _Context, before: Capacity, after: Capacity, rates: Sequence[float | None]
-) -> float | None:
-    """Paid wall-clock hours added up to the deadline, times each member's rate."""
-    upto = min(ctx.capacity.day_of(ctx.deadline) + 1, before.days)
-    if any(rate is None for rate in rates):
-        return None
-    added = after.window[:, :upto].sum(axis=1)
-    added[: before.window.shape[0]] -= before.window[:, :upto].sum(axis=1)
-    return float(sum(h * (r or 0.0) for h, r in zip(added, rates, strict=True)))
+@dataclass(frozen=True)
+class _Capacity:
+    """A lever's result: the option when it reached the target, and the best it got to."""
+
+    option: Compromise | None
+    reach: LeverReach
 
 
-def _margin(ctx: _Context, added: float | None) -> float | None:
-    a = ctx.assessment
-    if a.price is None or a.cost is None or added is None:
-        return None
-    return a.price - a.cost["p50"] - added
-
-
-def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
+def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
+    """More hours from the skill's holders: first their spare allocation, then (when
+    `overtime` > 0) days up to that much longer. Allocations are rounded up to 0.05 and
+    hours to 0.25, as a person would write them, and the odds are those of the rounded plan."""
     team = ctx.plan.team
     holders = [m for m in team.members if skill in m.skills]
     if not holders:
         return None
     low_z = 0.0 if any(m.allocation < 1 for m in holders) else 1.0
+    top = 2.0 if overtime > 0 else 1.0
+    if low_z >= top:
+        return None
+    cal = team.calendar.hours_per_day
 
     def changes(z: float) -> tuple[dict[str, float], dict[str, float]]:
         """z in [0, 1] takes up spare allocation; z in (1, 2] lengthens days (overtime)."""
-        share, longer = min(z, 1.0), max(z - 1.0, 0.0) * OVERTIME_LIMIT
-        allocations = {m.name: m.allocation + share * (1 - m.allocation) for m in holders}
-        hours = {
-            m.name: min(24.0, (m.hours_per_day or team.calendar.hours_per_day) * (1 + longer))
-            for m in holders
-            if longer
-        }
+        share, longer = min(z, 1.0), max(z - 1.0, 0.0) * overtime
+        allocations: dict[str, float] = {}
+        hours: dict[str, float] = {}
+        for m in holders:
+            wanted = round_up(m.allocation + share * (1 - m.allocation), ALLOCATION_STEP)
+            if min(wanted, 1.0) > m.allocation:
+                allocations[m.name] = min(wanted, 1.0)
+            usual = m.hours_per_day or cal
+            if longer:
+                hours[m.name] = min(24.0, round_up(usual * (1 + longer), HOURS_STEP))
         return allocations, hours
 
     def variant(z: float) -> Plan:
@@ -445,9 +546,17 @@ def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
 
     ev = ctx.evaluator
     screen = min(SCREEN_TRIALS, ev.trials)
-    if ev.probability(variant(2.0), screen) < ctx.target:
-        return None
-    low, high = low_z, 2.0
+    reach = LeverReach(
+        kind="add-hours",
+        reaches_target=False,
+        best_probability=0.0,
+        skill=skill,
+        overtime=overtime > 0,
+    )
+    if ev.probability(variant(top), screen) < ctx.target:
+        best = ev.probability(variant(top), ev.trials)
+        return _Capacity(None, _replace_reach(reach, best_probability=best))
+    low, high = low_z, top
     for _ in range(9):
         middle = (low + high) / 2
         if ev.probability(variant(middle), screen) >= ctx.target:
@@ -456,102 +565,103 @@ def _add_hours(ctx: _Context, skill: str) -> Compromise | None:
             low = middle
     z = high
     p = ev.probability(variant(z), ev.trials)
-    while p < ctx.target and z < 2.0:
-        z = min(2.0, z + 0.05)
+    while p < ctx.target and z < top:
+        z = min(top, z + 0.05)
         p = ev.probability(variant(z), ev.trials)
     if p < ctx.target:
-        return None
+        return _Capacity(None, _replace_reach(reach, best_probability=p))
     allocations, hours = changes(z)
-    revised = variant(z).team
-    cal = team.calendar.hours_per_day
+    revised = variant(z)
+    people = tuple(m.name for m in holders if m.name in allocations or m.name in hours)
     workweek = len(team.calendar.workdays)
-    extra = sum(
+    per_week = sum(
         (
-            (hours.get(m.name) or m.hours_per_day or cal) * allocations[m.name]
+            (hours.get(m.name) or m.hours_per_day or cal) * allocations.get(m.name, m.allocation)
             - (m.hours_per_day or cal) * m.allocation
         )
         * workweek
         for m in holders
     )
-    added = _added_cost(
-        ctx, ctx.capacity, ev.capacity(revised, ctx.start), [m.rate for m in revised.members]
-    )
-    overtime = z > 1.0
-    return Compromise(
-        kind="add-hours",
-        summary=(
-            f"Add {extra:.0f} {skill} hours per week{_cost_text(ctx, added)} from "
-            f"{_names([m.name for m in holders])}"
-            + ("; this needs overtime." if overtime else ", up to their full allocation.")
-        ),
-        on_time_probability=p,
-        size=extra / max(workweek, 1) * _weeks(ctx) / ctx.daily_capacity * (2 if overtime else 1),
+    after = ev.capacity(revised.team, ctx.start)
+    upto = ctx.upto
+    extra = float(after.cumulative[:, upto].sum() - ctx.capacity.cumulative[:, upto].sum())
+    on_overtime = bool(hours)
+    option = _settle(
+        ctx,
+        "add-hours",
+        revised,
+        extra / ctx.daily_capacity * (2 if on_overtime else 1),
         skill=skill,
-        extra_hours_per_week=extra,
+        people=people,
+        extra_hours_per_week=per_week,
+        extra_hours=extra,
         allocations=tuple(allocations.items()),
         hours_per_day=tuple(hours.items()),
-        added_cost=added,
-        margin=_margin(ctx, added),
-        overtime=overtime,
+        overtime=on_overtime,
+    )
+    return _Capacity(
+        option,
+        _replace_reach(reach, reaches_target=True, best_probability=option.on_time_probability),
     )
 
 
-def _cost_text(ctx: _Context, added: float | None) -> str:
-    if not added:
-        return ""
-    currency = f" {ctx.assessment.currency}" if ctx.assessment.currency else ""
-    return f" (≈ {added:,.0f}{currency})"
+def _replace_reach(reach: LeverReach, **changes: Any) -> LeverReach:
+    fields = {**reach.__dict__, **changes}
+    return LeverReach(**fields)
 
 
-def _weeks(ctx: _Context) -> float:
-    return max(1.0, (ctx.deadline - ctx.start).days / 7)
+def _joins(ctx: _Context) -> dt.date:
+    """A new member joins `[hiring] join_after` working days after the start, or after
+    the as-of day when that is later: nobody can be hired in the past."""
+    join_after = ctx.plan.team.hiring.join_after
+    if ctx.as_of is None or ctx.as_of <= ctx.start:
+        return _start_shifted(ctx, -join_after)
+    day = ctx.capacity.add_working_days(ctx.capacity.day_of(ctx.as_of), join_after)
+    return ctx.capacity.date_of(day)
 
 
-def _add_member(ctx: _Context, skill: str) -> Compromise | None:
+def _add_member(ctx: _Context, skill: str) -> _Capacity | None:
     team = ctx.plan.team
     hiring = team.hiring
     rates = [m.rate for m in team.members if skill in m.skills and m.rate is not None]
     rate = hiring.rates.get(skill, statistics.median(rates) if rates else None)
-    joins = _start_shifted(ctx, -hiring.join_after)
+    joins = _joins(ctx)
     ev = ctx.evaluator
     for count in range(1, MAX_NEW_MEMBERS + 1):
         variant = ctx.variant(added=new_hires(team, skill, count, joins, rate))
-        p = ev.passes(variant, ctx.target)
-        if p is None:
+        if ev.passes(variant, ctx.target) is None:
             continue
-        revised = variant.team
-        added = _added_cost(
+        after = ev.capacity(variant.team, ctx.start)
+        hours = float(after.cumulative[len(team.members) :, ctx.upto].sum())
+        option = _settle(
             ctx,
-            ctx.capacity,
-            ev.capacity(revised, ctx.start),
-            [m.rate for m in revised.members],
-        )
-        after = ev.capacity(revised, ctx.start)
-        upto = min(after.day_of(ctx.deadline) + 1, after.days)
-        hours = float(after.work_hours()[len(team.members) :, :upto].sum())
-        who = "a new" if count == 1 else f"{count} new"
-        ramp = (
-            f", at {_percent(hiring.ramp_up_speed)} speed for the first "
-            f"{hiring.ramp_up_weeks} weeks"
-            if hiring.ramp_up_weeks
-            else ""
-        )
-        return Compromise(
-            kind="add-member",
-            summary=(
-                f"Bring in {who} {skill} {'person' if count == 1 else 'people'} from "
-                f"{format_day(joins)}{ramp}{_cost_text(ctx, added)}."
-            ),
-            on_time_probability=p,
-            size=hours / ctx.daily_capacity,
+            "add-member",
+            variant,
+            hours / ctx.daily_capacity,
             skill=skill,
+            extra_hours=hours,
             new_members=count,
             new_member_joins=joins,
             new_member_rate=rate,
-            added_cost=added,
-            margin=_margin(ctx, added),
         )
-    return None
+        reach = LeverReach(
+            kind="add-member",
+            reaches_target=True,
+            best_probability=option.on_time_probability,
+            skill=skill,
+            new_members=count,
+        )
+        return _Capacity(option, reach)
+    most = ctx.variant(added=new_hires(team, skill, MAX_NEW_MEMBERS, joins, rate))
+    best = ev.probability(most, ev.trials)
+    reach = LeverReach(
+        kind="add-member",
+        reaches_target=False,
+        best_probability=best,
+        skill=skill,
+        new_members=MAX_NEW_MEMBERS,
+    )
+    return _Capacity(None, reach)
 
 
 def _constraining_skills(ctx: _Context) -> list[str]:
@@ -589,7 +699,7 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
     for closure in cheapest[:4]:
         if len(closure) == len(items):
             continue
-        ids = [items[i].id for i in sorted(closure)]
+        ids = tuple(items[i].id for i in sorted(closure))
         days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), ctx.evaluator.trials)
         day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
         if day >= ctx.capacity.days:
@@ -597,26 +707,110 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
         later = max(0, ctx.capacity.working_days_between(deadline_day, day))
         if later >= (move.working_days or 0):
             continue
-        new_day = max(day, deadline_day)
-        p = float(np.count_nonzero(days <= new_day)) / days.size
+        new = ctx.capacity.date_of(max(day, deadline_day))
         hours = sum(mean_hours(items[i], distribution) for i in closure)
-        new = ctx.capacity.date_of(new_day)
         options.append(
-            Compromise(
-                kind="combination",
-                summary=(
-                    f"Defer {_names(ids)} (about {hours:.0f} h) and move the date to "
-                    f"{format_day(new)}, {later} working days later."
-                ),
-                on_time_probability=p,
-                size=later + hours / ctx.daily_capacity,
+            _settle(
+                ctx,
+                "combination",
+                ctx.variant(deferred=ids, deadline=new),
+                later + hours / ctx.daily_capacity,
                 deadline=new,
                 working_days=later,
-                deferred=tuple(ids),
+                deferred=ids,
                 deferred_hours=hours,
             )
         )
     return sorted(options, key=lambda o: o.size)[:2]
+
+
+def _too_early(option: Compromise, as_of: dt.date | None) -> bool:
+    if as_of is None:
+        return False
+    dates = (option.start, option.deadline, option.new_member_joins)
+    return any(day is not None and day < as_of for day in dates)
+
+
+def _judge(
+    ctx: _Context, options: Sequence[Compromise]
+) -> tuple[list[Compromise], list[NotOffered]]:
+    """Keep what the as-of day and the margin floor allow; say why the rest is left out.
+
+    The floor rules out an option only when its own added cost takes the margin below it:
+    an option that costs nothing extra is no worse than the deal as quoted (whose price
+    the menu's price line speaks to)."""
+    levers = ctx.plan.spec.levers
+    price = ctx.plan.spec.project.price
+    kept: list[Compromise] = []
+    left: list[NotOffered] = []
+    for option in options:
+        if _too_early(option, ctx.as_of):
+            left.append(
+                NotOffered(kind=option.kind, reason="before-as-of", option=option, as_of=ctx.as_of)
+            )
+        elif (
+            price
+            and option.margin is not None
+            and (option.added_cost or 0.0) > 0.005
+            and option.margin < levers.min_margin * price
+        ):
+            left.append(
+                NotOffered(
+                    kind=option.kind,
+                    reason="below-margin",
+                    option=option,
+                    floor=levers.min_margin,
+                    margin_share=option.margin / price,
+                )
+            )
+        else:
+            kept.append(option)
+    return kept, left
+
+
+def _ordered(options: Sequence[Compromise]) -> tuple[Compromise, ...]:
+    """What keeps the quote first, cheapest first; then what needs the client, smallest
+    change first."""
+    keeps = sorted(
+        (o for o in options if o.group == "keeps-quote"),
+        key=lambda o: (o.added_cost or 0.0, o.size, o.kind),
+    )
+    needs = sorted(
+        (o for o in options if o.group == "needs-client"), key=lambda o: (o.size, o.kind)
+    )
+    return (*keeps, *needs)
+
+
+def price_advice(plan: Plan, assessment: Assessment) -> PriceAdvice | None:
+    """The price at which the median cost breaks even, and the one keeping the floor."""
+    price, cost = plan.spec.project.price, assessment.cost
+    if price is None or cost is None:
+        return None
+    floor = plan.spec.levers.min_margin
+    return PriceAdvice(
+        break_even=cost["p50"],
+        for_min_margin=cost["p50"] / (1 - floor),
+        min_margin=floor,
+        below_floor=price - cost["p50"] < floor * price,
+    )
+
+
+CapacityLever = Callable[[_Context, str], "_Capacity | None"]
+
+
+def _best_capacity(
+    ctx: _Context, lever: CapacityLever, skills: Sequence[str]
+) -> tuple[Compromise | None, LeverReach | None]:
+    """The smallest option of one capacity lever over the constraining skills, and how far
+    the lever got when none reached the target."""
+    found = [c for c in (lever(ctx, skill) for skill in skills) if c is not None]
+    options = [c.option for c in found if c.option is not None]
+    if options:
+        best = min(options, key=lambda o: o.size)
+        return best, next(c.reach for c in found if c.option is best)
+    if found:
+        return None, max((c.reach for c in found), key=lambda r: r.best_probability)
+    return None, None
 
 
 def find_compromises(
@@ -627,65 +821,91 @@ def find_compromises(
     *,
     history: History | None = None,
     always: bool = False,
+    as_of: dt.date | None = None,
 ) -> Menu:
-    """The menu of checked options that reach the target confidence, smallest change first."""
+    """The menu of checked options that reach the target confidence, within the deal's
+    limits, in two groups; what the limits ruled out; how far each lever gets alone.
+
+    as_of: the day the options are judged on (None: not judged). Only options are
+    judged; the schedule still starts at the spec's start."""
+    project = plan.spec.project
+    day = as_of
     target = assessment.target_confidence
+    base = Menu(
+        target_confidence=target,
+        status="not-needed",
+        on_time_probability=assessment.on_time_probability,
+        as_of=day,
+        options=(),
+        price=price_advice(plan, assessment),
+        start_passed=day is not None and project.start < day,
+        deadline_passed=day is not None and project.deadline < day,
+    )
     if assessment.verdict == "on-track" and not always:
-        return Menu(
-            target_confidence=target,
-            options=(),
-            note=(
-                f"On track at {_percent(assessment.on_time_probability)} "
-                f"(target {_percent(target)}): no compromise needed."
-            ),
-        )
+        return base
     if assessment.verdict == "infeasible":
-        return Menu(
-            target_confidence=target,
-            options=(),
-            note="No compromise can help until the reasons above are fixed.",
-        )
-    upto = max(1, min(capacity.day_of(plan.spec.project.deadline) + 1, capacity.days))
+        return Menu(**{**base.__dict__, "status": "infeasible"})
+    upto = max(1, min(capacity.day_of(project.deadline) + 1, capacity.days))
     working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
     ctx = _Context(
         plan=plan,
         assessment=assessment,
         result=result,
         capacity=capacity,
-        evaluator=Evaluator(assessment.seed, result.trials, history, plan, capacity),
+        evaluator=Evaluator(assessment.seed, result.trials, history, plan, capacity, result),
         target=target,
+        as_of=day,
         all_items=tuple(range(len(plan.spec.items))),
         daily_capacity=max(float(capacity.cumulative[:, upto].sum()) / working, 1e-9),
     )
-    options: list[Compromise] = []
-    move = _move_date(ctx)
-    if move is not None:
-        options.append(move)
+    levers, policy = plan.spec.levers, plan.team.policy
     below = assessment.on_time_probability < target
+    candidates: list[Compromise] = []
+    left: list[NotOffered] = []
+    reaches: list[LeverReach] = []
+    move = _move_date(ctx) if levers.date == "movable" or below else None
+    if levers.date == "movable":
+        if move is not None:
+            candidates.append(move)
+    elif below:
+        left.append(NotOffered(kind="move-date", reason="date-fixed", option=move))
     if below:
         # Already on track, cutting scope or buying capacity is no compromise.
-        cut = _cut_scope(ctx)
-        if cut is not None:
-            options.append(cut)
-        for lever in (_add_hours, _add_member):
-            found = [o for o in (lever(ctx, skill) for skill in _constraining_skills(ctx)) if o]
-            if found:
-                options.append(min(found, key=lambda o: o.size))
-    start, per_week = _start_earlier(ctx)
-    if start is not None:
-        options.append(start)
-    if below:
-        options.extend(_combinations(ctx, move))
-    options.sort(key=lambda o: (o.size, o.kind))
-    if not below:
-        note = f"Already on track at {_percent(assessment.on_time_probability)}; the slack:"
-    elif options:
-        note = f"{_percent(target)} needs one of these {len(options)} changes, smallest first."
-    else:
-        note = f"No single lever reaches {_percent(target)}: the scope needs a rethink."
+        if levers.scope == "movable":
+            cut, reach = _cut_scope(ctx)
+            candidates.extend([cut] if cut is not None else [])
+            reaches.extend([reach] if reach is not None else [])
+        elif deferral_units(plan):
+            left.append(NotOffered(kind="cut-scope", reason="scope-fixed"))
+        skills = _constraining_skills(ctx)
+        allowed = policy.max_overtime if policy.overtime else 0.0
+        hours, reach = _best_capacity(ctx, lambda c, s: _add_hours(c, s, allowed), skills)
+        if hours is None and not policy.overtime:
+            longer, _ = _best_capacity(
+                ctx, lambda c, s: _add_hours(c, s, policy.max_overtime), skills
+            )
+            if longer is not None:
+                left.append(NotOffered(kind="add-hours", reason="needs-overtime", option=longer))
+        candidates.extend([hours] if hours is not None else [])
+        reaches.extend([reach] if reach is not None else [])
+        member, reach = _best_capacity(ctx, _add_member, skills)
+        candidates.extend([member] if member is not None else [])
+        reaches.extend([reach] if reach is not None else [])
+    start, per_week, reach = _start_earlier(ctx)
+    candidates.extend([start] if start is not None else [])
+    reaches.extend([reach] if reach is not None else [])
+    if below and levers.date == "movable" and levers.scope == "movable":
+        candidates.extend(_combinations(ctx, move))
+    kept, judged = _judge(ctx, candidates)
+    status: MenuStatus = ("options" if kept else "none") if below else "slack"
     return Menu(
-        target_confidence=target,
-        options=tuple(options),
-        note=note,
-        probability_per_week_later=per_week,
+        **{
+            **base.__dict__,
+            "status": status,
+            "options": _ordered(kept),
+            "not_offered": (*left, *judged),
+            "levers": tuple(r for r in reaches if not r.reaches_target)
+            + tuple(r for r in reaches if r.reaches_target),
+            "probability_per_week_later": per_week,
+        }
     )

@@ -301,10 +301,37 @@ class Risk(_Frozen):
         return self
 
 
+LeverFreedom = Literal["fixed", "movable"]
+
+
+class Levers(_Frozen):
+    """What this deal allows the compromise menu to change: a tender's date is fixed."""
+
+    date: LeverFreedom = Field(
+        default="movable",
+        description='"fixed" (a tender, a launch event) or "movable" (default): may the '
+        "menu propose another deadline?",
+    )
+    scope: LeverFreedom = Field(
+        default="movable",
+        description='"fixed" or "movable" (default): may the menu propose deferring items?',
+    )
+    min_margin: Number = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Share of the price the deal must keep after any added cost "
+        "(default 0: no loss).",
+    )
+
+
 class Spec(_Frozen):
     """A proposal: the project and its scope."""
 
     project: Project = Field(description="Name, start and deadline of the promise.")
+    levers: Levers = Field(
+        default_factory=Levers, description="This deal's limits for the compromise menu."
+    )
     items: tuple[Item, ...] = Field(
         min_length=1, description="The scope: one [[items]] table per piece of work."
     )
@@ -394,6 +421,20 @@ class Hiring(_Frozen):
     )
 
 
+class Policy(_Frozen):
+    """Production's limits: longer days are never proposed unless the team allows them."""
+
+    overtime: bool = Field(
+        default=False, description="May the compromise menu propose longer days? (default false)"
+    )
+    max_overtime: Number = Field(
+        default=0.10,
+        gt=0,
+        le=1,
+        description="When overtime is allowed: at most this much longer days (0.10: 10 %).",
+    )
+
+
 class HistorySettings(_Frozen):
     """Where the team's record of estimated and actual hours is, and how it is written."""
 
@@ -432,6 +473,9 @@ class Team(_Frozen):
 
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     hiring: Hiring = Field(default_factory=Hiring, description="Defaults for adding a person.")
+    policy: Policy = Field(
+        default_factory=Policy, description="What the compromise menu may ask of the team."
+    )
     history: HistorySettings | None = Field(
         default=None, description="The team's record of estimated and actual hours."
     )
@@ -452,6 +496,9 @@ class Scenario(_Frozen):
     )
     deadline: Date | None = Field(default=None, description="Another promised date.")
     start: Date | None = Field(default=None, description="Another first day of work.")
+    price: Number | None = Field(
+        default=None, ge=0, description="Another quoted price (a smaller scope, a cheaper deal)."
+    )
     add_members: tuple[Member, ...] = Field(
         default=(), description="People added to the team, written like [[members]] in team.toml."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 from promisecheck.analysis import Assessment, assess
@@ -33,6 +34,7 @@ def estimate(
     progress: Progress | None = None,
     compromises: bool | None = False,
     history: Path | None = None,
+    as_of: dt.date | None = None,
 ) -> Assessment:
     """Load, simulate and assess one proposal.
 
@@ -50,6 +52,7 @@ def estimate(
         confidence=confidence,
         progress=progress,
         compromises=compromises,
+        as_of=as_of,
     )
 
 
@@ -62,8 +65,13 @@ def estimate_plan(
     progress: Progress | None = None,
     compromises: bool | None = False,
     history: History | None = None,
+    as_of: dt.date | None = None,
 ) -> Assessment:
-    """Simulate and assess a loaded plan, with the compromise menu when asked for."""
+    """Simulate and assess a loaded plan, with the compromise menu when asked for.
+
+    as_of: the day options and passed dates are judged on (None: not judged; the menu
+    then takes the plan's start). The schedule itself always starts at the spec's start.
+    """
     items = len(plan.spec.items)
     if trials * items > MAX_CELLS:
         raise InputError.single(
@@ -92,12 +100,19 @@ def estimate_plan(
             plan, capacity, inputs.base_efforts, inputs.risks, result, inputs.planning
         ),
         warnings=assessment.warnings + inputs.warnings,
+        as_of=as_of,
     )
     if compromises is False:
         return assessment
     from promisecheck.compromises import find_compromises
 
     menu = find_compromises(
-        plan, assessment, result, capacity, history=history, always=bool(compromises)
+        plan,
+        assessment,
+        result,
+        capacity,
+        history=history,
+        always=bool(compromises),
+        as_of=as_of,
     )
     return dataclasses.replace(assessment, compromises=menu)

@@ -113,9 +113,13 @@ def apply(plan: Plan, name: str) -> Plan:
     spec = plan.spec
     scenario = spec.scenarios[name]
     cut = set(dependents(spec, scenario.defer))
-    dates = {
+    project = {
         key: value
-        for key, value in (("start", scenario.start), ("deadline", scenario.deadline))
+        for key, value in (
+            ("start", scenario.start),
+            ("deadline", scenario.deadline),
+            ("price", scenario.price),
+        )
         if value is not None
     }
     items = tuple(
@@ -127,7 +131,7 @@ def apply(plan: Plan, name: str) -> Plan:
     )
     revised = spec.model_copy(
         update={
-            "project": spec.project.model_copy(update=dates),
+            "project": spec.project.model_copy(update=project),
             "items": items,
             "deferred": spec.deferred + tuple(item for item in spec.items if item.id in cut),
             "scenarios": {},

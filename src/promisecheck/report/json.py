@@ -8,6 +8,7 @@ from typing import Any
 
 from promisecheck.analysis import Assessment, Compromise, Menu
 from promisecheck.history_model import HistoryUse
+from promisecheck.report import menu_words
 from promisecheck.risks import RiskImpact
 
 
@@ -94,8 +95,8 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             }
             for b in a.histogram
         ],
-        "warnings": list(a.warnings),
-        "compromises": None if a.compromises is None else _menu(a.compromises),
+        "warnings": list(menu_words.warnings(a)),
+        "compromises": None if a.compromises is None else _menu(a.compromises, a.currency),
         "history": None if a.history is None else _history(a.history),
         "risks": [_risk(r) for r in a.risks],
     }
@@ -137,21 +138,54 @@ def _risk(r: RiskImpact) -> dict[str, Any]:
     }
 
 
-def _menu(menu: Menu) -> dict[str, Any]:
+def _money(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _menu(menu: Menu, currency: str | None) -> dict[str, Any]:
     return {
         "target_confidence": menu.target_confidence,
-        "note": menu.note,
+        "as_of": _date(menu.as_of),
+        "status": menu.status,
+        "note": menu_words.note(menu),
         "probability_per_week_later": _ratio(menu.probability_per_week_later),
-        "options": [_option(n, o) for n, o in enumerate(menu.options, start=1)],
+        "options": [_option(n, o, menu, currency) for n, o in enumerate(menu.options, start=1)],
+        "not_offered": [
+            {
+                "kind": n.kind,
+                "summary": menu_words.not_offered(n, menu, currency),
+                "reason": n.reason,
+            }
+            for n in menu.not_offered
+        ],
+        "levers": [
+            {
+                "kind": r.kind,
+                "reaches_target": r.reaches_target,
+                "best_probability": round(r.best_probability, 4),
+                "summary": menu_words.lever(r, menu),
+            }
+            for r in menu.levers
+        ],
+        "price": None
+        if menu.price is None
+        else {
+            "break_even": _money(menu.price.break_even),
+            "for_min_margin": _money(menu.price.for_min_margin),
+            "min_margin": menu.price.min_margin,
+            "below_floor": menu.price.below_floor,
+        },
     }
 
 
-def _option(number: int, o: Compromise) -> dict[str, Any]:
+def _option(number: int, o: Compromise, menu: Menu, currency: str | None) -> dict[str, Any]:
     return {
         "option": number,
         "kind": o.kind,
-        "summary": o.summary,
+        "group": o.group,
+        "summary": menu_words.summary(o, menu),
         "on_time_probability": round(o.on_time_probability, 4),
+        "finish_p85": _date(o.finish_p85),
         "deadline": _date(o.deadline),
         "start": _date(o.start),
         "working_days": o.working_days,
@@ -159,14 +193,19 @@ def _option(number: int, o: Compromise) -> dict[str, Any]:
         "deferred_hours": round(o.deferred_hours, 1),
         "deferred_value": o.deferred_value,
         "skill": o.skill,
+        "people": list(o.people),
         "extra_hours_per_week": None
         if o.extra_hours_per_week is None
         else round(o.extra_hours_per_week, 1),
+        "extra_hours": None if o.extra_hours is None else round(o.extra_hours, 1),
+        "allocations": {name: share for name, share in o.allocations},
+        "hours_per_day": {name: hours for name, hours in o.hours_per_day},
         "new_members": o.new_members,
         "new_member_joins": _date(o.new_member_joins),
-        "added_cost": None if o.added_cost is None else round(o.added_cost, 2),
-        "margin": None if o.margin is None else round(o.margin, 2),
+        "added_cost": _money(o.added_cost),
+        "margin": _money(o.margin),
         "overtime": o.overtime,
+        "peak_weekly_load": _ratio(o.peak_weekly_load),
     }
 
 

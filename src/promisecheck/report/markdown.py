@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from promisecheck.analysis import Assessment
-from promisecheck.report import evidence, words
+from promisecheck.report import evidence, menu_words, words
 
 # Any ASCII punctuation may be backslash-escaped in CommonMark; these are the ones that could
 # turn a project name or an item title into emphasis, a link, HTML or a table cell break.
@@ -27,8 +27,9 @@ def render(a: Assessment) -> str:
     parts.append(_skills(a))
     if words.show_estimates(a):
         parts += [_chart(a), _details(a)]
-    if a.warnings:
-        parts.append("#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in a.warnings))
+    warnings = menu_words.warnings(a)
+    if warnings:
+        parts.append("#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in warnings))
     return "\n\n".join(parts) + "\n"
 
 
@@ -58,17 +59,26 @@ def _evidence(a: Assessment) -> list[str]:
 def _compromises(a: Assessment) -> str:
     menu = a.compromises
     assert menu is not None
-    lines = [f"#### What would make it hold\n\n{prose(menu.note)}"]
+    lines = [f"#### What would make it hold\n\n{prose(menu_words.note(menu))}"]
     if menu.options:
+        header = list(menu_words.HEADER)
+        cells = [[prose(c) for c in row.__dict__.values()] for row in menu_words.rows(menu)]
+        right = [k in (0, 3, 6, 7) for k in range(len(header))]
+        lines.append(table(header, cells, right))
+        for heading, numbered in menu_words.grouped(menu, a.currency):
+            lines.append(
+                f"{prose(heading)}\n\n" + "\n".join(f"{n}. {prose(line)}" for n, line in numbered)
+            )
+    if menu.not_offered:
         lines.append(
-            "\n".join(
-                f"{n}. {prose(words.option_line(o, a.currency))}"
-                for n, o in enumerate(menu.options, start=1)
+            "Not offered:\n\n"
+            + "\n".join(
+                f"- {prose(menu_words.not_offered(n, menu, a.currency))}" for n in menu.not_offered
             )
         )
-    later = words.per_week_later(menu)
-    if later:
-        lines.append(prose(later))
+    notes = [menu_words.lever(r, menu) for r in menu.levers]
+    notes += [menu_words.price(menu, a.currency), menu_words.per_week_later(menu)]
+    lines += [prose(line) for line in notes if line]
     return "\n\n".join(lines)
 
 

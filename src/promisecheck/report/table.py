@@ -7,7 +7,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.analysis import Assessment, ItemRisk, Menu, Verdict
-from promisecheck.report import evidence, terminal, words
+from promisecheck.report import evidence, menu_words, terminal, words
 
 VERDICT_STYLES: dict[Verdict, str] = {
     "on-track": "bold green",
@@ -21,7 +21,7 @@ HEADING = terminal.HEADING
 
 def render(a: Assessment, *, color: bool = False, width: int = 100) -> str:
     """The whole report as text; ANSI colour codes only when `color` is true."""
-    return terminal.document(_blocks(a), a.warnings, color=color, width=width)
+    return terminal.document(_blocks(a), menu_words.warnings(a), color=color, width=width)
 
 
 def _blocks(a: Assessment) -> list[RenderableType]:
@@ -136,20 +136,57 @@ def _skills(a: Assessment) -> Table:
 
 
 def _compromises(a: Assessment, menu: Menu) -> RenderableType:
-    later = words.per_week_later(menu)
-    rows: list[RenderableType] = [Text(menu.note, style=HEADING)]
+    """The options as one table, then each in a sentence under its group, then what was
+    left out and why, the levers that cannot reach the target alone, and the price."""
+    rows: list[RenderableType] = [Text(menu_words.note(menu), style=HEADING)]
     if menu.options:
-        rows.append(_numbered([words.option_line(o, a.currency) for o in menu.options]))
-    if later:
-        rows.append(Text(later))
+        header = [
+            terminal.right(h) if k in (0, 3, 6, 7) else h for k, h in enumerate(menu_words.HEADER)
+        ]
+        grid = terminal.section("", *header)
+        grid.collapse_padding = True
+        for row in menu_words.rows(menu):
+            grid.add_row(*row.__dict__.values())
+        rows.append(grid)
+        for heading, lines in menu_words.grouped(menu, a.currency):
+            rows.append(Text(heading))
+            rows.append(_numbered(lines))
+    rows += _lines(
+        "Not offered:", [menu_words.not_offered(n, menu, a.currency) for n in menu.not_offered]
+    )
+    rows += [Text(line) for line in _menu_notes(menu, a.currency)]
     return Group(*rows)
 
 
-def _numbered(lines: list[str]) -> Table:
+def _menu_notes(menu: Menu, currency: str | None) -> list[str]:
+    levers = [menu_words.lever(r, menu) for r in menu.levers]
+    notes = [line for line in levers if line]
+    for line in (menu_words.price(menu, currency), menu_words.per_week_later(menu)):
+        if line:
+            notes.append(line)
+    return notes
+
+
+def _lines(heading: str, lines: list[str]) -> list[RenderableType]:
+    if not lines:
+        return []
+    return [Text(heading), _bullets(lines)]
+
+
+def _bullets(lines: list[str]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row("-", line)
+    return grid
+
+
+def _numbered(lines: list[tuple[int, str]]) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         grid.add_row(f"{number}.", line)
     return grid
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from promisecheck.analysis import Assessment, Bin, Compromise, ItemRisk, Menu, Verdict
+from promisecheck.analysis import Assessment, Bin, ItemRisk, Verdict
 from promisecheck.calendar import HORIZON_YEARS, format_day
 
 BEYOND_HORIZON = f"after the {HORIZON_YEARS}-year horizon"
@@ -41,23 +41,6 @@ def sparkline(weekly: tuple[float | None, ...]) -> str:
         else:
             marks.append(SPARK[min(len(SPARK) - 1, max(0, round(share * (len(SPARK) - 1))))])
     return "".join(marks)
-
-
-def option_line(option: Compromise, currency: str | None) -> str:
-    """What one compromise means and what it gives, in one line."""
-    text = f"{option.summary} → {percent(option.on_time_probability)} on time"
-    if option.margin is not None:
-        unit = f" {currency}" if currency else ""
-        loss = " (loss)" if is_loss(option.margin) else ""
-        text += f"; margin {money(option.margin)}{unit}{loss}"
-    return text
-
-
-def per_week_later(menu: Menu) -> str | None:
-    drop = menu.probability_per_week_later
-    if drop is None or drop <= 0:
-        return None
-    return f"Each week of delayed start costs about {drop * 100:.0f} points of on-time probability."
 
 
 def maybe_day(value: dt.date | None) -> str:

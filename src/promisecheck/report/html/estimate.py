@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from promisecheck.analysis import Assessment, ItemRisk
-from promisecheck.report import evidence, words
+from promisecheck.report import evidence, menu_words, words
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
     WIDTH,
@@ -56,7 +56,7 @@ def context(a: Assessment) -> dict[str, object]:
         "headline": words.headline(a),
         "summary": summary(a),
         "menu": menu(a),
-        "later": words.per_week_later(a.compromises) if a.compromises is not None else None,
+        **menu_text(a),
         "percentiles": percentiles(a) if shown else None,
         "price_line": price_line(a),
         "percentiles_title": words.percentiles_title(a),
@@ -86,22 +86,29 @@ def summary(a: Assessment) -> list[tuple[str, str]]:
 
 
 def menu(a: Assessment) -> Table | None:
-    """The compromise menu: each change, the odds it gives, what it costs and leaves."""
+    """The compromise menu as one table: each change, its group, odds, dates, costs, load."""
     if a.compromises is None:
         return None
-    header = ["", "Change", "On time", words.unit("Added cost", a.currency)]
-    header.append(words.unit("Margin", a.currency))
-    rows = [
-        (
-            f"{n}.",
-            o.summary,
-            words.percent(o.on_time_probability),
-            words.money(o.added_cost) if o.added_cost is not None else words.DASH,
-            words.margin(o.margin) if o.margin is not None else words.DASH,
-        )
-        for n, o in enumerate(a.compromises.options, start=1)
-    ]
-    return table(header, rows, [True, False, True, True, True])
+    header = list(menu_words.HEADER)
+    header[6] = words.unit(header[6], a.currency)
+    header[7] = words.unit(header[7], a.currency)
+    rows = [tuple(row.__dict__.values()) for row in menu_words.rows(a.compromises)]
+    return table(header, rows, [k in (0, 3, 6, 7) for k in range(len(header))])
+
+
+def menu_text(a: Assessment) -> dict[str, object]:
+    """The menu's sentences: its note, the options by group, what was left out, the rest."""
+    m = a.compromises
+    if m is None:
+        return {"menu_note": "", "menu_groups": [], "not_offered": [], "menu_notes": []}
+    notes = [menu_words.lever(r, m) for r in m.levers]
+    notes += [menu_words.price(m, a.currency), menu_words.per_week_later(m)]
+    return {
+        "menu_note": menu_words.note(m),
+        "menu_groups": menu_words.grouped(m, a.currency),
+        "not_offered": [menu_words.not_offered(n, m, a.currency) for n in m.not_offered],
+        "menu_notes": [line for line in notes if line],
+    }
 
 
 def percentiles(a: Assessment) -> Table:
