@@ -287,7 +287,7 @@ def estimate(
                 "add --compromises to see (and apply) its slack"
             )
         originals = [spec, team_path_for(plan.spec, spec, team), *read]
-        write_revision(plan, assessment, apply, output, originals, force)
+        write_revision(plan, assessment, apply, output, originals, force, edit=scenario is None)
         raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
 
@@ -320,9 +320,14 @@ def write_revision(
     output: Path,
     originals: list[Path],
     force: bool,
+    *,
+    edit: bool = True,
 ) -> None:
     """Write the plan with option `number` applied: never over an original, never over an
-    existing file without --force, each file whole or not at all."""
+    existing file without --force, each file whole or not at all.
+
+    edit: revise the author's files in place of a copy (False after --scenario, whose
+    plan is not the file as written)."""
     from promisecheck.report import menu_words
     from promisecheck.revision import revised_files
 
@@ -338,7 +343,10 @@ def write_revision(
     assert menu is not None
     option = options[number - 1]
     team_path = originals[1]
-    files = revised_files(plan, option, output, team_path)
+    revision = revised_files(
+        plan, option, output, team_path, original_spec=originals[0] if edit else None
+    )
+    files = revision.files
     protected = {p.resolve() for p in originals}
     for path in files:
         if path.resolve() in protected:
@@ -347,11 +355,7 @@ def write_revision(
             raise fail(f"{path}: already exists; use --force to overwrite it")
     for path, text in files.items():
         write_atomically(path, text)
-    say(
-        f"wrote {', '.join(str(p) for p in files)}: option {number}, "
-        f"{menu_words.summary(option, menu)} "
-        f"On time: {option.on_time_probability:.1%}."
-    )
+    say(menu_words.applied(number, option, menu, revision))
 
 
 def run() -> None:

@@ -536,8 +536,11 @@ def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
             if min(wanted, 1.0) > m.allocation:
                 allocations[m.name] = min(wanted, 1.0)
             usual = m.hours_per_day or cal
-            if longer:
-                hours[m.name] = min(24.0, round_up(usual * (1 + longer), HOURS_STEP))
+            # Rounded up to a quarter hour, but never past the policy's longest day.
+            longest = min(24.0, math.floor(usual * (1 + overtime) / HOURS_STEP + 1e-9) * HOURS_STEP)
+            day = min(round_up(usual * (1 + longer), HOURS_STEP), longest)
+            if longer and day > usual:
+                hours[m.name] = day
         return allocations, hours
 
     def variant(z: float) -> Plan:

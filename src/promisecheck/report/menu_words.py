@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.analysis import Assessment, Compromise, LeverReach, Menu, NotOffered
-from promisecheck.report.words import day, is_loss, money, percent, target
+from promisecheck.report.words import day, is_loss, money, percent, precise_percent, target
+from promisecheck.revision import Revision
 
 GROUP_WORDS = {
     "keeps-quote": "Keeps the quote as it stands (cheapest first):",
@@ -350,3 +351,17 @@ def passed(a: Assessment) -> list[str]:
 def warnings(a: Assessment) -> tuple[str, ...]:
     """The report's warnings: the assessment's, then any passed dates."""
     return (*passed(a), *a.warnings)
+
+
+def applied(number: int, option: Compromise, menu: Menu, revision: Revision) -> str:
+    """What `--apply` wrote, the option in a sentence, its odds, and any scenario it had
+    to adjust."""
+    text = (
+        f"wrote {', '.join(str(p) for p in revision.files)}: option {number}, "
+        f"{summary(option, menu)} On time: {precise_percent(option.on_time_probability)}."
+    )
+    if revision.adjusted_scenarios:
+        names = _names([f"[scenarios.{n}]" for n in revision.adjusted_scenarios])
+        text += f" {names} no longer defer{'s' if len(revision.adjusted_scenarios) == 1 else ''}"
+        text += " or re-estimate the items this option defers."
+    return text

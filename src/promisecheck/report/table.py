@@ -140,8 +140,11 @@ def _compromises(a: Assessment, menu: Menu) -> RenderableType:
     left out and why, the levers that cannot reach the target alone, and the price."""
     rows: list[RenderableType] = [Text(menu_words.note(menu), style=HEADING)]
     if menu.options:
+        # Only the last column wraps: the others are short and read best whole.
+        last = len(menu_words.HEADER) - 1
         header = [
-            terminal.right(h) if k in (0, 3, 6, 7) else h for k, h in enumerate(menu_words.HEADER)
+            Column(h, justify="right" if k in (0, 3, 6, 7) else "left", no_wrap=k < last)
+            for k, h in enumerate(menu_words.HEADER)
         ]
         grid = terminal.section("", *header)
         grid.collapse_padding = True

@@ -1,0 +1,184 @@
+"""--apply keeps the author's files: comments, order, number formats and scenarios survive,
+only what the option changes is rewritten, and the result estimates as the menu claimed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from promisecheck.cli import app
+
+runner = CliRunner()
+
+SPEC = """\
+# The proposal, as its author wrote it.
+[project]
+name = "Small shop"   # what the client calls it
+start = 2027-01-04
+deadline = 2027-01-22
+price = 20000         # quoted, whole euros
+currency = "EUR"
+
+[[items]]
+id = "core"
+skill = "dev"
+estimate = [16, 24, 40]
+
+[[items]]
+id = "api"
+skill = "dev"
+estimate = [8, 16, 32]
+depends_on = ["core"]
+
+[[items]]
+id = "ui"
+skill = "web"
+estimate = [16, 20, 36]
+depends_on = ["api"]
+
+[[items]]
+id = "reports"
+priority = "should"
+skill = "dev"
+estimate = [8, 12, 24]
+depends_on = ["api"]
+
+[[items]]
+id = "search"
+priority = "should"
+skill = "dev"
+estimate = [8, 16, 24]
+
+[[items]]
+id = "wishlist"       # nice to have
+priority = "could"
+skill = "web"
+estimate = [12, 20, 32]
+
+[[items]]
+id = "themes"
+priority = "could"
+skill = "web"
+estimate = [8, 12, 20]
+
+[[risks]]
+id = "theming"
+probability = 0.2
+extra_hours = 8
+items = ["themes", "ui"]
+
+[scenarios.lean]      # the client's own idea
+defer = ["themes", "search"]
+
+[scenarios.later]
+deadline = 2027-02-05
+"""
+
+TEAM = """\
+# Production's file.
+[calendar]
+hours_per_day = 8
+
+[[members]]
+name = "Dev"
+skills = ["dev"]
+rate = 100
+
+[[members]]
+name = "Web"
+skills = ["web"]
+allocation = 0.5      # half on another project
+rate = 80
+"""
+
+ARGS = ["--trials", "400", "--seed", "3", "--as-of", "2027-01-01"]
+
+
+def write(tmp_path: Path) -> Path:
+    folder = tmp_path / "proposal"
+    folder.mkdir()
+    (folder / "spec.toml").write_text(SPEC, encoding="utf-8")
+    (folder / "team.toml").write_text(TEAM, encoding="utf-8")
+    return folder / "spec.toml"
+
+
+def options(spec: Path) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["estimate", str(spec), *ARGS, "-f", "json", "--compromises"])
+    menu = json.loads(result.stdout)["compromises"]
+    found: list[dict[str, object]] = menu["options"]
+    return found
+
+
+def fresh(path: Path) -> dict[str, object]:
+    result = runner.invoke(app, ["estimate", str(path), *ARGS, "-f", "json"])
+    assert result.exit_code in (0, 1), result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_every_option_applied_estimates_as_claimed_and_keeps_the_file(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    menu = options(spec)
+    assert {o["kind"] for o in menu} >= {"cut-scope", "add-hours", "move-date"}
+    for number, claimed in enumerate(menu, start=1):
+        out = tmp_path / f"revised-{number}.toml"
+        applied = runner.invoke(
+            app, ["estimate", str(spec), *ARGS, "--apply", str(number), "-o", str(out)]
+        )
+        assert applied.exit_code == 0, applied.stderr
+        data = fresh(out)
+        assert data["on_time_probability"] == claimed["on_time_probability"]
+        margin = data["margin"]
+        assert isinstance(margin, dict)
+        assert round(margin["p50"], 2) == claimed["margin"]
+        text = out.read_text(encoding="utf-8")
+        for comment in ("# The proposal, as its author wrote it.", "# quoted, whole euros"):
+            assert comment in text
+        assert "price = 20000 " in text and "[scenarios.later]" in text
+        assert "estimate = [16, 24, 40]" in text
+
+
+def test_a_deferral_adjusts_the_scenario_naming_it_and_says_so(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    menu = options(spec)
+    number = next(n for n, o in enumerate(menu, start=1) if o["kind"] == "cut-scope")
+    deferred = menu[number - 1]["deferred"]
+    assert isinstance(deferred, list) and "themes" in deferred
+    out = tmp_path / "revised.toml"
+    applied = runner.invoke(
+        app, ["estimate", str(spec), *ARGS, "--apply", str(number), "-o", str(out)]
+    )
+    assert applied.exit_code == 0, applied.stderr
+    assert "[scenarios.lean]" in applied.stderr
+    text = out.read_text(encoding="utf-8")
+    assert '[scenarios.lean]      # the client\'s own idea\ndefer = ["search"]' in text
+    assert '[[deferred]]\nid = "themes"' in text
+    assert 'items = ["ui"]' in text
+    compared = runner.invoke(app, ["compare", str(out), "--trials", "200"])
+    assert compared.exit_code == 0, compared.stderr
+
+
+def test_a_team_change_names_only_who_changes_and_keeps_the_team_file(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    menu = options(spec)
+    number = next(n for n, o in enumerate(menu, start=1) if o["kind"] == "add-hours")
+    out = tmp_path / "revised.toml"
+    applied = runner.invoke(
+        app, ["estimate", str(spec), *ARGS, "--apply", str(number), "-o", str(out)]
+    )
+    assert applied.exit_code == 0, applied.stderr
+    assert "from Web " in applied.stderr and "Dev" not in applied.stderr
+    team = (tmp_path / "revised.team.toml").read_text(encoding="utf-8")
+    changed = [
+        line
+        for line in difflib.ndiff(TEAM.splitlines(), team.splitlines())
+        if line.startswith(("+ ", "- "))
+    ]
+    assert len(changed) == 2 and changed[0].startswith("- allocation = 0.5")
+    assert changed[1].endswith("# half on another project")
+    share = float(changed[1].split("=")[1].split("#")[0])
+    assert round(share / 0.05, 9) == round(share / 0.05)
+    assert 'team = "revised.team.toml"' in out.read_text(encoding="utf-8")
