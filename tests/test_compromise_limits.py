@@ -141,7 +141,7 @@ def test_a_lever_that_cannot_reach_the_target_alone_says_how_far_it_gets() -> No
     for r in short:
         assert r.best_probability < 0.85
         line = menu_words.lever(r, m)
-        assert line is not None and "only" in line
+        assert line is not None and ("at most" if r.at_most else "only") in line
 
 
 WEBSHOP = ["estimate", "examples/webshop", "--trials", "500", "--as-of", "2026-11-30"]
@@ -200,3 +200,19 @@ def test_scenarios_may_set_the_price(tmp_path: Path) -> None:
     data = json.loads(out.stdout)
     assert data["price"] == 100000
     assert data["margin"]["p50"] == pytest.approx(100000 - data["cost"]["p50"], abs=0.01)
+
+
+@pytest.mark.parametrize("deadline", [dt.date(2027, 1, 11), dt.date(2027, 1, 15)])
+def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) -> None:
+    # A lever ruled out by the bound alone must truly be unable to do better.
+    from promisecheck.calendar import build_capacity
+    from promisecheck.compromises import Evaluator, _CapacityBound
+    from promisecheck.simulate import simulate
+
+    plan = small_project(deadline)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    result = simulate(plan, TRIALS, 3, capacity=capacity)
+    a = estimate_plan(plan, trials=TRIALS, seed=3)
+    evaluator = Evaluator(3, TRIALS, None, plan, capacity, result)
+    bound = _CapacityBound(plan, result.efforts, evaluator)
+    assert bound.optimistic(range(len(plan.spec.items))) >= a.on_time_probability

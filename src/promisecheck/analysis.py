@@ -151,7 +151,10 @@ class LeverReach:
 
     kind: CompromiseKind
     reaches_target: bool
-    best_probability: float  # on-time probability at the lever's furthest allowed setting
+    # On-time probability at the lever's furthest allowed setting: on all trials when it
+    # reached the target, else on the search's screening trials (the first 1 000).
+    best_probability: float
+    at_most: bool = False  # best_probability is an upper bound: capacity alone rules it out
     skill: str | None = None  # add-hours, add-member: the skill searched
     new_members: int = 0  # add-member: the most people tried
     priorities: tuple[str, ...] = ()  # cut-scope: the priorities of what was deferred

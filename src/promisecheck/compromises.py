@@ -55,6 +55,7 @@ EXHAUSTIVE_LIMIT = 20  # optional items up to which the scope cut is provably mi
 SEARCH_BUDGET = 400  # scope-cut candidates simulated before settling for the heuristic
 MAX_START_SHIFT = 130  # working days (about six months)
 MAX_NEW_MEMBERS = 3
+COMBINATION_CANDIDATES = 3  # smallest pieces of scope tried with a smaller date move
 LOOKBACK_DAYS = 400
 # A revised plan is written as a person would write it; its odds are those of these numbers.
 ALLOCATION_STEP = 0.05
@@ -153,15 +154,24 @@ class Evaluator:
         project = variant.spec.project
         return float(np.count_nonzero(days <= (project.deadline - project.start).days)) / days.size
 
+    @property
+    def screen(self) -> int:
+        return min(SCREEN_TRIALS, self.trials)
+
+    def check(self, variant: Plan, target: float) -> tuple[bool, float]:
+        """Whether the variant reaches the target, with its probability: on all trials
+        when it passed the screen, else on the screen's trials."""
+        if self.screen < self.trials:
+            p = self.probability(variant, self.screen)
+            if p < target - 3 * math.sqrt(max(p * (1 - p), 1e-4) / self.screen):
+                return False, p
+        full = self.probability(variant, self.trials)
+        return full >= target, full
+
     def passes(self, variant: Plan, target: float) -> float | None:
         """The full-trial probability when the variant reaches the target, else None."""
-        screen = min(SCREEN_TRIALS, self.trials)
-        if screen < self.trials:
-            p = self.probability(variant, screen)
-            if p < target - 3 * math.sqrt(max(p * (1 - p), 1e-4) / screen):
-                return None
-        full = self.probability(variant, self.trials)
-        return full if full >= target else None
+        reached, p = self.check(variant, target)
+        return p if reached else None
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,7 @@ class _Context:
     evaluator: Evaluator
     target: float
     as_of: dt.date | None
+    bound: _CapacityBound
     all_items: tuple[int, ...]
     daily_capacity: float  # team item-work hours per working day, for ranking
 
@@ -264,11 +275,21 @@ def _shift_allowed(ctx: _Context) -> int:
     return min(MAX_START_SHIFT, extended.working_days_between(first - 1, LOOKBACK_DAYS - 1))
 
 
+def _per_week_later(ctx: _Context) -> float:
+    """About what a week's delay costs: the odds lost when the deadline comes five team
+    working days sooner, read off the baseline's trials (a rate, not a promise; a start a
+    week later differs only where the calendar is not the same from week to week)."""
+    days = ctx.result.finish_days.max(axis=1)
+    deadline_day = ctx.capacity.day_of(ctx.deadline)
+    sooner = ctx.capacity.add_working_days(deadline_day, -5)
+    on_time = int(np.count_nonzero(days <= deadline_day)) - int(np.count_nonzero(days <= sooner))
+    return on_time / int(days.size)
+
+
 def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None, LeverReach | None]:
     ev = ctx.evaluator
-    p_later = ev.probability(ctx.variant(start=_start_shifted(ctx, -5)), ev.trials)
-    per_week = ctx.assessment.on_time_probability - p_later
-    screen = min(SCREEN_TRIALS, ev.trials)
+    screen = ev.screen
+    per_week = _per_week_later(ctx)
 
     def screened(shift: int) -> float:
         return ev.probability(ctx.variant(start=_start_shifted(ctx, shift)), screen)
@@ -285,12 +306,22 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None, Leve
                 reaches_target=True,
                 best_probability=found.on_time_probability,
             )
-        best = ev.probability(ctx.variant(start=_start_shifted(ctx, allowed)), ev.trials)
-        return LeverReach(kind="start-earlier", reaches_target=False, best_probability=best)
+        earliest = ctx.variant(start=_start_shifted(ctx, allowed))
+        best = ctx.bound.optimistic(ctx.all_items, earliest)
+        at_most = best < ctx.target
+        if not at_most:
+            best = ev.probability(earliest, screen)
+        return LeverReach(
+            kind="start-earlier", reaches_target=False, best_probability=best, at_most=at_most
+        )
 
     # The smallest shift (working days earlier; negative: later) that keeps the target.
     low, high = (-MAX_START_SHIFT, 0) if on_track else (0, MAX_START_SHIFT)
-    if not on_track and screened(high) < ctx.target:
+    if not on_track and (
+        ctx.bound.optimistic(ctx.all_items, ctx.variant(start=_start_shifted(ctx, high)))
+        < ctx.target
+        or screened(high) < ctx.target
+    ):
         return None, per_week, reach(None)
     if on_track and screened(low) >= ctx.target:
         high = low
@@ -354,7 +385,7 @@ class _ScopeCut:
             for item in items
         ]
         self.hours_of = [mean_hours(item, spec.project.distribution) for item in items]
-        self._bounds = _CapacityBound(ctx)
+        self._bounds = ctx.bound
         self.tried: dict[frozenset[int], float | None] = {}
 
     def cost(self, deferred: frozenset[int]) -> float:
@@ -431,30 +462,45 @@ class _ScopeCut:
 
 
 class _CapacityBound:
-    """An optimistic on-time probability: per trial, can the remaining work of each skill
-    and in total even fit into the capacity up to the deadline?  Never simulates."""
+    """An optimistic on-time probability: per trial, can the work of each group of items
+    (by who may do them) and all of it even fit into the capacity up to the deadline?
+    Never simulates, so a lever that cannot possibly reach the target costs nothing."""
 
-    def __init__(self, ctx: _Context) -> None:
-        plan, capacity = ctx.plan, ctx.capacity
-        upto = min(capacity.day_of(ctx.deadline) + 1, capacity.days)
-        self.available = capacity.cumulative[:, upto]
-        self.efforts = ctx.result.efforts[: min(SCREEN_TRIALS, ctx.result.trials)]
-        members = plan.team.members
-        self.who: list[npt.NDArray[np.bool_]] = []
-        for item in plan.spec.items:
-            if item.assignee is not None:
-                self.who.append(np.array([m.name == item.assignee for m in members]))
-            else:
-                self.who.append(np.array([item.skill in m.skills for m in members]))
+    def __init__(self, plan: Plan, efforts: FloatArray, evaluator: Evaluator) -> None:
+        self.plan = plan
+        self.efforts = efforts[: min(SCREEN_TRIALS, efforts.shape[0])]
+        self.evaluator = evaluator
+        self._who: dict[str, list[npt.NDArray[np.bool_]]] = {}
 
-    def optimistic(self, kept: Sequence[int]) -> float:
-        fits = self.efforts[:, list(kept)].sum(axis=1) <= self.available.sum()
+    def who(self, team: Team) -> list[npt.NDArray[np.bool_]]:
+        key = team.model_dump_json()
+        found = self._who.get(key)
+        if found is None:
+            members = team.members
+            found = [
+                np.array([m.name == item.assignee for m in members])
+                if item.assignee is not None
+                else np.array([item.skill in m.skills for m in members])
+                for item in self.plan.spec.items
+            ]
+            self._who[key] = found
+        return found
+
+    def optimistic(self, kept: Sequence[int], variant: Plan | None = None) -> float:
+        """The bound for the baseline's items `kept`, on `variant`'s team and start."""
+        plan = variant or self.plan
+        project = plan.spec.project
+        capacity = self.evaluator.capacity(plan.team, project.start)
+        upto = max(0, min(capacity.day_of(self.plan.spec.project.deadline) + 1, capacity.days))
+        available = capacity.cumulative[:, upto]
+        who = self.who(plan.team)
+        fits = self.efforts[:, list(kept)].sum(axis=1) <= available.sum()
         groups: dict[bytes, list[int]] = {}
         for i in kept:
-            groups.setdefault(self.who[i].tobytes(), []).append(i)
+            groups.setdefault(who[i].tobytes(), []).append(i)
         for members in groups.values():
-            capacity = self.available[self.who[members[0]]].sum()
-            fits &= self.efforts[:, members].sum(axis=1) <= capacity
+            hours = available[who[members[0]]].sum()
+            fits &= self.efforts[:, members].sum(axis=1) <= hours
         return float(fits.mean())
 
 
@@ -478,9 +524,17 @@ def _cut_scope(ctx: _Context) -> tuple[Compromise | None, LeverReach | None]:
     )
     if found is None:
         every = [items[i].id for i in sorted(everything)]
-        best = ctx.evaluator.probability(ctx.variant(deferred=every), ctx.evaluator.trials)
+        kept = [i for i in ctx.all_items if i not in everything]
+        best = ctx.bound.optimistic(kept) if kept else 1.0
+        at_most = best < ctx.target
+        if not at_most:
+            best = ctx.evaluator.probability(ctx.variant(deferred=every), ctx.evaluator.screen)
         return None, LeverReach(
-            kind="cut-scope", reaches_target=False, best_probability=best, priorities=priorities
+            kind="cut-scope",
+            reaches_target=False,
+            best_probability=best,
+            at_most=at_most,
+            priorities=priorities,
         )
     deferred, _ = found
     ids = tuple(items[i].id for i in sorted(deferred))
@@ -556,8 +610,11 @@ def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
         skill=skill,
         overtime=overtime > 0,
     )
-    if ev.probability(variant(top), screen) < ctx.target:
-        best = ev.probability(variant(top), ev.trials)
+    bound = ctx.bound.optimistic(ctx.all_items, variant(top))
+    if bound < ctx.target:
+        return _Capacity(None, _replace_reach(reach, best_probability=bound, at_most=True))
+    best = ev.probability(variant(top), screen)
+    if best < ctx.target:
         return _Capacity(None, _replace_reach(reach, best_probability=best))
     low, high = low_z, top
     for _ in range(9):
@@ -630,9 +687,15 @@ def _add_member(ctx: _Context, skill: str) -> _Capacity | None:
     rate = hiring.rates.get(skill, statistics.median(rates) if rates else None)
     joins = _joins(ctx)
     ev = ctx.evaluator
-    for count in range(1, MAX_NEW_MEMBERS + 1):
+    most = ctx.variant(added=new_hires(team, skill, MAX_NEW_MEMBERS, joins, rate))
+    best = ctx.bound.optimistic(ctx.all_items, most)
+    at_most = best < ctx.target
+    for count in range(1, MAX_NEW_MEMBERS + 1 if not at_most else 1):
         variant = ctx.variant(added=new_hires(team, skill, count, joins, rate))
-        if ev.passes(variant, ctx.target) is None:
+        if ctx.bound.optimistic(ctx.all_items, variant) < ctx.target:
+            continue
+        reached, best = ev.check(variant, ctx.target)
+        if not reached:
             continue
         after = ev.capacity(variant.team, ctx.start)
         hours = float(after.cumulative[len(team.members) :, ctx.upto].sum())
@@ -655,12 +718,11 @@ def _add_member(ctx: _Context, skill: str) -> _Capacity | None:
             new_members=count,
         )
         return _Capacity(option, reach)
-    most = ctx.variant(added=new_hires(team, skill, MAX_NEW_MEMBERS, joins, rate))
-    best = ev.probability(most, ev.trials)
     reach = LeverReach(
         kind="add-member",
         reaches_target=False,
         best_probability=best,
+        at_most=at_most,
         skill=skill,
         new_members=MAX_NEW_MEMBERS,
     )
@@ -688,43 +750,55 @@ def _constraining_skills(ctx: _Context) -> list[str]:
 
 
 def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
-    """Defer one small piece of scope and move the date a little."""
+    """Defer one small piece of scope and move the date a little: the cheapest pieces are
+    screened on the first trials; the best is confirmed on all of them."""
     if move is None or (move.working_days or 0) <= 5:
         return []
     items = ctx.plan.spec.items
-    units = deferral_units(ctx.plan)
     distribution = ctx.plan.spec.project.distribution
     cheapest = sorted(
-        units.values(), key=lambda c: sum(mean_hours(items[i], distribution) for i in c)
+        deferral_units(ctx.plan).values(),
+        key=lambda c: sum(mean_hours(items[i], distribution) for i in c),
     )
-    options: list[Compromise] = []
     deadline_day = ctx.capacity.day_of(ctx.deadline)
-    for closure in cheapest[:4]:
+    ev = ctx.evaluator
+
+    def later(ids: tuple[str, ...], trials: int) -> tuple[int, int] | None:
+        """The day the target is reached without `ids`, and how many working days late."""
+        days = ev.finish_days(ctx.variant(deferred=ids), trials)
+        day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
+        if day >= ctx.capacity.days:
+            return None
+        return day, max(0, ctx.capacity.working_days_between(deadline_day, day))
+
+    screened: list[tuple[float, tuple[str, ...], float]] = []
+    for closure in cheapest[:COMBINATION_CANDIDATES]:
         if len(closure) == len(items):
             continue
         ids = tuple(items[i].id for i in sorted(closure))
-        days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), ctx.evaluator.trials)
-        day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
-        if day >= ctx.capacity.days:
-            continue
-        later = max(0, ctx.capacity.working_days_between(deadline_day, day))
-        if later >= (move.working_days or 0):
-            continue
-        new = ctx.capacity.date_of(max(day, deadline_day))
+        found = later(ids, ev.screen)
         hours = sum(mean_hours(items[i], distribution) for i in closure)
-        options.append(
-            _settle(
-                ctx,
-                "combination",
-                ctx.variant(deferred=ids, deadline=new),
-                later + hours / ctx.daily_capacity,
-                deadline=new,
-                working_days=later,
-                deferred=ids,
-                deferred_hours=hours,
-            )
-        )
-    return sorted(options, key=lambda o: o.size)[:2]
+        if found is not None and found[1] < (move.working_days or 0):
+            screened.append((found[1] + hours / ctx.daily_capacity, ids, hours))
+    if not screened:
+        return []
+    _, ids, hours = min(screened)
+    found = later(ids, ev.trials)
+    if found is None or found[1] >= (move.working_days or 0):
+        return []
+    day, moved = found
+    new = ctx.capacity.date_of(max(day, deadline_day))
+    option = _settle(
+        ctx,
+        "combination",
+        ctx.variant(deferred=ids, deadline=new),
+        moved + hours / ctx.daily_capacity,
+        deadline=new,
+        working_days=moved,
+        deferred=ids,
+        deferred_hours=hours,
+    )
+    return [option]
 
 
 def _too_early(option: Compromise, as_of: dt.date | None) -> bool:
@@ -850,13 +924,15 @@ def find_compromises(
         return Menu(**{**base.__dict__, "status": "infeasible"})
     upto = max(1, min(capacity.day_of(project.deadline) + 1, capacity.days))
     working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
+    evaluator = Evaluator(assessment.seed, result.trials, history, plan, capacity, result)
     ctx = _Context(
         plan=plan,
         assessment=assessment,
         result=result,
         capacity=capacity,
-        evaluator=Evaluator(assessment.seed, result.trials, history, plan, capacity, result),
+        evaluator=evaluator,
         target=target,
+        bound=_CapacityBound(plan, result.efforts, evaluator),
         as_of=day,
         all_items=tuple(range(len(plan.spec.items))),
         daily_capacity=max(float(capacity.cumulative[:, upto].sum()) / working, 1e-9),

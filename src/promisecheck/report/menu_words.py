@@ -284,21 +284,21 @@ def lever(reach: LeverReach, menu: Menu) -> str | None:
     """A word for a lever that cannot reach the target alone; None when it can."""
     if reach.reaches_target:
         return None
-    best = percent(reach.best_probability)
+    best = ("at most " if reach.at_most else "only ") + percent(reach.best_probability)
     match reach.kind:
         case "cut-scope":
             which = " and ".join(reach.priorities) or "optional"
-            return f"Deferring every {which} item reaches only {best}."
+            return f"Deferring every {which} item reaches {best}."
         case "add-member":
-            return f"Even {_people(reach.new_members, reach.skill)} reach only {best}."
+            return f"Even {_people(reach.new_members, reach.skill)} reach {best}."
         case "add-hours":
             how = (
                 "full allocation and the allowed overtime" if reach.overtime else "full allocation"
             )
-            return f"Even {how} for everyone with {reach.skill} reaches only {best}."
+            return f"Even {how} for everyone with {reach.skill} reaches {best}."
         case "start-earlier":
             earliest = f"as early as {day(menu.as_of)}" if menu.as_of else "earlier"
-            return f"Starting {earliest} reaches only {best}."
+            return f"Starting {earliest} reaches {best}."
         case _:
             return None
 
