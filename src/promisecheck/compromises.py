@@ -55,7 +55,7 @@ EXHAUSTIVE_LIMIT = 20  # optional items up to which the scope cut is provably mi
 SEARCH_BUDGET = 400  # scope-cut candidates simulated before settling for the heuristic
 MAX_START_SHIFT = 130  # working days (about six months)
 MAX_NEW_MEMBERS = 3
-COMBINATION_CANDIDATES = 3  # smallest pieces of scope tried with a smaller date move
+COMBINATION_CANDIDATES = 3  # smallest pieces of scope considered for a smaller date move
 LOOKBACK_DAYS = 400
 # A revised plan is written as a person would write it; its odds are those of these numbers.
 ALLOCATION_STEP = 0.05
@@ -750,43 +750,32 @@ def _constraining_skills(ctx: _Context) -> list[str]:
 
 
 def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
-    """Defer one small piece of scope and move the date a little: the cheapest pieces are
-    screened on the first trials; the best is confirmed on all of them."""
+    """Defer one small piece of scope and move the date a little. One candidate is
+    simulated: of the smallest pieces, the one most often on the chain that sets the
+    finish (deferring what never decides the date moves nothing)."""
     if move is None or (move.working_days or 0) <= 5:
         return []
     items = ctx.plan.spec.items
     distribution = ctx.plan.spec.project.distribution
-    cheapest = sorted(
-        deferral_units(ctx.plan).values(),
-        key=lambda c: sum(mean_hours(items[i], distribution) for i in c),
-    )
+    hours_of = [mean_hours(item, distribution) for item in items]
+    critical = [risk.criticality * hours_of[i] for i, risk in enumerate(ctx.assessment.items)]
+    pieces = sorted(
+        (c for c in deferral_units(ctx.plan).values() if len(c) < len(items)),
+        key=lambda c: (sum(hours_of[i] for i in c), sorted(c)),
+    )[:COMBINATION_CANDIDATES]
+    if not pieces:
+        return []
+    piece = max(pieces, key=lambda c: sum(critical[i] for i in c))
+    ids = tuple(items[i].id for i in sorted(piece))
+    days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), ctx.evaluator.trials)
+    day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
     deadline_day = ctx.capacity.day_of(ctx.deadline)
-    ev = ctx.evaluator
-
-    def later(ids: tuple[str, ...], trials: int) -> tuple[int, int] | None:
-        """The day the target is reached without `ids`, and how many working days late."""
-        days = ev.finish_days(ctx.variant(deferred=ids), trials)
-        day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
-        if day >= ctx.capacity.days:
-            return None
-        return day, max(0, ctx.capacity.working_days_between(deadline_day, day))
-
-    screened: list[tuple[float, tuple[str, ...], float]] = []
-    for closure in cheapest[:COMBINATION_CANDIDATES]:
-        if len(closure) == len(items):
-            continue
-        ids = tuple(items[i].id for i in sorted(closure))
-        found = later(ids, ev.screen)
-        hours = sum(mean_hours(items[i], distribution) for i in closure)
-        if found is not None and found[1] < (move.working_days or 0):
-            screened.append((found[1] + hours / ctx.daily_capacity, ids, hours))
-    if not screened:
+    if day >= ctx.capacity.days:
         return []
-    _, ids, hours = min(screened)
-    found = later(ids, ev.trials)
-    if found is None or found[1] >= (move.working_days or 0):
+    moved = max(0, ctx.capacity.working_days_between(deadline_day, day))
+    if moved >= (move.working_days or 0):
         return []
-    day, moved = found
+    hours = sum(hours_of[i] for i in piece)
     new = ctx.capacity.date_of(max(day, deadline_day))
     option = _settle(
         ctx,

@@ -45,7 +45,11 @@ def note(menu: Menu) -> str:
             return f"No single lever reaches {goal} within this deal's limits."
         case "options":
             n = len(menu.options)
-            return f"{goal} needs one of these {n} change{'s' if n != 1 else ''}."
+            return (
+                f"{goal} needs this change."
+                if n == 1
+                else f"{goal} needs one of these {n} changes."
+            )
 
 
 def _people(count: int, skill: str | None) -> str:
