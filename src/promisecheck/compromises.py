@@ -57,6 +57,7 @@ MAX_START_SHIFT = 130  # working days (about six months)
 MAX_NEW_MEMBERS = 3
 COMBINATION_CANDIDATES = 3  # smallest pieces of scope considered for a smaller date move
 LOOKBACK_DAYS = 400
+PROBE_OVERTIME = 0.25  # longer days tried only to name what overtime would buy
 # A revised plan is written as a person would write it; its odds are those of these numbers.
 ALLOCATION_STEP = 0.05
 HOURS_STEP = 0.25
@@ -949,9 +950,9 @@ def find_compromises(
         allowed = policy.max_overtime if policy.overtime else 0.0
         hours, reach = _best_capacity(ctx, lambda c, s: _add_hours(c, s, allowed), skills)
         if hours is None and not policy.overtime:
-            longer, _ = _best_capacity(
-                ctx, lambda c, s: _add_hours(c, s, policy.max_overtime), skills
-            )
+            # What overtime would take, to say why it is not offered: days up to a quarter
+            # longer (the team set no limit of its own, having allowed none).
+            longer, _ = _best_capacity(ctx, lambda c, s: _add_hours(c, s, PROBE_OVERTIME), skills)
             if longer is not None:
                 left.append(NotOffered(kind="add-hours", reason="needs-overtime", option=longer))
         candidates.extend([hours] if hours is not None else [])
