@@ -216,3 +216,22 @@ def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) ->
     evaluator = Evaluator(3, TRIALS, None, plan, capacity, result)
     bound = _CapacityBound(plan, result.efforts, evaluator)
     assert bound.optimistic(range(len(plan.spec.items))) >= a.on_time_probability
+
+
+def test_compare_says_which_version_breaks_the_deals_limits(tmp_path: Path) -> None:
+    spec = Path("examples/webshop/spec.toml").read_text(encoding="utf-8")
+    spec = spec.replace("[project]", '[levers]\ndate = "fixed"\nmin_margin = 0.1\n\n[project]', 1)
+    (tmp_path / "spec.toml").write_text(
+        spec + "\n[scenarios.cheap]\nprice = 90000\n", encoding="utf-8"
+    )
+    (tmp_path / "team.toml").write_text(
+        Path("examples/webshop/team.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    args = ["compare", str(tmp_path / "spec.toml"), "--trials", "200"]
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    limits = {column["label"]: column["limits"] for column in data["columns"]}
+    assert limits["baseline"] == [] and limits["lean"] == []
+    assert limits["later"] == ["date-fixed"]
+    assert limits["cheap"] == ["below-margin"]
+    table = runner.invoke(app, args).stdout
+    assert "Deal's limits" in table and "moves a fixed" in table

@@ -27,6 +27,9 @@ SCHEMA = "promisecheck.compare/1"
 BASELINE = "baseline"
 
 Direction = Literal["better", "worse", "same"]
+# A version that breaks the deal's own limits ([levers] of its spec): the same limits the
+# compromise menu honours.
+LimitBreach = Literal["date-fixed", "scope-fixed", "below-margin"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +71,7 @@ class Column:
     assessment: Assessment
     scope: Scope
     deltas: dict[str, Delta]  # empty for the baseline; keys as in DELTA_KEYS
+    limits: tuple[LimitBreach, ...] = ()  # the deal's limits this version breaks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,10 +216,27 @@ def compare(
             assessment=assessment,
             scope=scope(base_plan, version.plan) if index else _own_scope(version.plan),
             deltas=deltas(base, assessment) if index else {},
+            limits=breaches(base_plan, version.plan, assessment),
         )
         for index, (version, assessment) in enumerate(zip(versions, assessments, strict=True))
     )
     return Comparison(trials=trials, seed=seed, columns=columns)
+
+
+def breaches(base: Plan, plan: Plan, assessment: Assessment) -> tuple[LimitBreach, ...]:
+    """The limits of `plan`'s own spec it breaks against the baseline: a fixed date moved,
+    a fixed scope cut, or a median margin below the floor."""
+    levers, project = plan.spec.levers, plan.spec.project
+    found: list[LimitBreach] = []
+    if levers.date == "fixed" and project.deadline != base.spec.project.deadline:
+        found.append("date-fixed")
+    kept = {item.id for item in plan.spec.items}
+    if levers.scope == "fixed" and any(item.id not in kept for item in base.spec.items):
+        found.append("scope-fixed")
+    margin, price = assessment.margin, project.price
+    if margin is not None and price is not None and margin["p50"] < levers.min_margin * price:
+        found.append("below-margin")
+    return tuple(found)
 
 
 def _own_scope(plan: Plan) -> Scope:

@@ -55,6 +55,7 @@ def _column(column: Column) -> dict[str, Any]:
         "price": a.price,
         "currency": a.currency,
         "deltas": {key: _delta(d) for key, d in column.deltas.items()} if column.deltas else None,
+        "limits": list(column.limits),
     }
 
 

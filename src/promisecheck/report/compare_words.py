@@ -205,4 +205,16 @@ def rows(c: Comparison) -> list[Row]:
                 label = words.unit(f"{name.capitalize()} {key.upper()}", currency)
                 out.append(_figure_row(c, label, f"{name}_{key}", _money(name, key), money_delta))
     out.append(_text_row(c, "Verdict", lambda col: words.verdict_word(col.assessment)))
+    if any(col.limits for col in columns):
+        out.append(_text_row(c, "Deal's limits", _limits))
     return out
+
+
+def _limits(column: Column) -> str:
+    """What a version breaks of its spec's [levers], or a dash."""
+    said = {
+        "date-fixed": "moves a fixed date",
+        "scope-fixed": "cuts a fixed scope",
+        "below-margin": "margin below the floor",
+    }
+    return "; ".join(said[breach] for breach in column.limits) or NONE
