@@ -56,6 +56,7 @@ SEARCH_BUDGET = 400  # scope-cut candidates simulated before settling for the he
 MAX_START_SHIFT = 130  # working days (about six months)
 MAX_NEW_MEMBERS = 3
 COMBINATION_CANDIDATES = 3  # smallest pieces of scope considered for a smaller date move
+COMBINATION_SAVES = 2  # working days of date move a combination must save to be worth asking
 LOOKBACK_DAYS = 400
 PROBE_OVERTIME = 0.25  # longer days tried only to name what overtime would buy
 # A revised plan is written as a person would write it; its odds are those of these numbers.
@@ -768,14 +769,25 @@ def _combinations(ctx: _Context, move: Compromise | None) -> list[Compromise]:
         return []
     piece = max(pieces, key=lambda c: sum(critical[i] for i in c))
     ids = tuple(items[i].id for i in sorted(piece))
-    days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), ctx.evaluator.trials)
-    day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
     deadline_day = ctx.capacity.day_of(ctx.deadline)
-    if day >= ctx.capacity.days:
+
+    def moved_by(trials: int) -> tuple[int, int] | None:
+        """The day the target is reached without the piece, and the working days moved."""
+        days = ctx.evaluator.finish_days(ctx.variant(deferred=ids), trials)
+        day = int(np.sort(days)[percentile_index(ctx.target, days.size)])
+        if day >= ctx.capacity.days:
+            return None
+        moved = max(0, ctx.capacity.working_days_between(deadline_day, day))
+        saves = (move.working_days or 0) - moved
+        return (day, moved) if saves >= COMBINATION_SAVES else None
+
+    # A piece that moves the date no less than moving it alone is screened out cheaply.
+    if ctx.evaluator.screen < ctx.evaluator.trials and moved_by(ctx.evaluator.screen) is None:
         return []
-    moved = max(0, ctx.capacity.working_days_between(deadline_day, day))
-    if moved >= (move.working_days or 0):
+    found = moved_by(ctx.evaluator.trials)
+    if found is None:
         return []
+    day, moved = found
     hours = sum(hours_of[i] for i in piece)
     new = ctx.capacity.date_of(max(day, deadline_day))
     option = _settle(
