@@ -288,7 +288,12 @@ def _per_week_later(ctx: _Context) -> float:
     return on_time / int(days.size)
 
 
-def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None, LeverReach | None]:
+def _start_earlier(
+    ctx: _Context, guess: int | None = None
+) -> tuple[Compromise | None, float | None, LeverReach | None]:
+    """The latest start that keeps the target (earlier than planned when below it; the
+    slack when on track). `guess`: working days the date would move, which bounds the
+    shift the bisection first looks within."""
     ev = ctx.evaluator
     screen = ev.screen
     per_week = _per_week_later(ctx)
@@ -319,12 +324,21 @@ def _start_earlier(ctx: _Context) -> tuple[Compromise | None, float | None, Leve
 
     # The smallest shift (working days earlier; negative: later) that keeps the target.
     low, high = (-MAX_START_SHIFT, 0) if on_track else (0, MAX_START_SHIFT)
-    if not on_track and (
-        ctx.bound.optimistic(ctx.all_items, ctx.variant(start=_start_shifted(ctx, high)))
-        < ctx.target
-        or screened(high) < ctx.target
-    ):
-        return None, per_week, reach(None)
+    if not on_track:
+        if (
+            ctx.bound.optimistic(ctx.all_items, ctx.variant(start=_start_shifted(ctx, high)))
+            < ctx.target
+        ):
+            return None, per_week, reach(None)
+        # Starting as much earlier as the date would move usually does it; twice that is a
+        # safe first bracket, and the whole range is searched only when it is not enough.
+        hint = min(MAX_START_SHIFT, 2 * guess + 2) if guess and guess > 0 else MAX_START_SHIFT
+        if hint < MAX_START_SHIFT and screened(hint) >= ctx.target:
+            high = hint
+        elif screened(MAX_START_SHIFT) < ctx.target:
+            return None, per_week, reach(None)
+        elif hint < MAX_START_SHIFT:
+            low = hint
     if on_track and screened(low) >= ctx.target:
         high = low
     while high - low > 1:
@@ -568,10 +582,15 @@ class _Capacity:
     reach: LeverReach
 
 
-def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
+def _add_hours(
+    ctx: _Context, skill: str, overtime: float, *, probe: bool = False
+) -> _Capacity | None:
     """More hours from the skill's holders: first their spare allocation, then (when
     `overtime` > 0) days up to that much longer. Allocations are rounded up to 0.05 and
-    hours to 0.25, as a person would write them, and the odds are those of the rounded plan."""
+    hours to 0.25, as a person would write them, and the odds are those of the rounded plan.
+
+    probe: only to name an option the limits rule out: found on the screen's trials and
+    never confirmed or priced (it is not offered)."""
     team = ctx.plan.team
     holders = [m for m in team.members if skill in m.skills]
     if not holders:
@@ -619,15 +638,15 @@ def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
     if best < ctx.target:
         return _Capacity(None, _replace_reach(reach, best_probability=best))
     low, high = low_z, top
-    for _ in range(9):
+    for _ in range(5 if probe else 9):
         middle = (low + high) / 2
         if ev.probability(variant(middle), screen) >= ctx.target:
             high = middle
         else:
             low = middle
     z = high
-    p = ev.probability(variant(z), ev.trials)
-    while p < ctx.target and z < top:
+    p = ev.probability(variant(z), screen if probe else ev.trials)
+    while p < ctx.target and z < top and not probe:
         z = min(top, z + 0.05)
         p = ev.probability(variant(z), ev.trials)
     if p < ctx.target:
@@ -648,19 +667,22 @@ def _add_hours(ctx: _Context, skill: str, overtime: float) -> _Capacity | None:
     upto = ctx.upto
     extra = float(after.cumulative[:, upto].sum() - ctx.capacity.cumulative[:, upto].sum())
     on_overtime = bool(hours)
-    option = _settle(
-        ctx,
-        "add-hours",
-        revised,
-        extra / ctx.daily_capacity * (2 if on_overtime else 1),
-        skill=skill,
-        people=people,
-        extra_hours_per_week=per_week,
-        extra_hours=extra,
-        allocations=tuple(allocations.items()),
-        hours_per_day=tuple(hours.items()),
-        overtime=on_overtime,
-    )
+    fields: dict[str, Any] = {
+        "skill": skill,
+        "people": people,
+        "extra_hours_per_week": per_week,
+        "extra_hours": extra,
+        "allocations": tuple(allocations.items()),
+        "hours_per_day": tuple(hours.items()),
+        "overtime": on_overtime,
+    }
+    size = extra / ctx.daily_capacity * (2 if on_overtime else 1)
+    if probe:
+        option = Compromise(
+            kind="add-hours", group=GROUP["add-hours"], on_time_probability=p, size=size, **fields
+        )
+    else:
+        option = _settle(ctx, "add-hours", revised, size, **fields)
     return _Capacity(
         option,
         _replace_reach(reach, reaches_target=True, best_probability=option.on_time_probability),
@@ -964,7 +986,9 @@ def find_compromises(
         if hours is None and not policy.overtime:
             # What overtime would take, to say why it is not offered: days up to a quarter
             # longer (the team set no limit of its own, having allowed none).
-            longer, _ = _best_capacity(ctx, lambda c, s: _add_hours(c, s, PROBE_OVERTIME), skills)
+            longer, _ = _best_capacity(
+                ctx, lambda c, s: _add_hours(c, s, PROBE_OVERTIME, probe=True), skills
+            )
             if longer is not None:
                 left.append(NotOffered(kind="add-hours", reason="needs-overtime", option=longer))
         candidates.extend([hours] if hours is not None else [])
@@ -972,7 +996,7 @@ def find_compromises(
         member, reach = _best_capacity(ctx, _add_member, skills)
         candidates.extend([member] if member is not None else [])
         reaches.extend([reach] if reach is not None else [])
-    start, per_week, reach = _start_earlier(ctx)
+    start, per_week, reach = _start_earlier(ctx, move.working_days if move is not None else None)
     candidates.extend([start] if start is not None else [])
     reaches.extend([reach] if reach is not None else [])
     if below and levers.date == "movable" and levers.scope == "movable":
