@@ -62,6 +62,7 @@ def _compromises(a: Assessment) -> str:
     lines = [f"#### What would make it hold\n\n{prose(menu_words.note(menu))}"]
     if menu.options:
         header = list(menu_words.HEADER)
+        header[6], header[7] = words.unit(header[6], a.currency), words.unit(header[7], a.currency)
         cells = [[prose(c) for c in row.__dict__.values()] for row in menu_words.rows(menu)]
         right = [k in (0, 3, 6, 7) for k in range(len(header))]
         lines.append(table(header, cells, right))
