@@ -172,6 +172,8 @@ def option_line(option: Compromise, menu: Menu, currency: str | None) -> str:
     text = f"{summary(option, menu)} → {percent(option.on_time_probability)} on time"
     if option.added_cost is not None and round(option.added_cost) > 0:
         text += f"; costs {money(option.added_cost)}{_unit(currency)} more"
+    elif option.added_cost is not None and round(option.added_cost) < 0:
+        text += f"; costs {money(-option.added_cost)}{_unit(currency)} less"
     if option.margin is not None:
         loss = " (loss)" if is_loss(option.margin) else ""
         text += f"; margin {money(option.margin)}{_unit(currency)}{loss}"
