@@ -37,7 +37,7 @@ class Validation:
     """What validate found in one file (and the team file it names)."""
 
     path: Path
-    kind: str  # "proposal" or "team"
+    kind: str  # "proposal", "team" or "portfolio"
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
 
@@ -73,6 +73,8 @@ def validate(path: Path, team_path: Path | None = None) -> Validation:
     except InputError as error:
         kind = "team" if path.name == "team.toml" else "proposal"
         return Validation(path=path, kind=kind, errors=error.problems, warnings=())
+    if path.name == "portfolio.toml" or "commitments" in data:
+        return _validate_portfolio(path)
     if is_team_file(data):
         return Validation(
             path=path, kind="team", errors=_errors(lambda: load_team(path)), warnings=()
@@ -95,6 +97,17 @@ def validate(path: Path, team_path: Path | None = None) -> Validation:
         return Validation(path=path, kind="proposal", errors=error.problems, warnings=())
     resolved = team_path_for(spec, path, team_path)
     return Validation(path=path, kind="proposal", errors=(), warnings=lint(plan, path, resolved))
+
+
+def _validate_portfolio(path: Path) -> Validation:
+    """A portfolio: its own rules, its team and every commitment's spec."""
+    from promisecheck.portfolio import load_portfolio
+
+    try:
+        portfolio = load_portfolio(path)
+    except InputError as error:
+        return Validation(path=path, kind="portfolio", errors=error.problems, warnings=())
+    return Validation(path=path, kind="portfolio", errors=(), warnings=portfolio.warnings)
 
 
 def _errors(action: Callable[[], object]) -> tuple[Problem, ...]:

@@ -168,16 +168,42 @@ class Item(_Frozen):
     value: Hours | None = Field(
         default=None, description="Business value, used when choosing what to defer."
     )
+    done: Annotated[bool, Strict()] = Field(
+        default=False,
+        description="Finished already (portfolio commitments): it leaves the schedule.",
+    )
+    remaining: float | tuple[float, float, float] | None = Field(
+        default=None,
+        description="Hours left from the portfolio's as_of (portfolio commitments): "
+        "a number or [low, likely, high]; replaces estimate.",
+    )
 
     @field_validator("estimate", mode="before")
     @classmethod
     def _estimate(cls, value: object) -> object:
         return check_estimate(value)
 
+    @field_validator("remaining", mode="before")
+    @classmethod
+    def _remaining(cls, value: object) -> object:
+        # Zero hours left is a fair thing to write of work under way; below zero is not.
+        if _is_hours(value) and value == 0:
+            return 0.0
+        if isinstance(value, list | tuple) and all(map(_is_hours, value)) and max(value) == 0:
+            return (0.0, 0.0, 0.0)
+        if _is_hours(value) and isinstance(value, int | float) and value < 0:
+            raise invalid(f"got {show(value)}; expected hours left of 0 or more")
+        return check_estimate(value)
+
     @model_validator(mode="after")
     def _skill_or_assignee(self) -> Item:
         if self.skill is None and self.assignee is None:
             raise invalid("missing key `skill`", hint="an item needs a skill, an assignee, or both")
+        if self.done and self.remaining is not None:
+            raise invalid(
+                "`done = true` given with `remaining`",
+                hint="a finished item has nothing remaining: keep one of the two",
+            )
         return self
 
     @property

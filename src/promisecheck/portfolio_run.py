@@ -1,0 +1,299 @@
+"""The portfolio commands: `portfolio` (every commitment in the shared schedule) and
+`estimate --portfolio` (a deal scheduled with the commitments, before and after)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from promisecheck.analysis import Assessment, assess
+from promisecheck.errors import ExitCode, InputError
+from promisecheck.forecast import load_history
+from promisecheck.history import History
+from promisecheck.loading import load
+from promisecheck.model import Plan, Spec
+from promisecheck.pipeline import MAX_CELLS
+from promisecheck.portfolio import Portfolio, check_deal, load_portfolio, under_way
+from promisecheck.portfolio_assess import (
+    Change,
+    MemberShare,
+    ProjectOdds,
+    SharedSkill,
+    changes,
+    member_shares,
+    project_odds,
+    shared_skills,
+)
+from promisecheck.shared_schedule import Project, Schedule, run_schedule, shared_capacity
+from promisecheck.simulate import Progress
+
+SCHEMA = "promisecheck.portfolio/1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortfolioReport:
+    """`promisecheck portfolio`: every commitment inside the one shared schedule."""
+
+    schema: str = SCHEMA
+    path: Path
+    as_of: dt.date
+    order: str
+    trials: int
+    seed: int
+    commitments: tuple[ProjectOdds, ...]
+    members: tuple[MemberShare, ...]
+    skills: tuple[SharedSkill, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        broken = any(c.status == "signed" and not c.holds for c in self.commitments)
+        return ExitCode.BELOW_TARGET if broken else ExitCode.ON_TRACK
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealImpact:
+    """What signing the deal does: its own odds in the shared schedule, and every change."""
+
+    as_of: dt.date
+    rank: int  # 1-based position of the deal in the order of claims
+    last: bool  # the deal is last in line
+    deal: ProjectOdds
+    commitments: tuple[Change, ...]
+
+    @property
+    def breaks_signed(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.commitments if c.breaks and c.status == "signed")
+
+
+def projects_of(portfolio: Portfolio) -> list[Project]:
+    return [
+        Project(
+            key=c.key,
+            spec=c.spec,
+            role=c.status,
+            win_probability=c.win_probability,
+            hold=c.hold,
+        )
+        for c in portfolio.commitments
+    ]
+
+
+def _check_size(trials: int, projects: list[Project]) -> None:
+    items = sum(len(p.spec.items) for p in projects)
+    if items and trials * items > MAX_CELLS:
+        raise InputError.single(
+            None,
+            "--trials",
+            f"{trials:,} trials of {items:,} items in the shared schedule would not fit in memory",
+            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+        )
+
+
+def _history(portfolio: Portfolio, override: Path | None) -> History | None:
+    spec = portfolio.commitments[0].spec if portfolio.commitments else None
+    if spec is None and override is None and portfolio.team.history is None:
+        return None
+    placeholder = spec or Spec.model_validate(
+        {
+            "project": {"name": "-", "start": portfolio.as_of, "deadline": portfolio.as_of},
+            "items": [{"id": "-", "skill": "-", "estimate": 1}],
+        }
+    )
+    return load_history(Plan(spec=placeholder, team=portfolio.team), override)
+
+
+def skills_of(portfolio: Portfolio) -> tuple[tuple[str, ...], ...]:
+    return tuple(m.skills for m in portfolio.team.members)
+
+
+def run_portfolio(
+    path: Path,
+    *,
+    as_of: dt.date | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    history: Path | None = None,
+    progress: Progress | None = None,
+) -> PortfolioReport:
+    """Every commitment's odds in the shared schedule, who is shared, and the weekly load."""
+    portfolio = load_portfolio(path, as_of)
+    projects = projects_of(portfolio)
+    _check_size(trials, projects)
+    schedule = run_schedule(
+        projects,
+        portfolio.team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=_history(portfolio, history),
+        progress=progress,
+    )
+    odds = project_odds(schedule)
+    skills = skills_of(portfolio)
+    return PortfolioReport(
+        path=portfolio.path,
+        as_of=portfolio.as_of,
+        order=portfolio.order,
+        trials=trials,
+        seed=seed,
+        commitments=odds,
+        members=member_shares(schedule, odds, skills),
+        skills=shared_skills(schedule, skills),
+        warnings=tuple(str(w) for w in portfolio.warnings) + schedule.warnings,
+    )
+
+
+def deal_position(rank: str, portfolio: Portfolio) -> int:
+    """Where the deal goes among the commitments (0-based): last, first, N or before:KEY."""
+    count = len(portfolio.commitments)
+    if rank == "last":
+        return count
+    if rank == "first":
+        return 0
+    if rank.startswith("before:"):
+        key = rank.removeprefix("before:")
+        for index, c in enumerate(portfolio.commitments):
+            if key in (c.key, c.project):
+                return index
+        raise InputError.single(
+            None,
+            "--rank",
+            f"`{key}` is not a commitment of {portfolio.path}",
+            hint="commitments: " + ", ".join(f"`{c.key}`" for c in portfolio.commitments),
+        )
+    if rank.isdigit() and 1 <= int(rank) <= count + 1:
+        return int(rank) - 1
+    raise InputError.single(
+        None,
+        "--rank",
+        f"got `{rank}`; expected last, first, a position from 1 to {count + 1}, or before:KEY",
+        hint="e.g. --rank 2 puts the deal second in line",
+    )
+
+
+def deal_project(spec: Spec, key: str) -> Project:
+    return Project(
+        key=key,
+        spec=under_way(spec),
+        role="deal",
+        win_probability=1.0,
+        hold=spec.project.target_confidence,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class DealRun:
+    """The two schedules of a deal estimate and what they say."""
+
+    assessment: Assessment
+    impact: DealImpact
+    before: Schedule
+    after: Schedule
+
+
+def schedule_deal(
+    portfolio: Portfolio,
+    plan: Plan,
+    key: str,
+    position: int,
+    *,
+    trials: int,
+    seed: int,
+    confidence: float | None = None,
+    history: History | None = None,
+    before: Schedule | None = None,
+    progress: Progress | None = None,
+) -> DealRun:
+    """The schedule without the deal (reused when given) and with it, on the same draws."""
+    commitments = projects_of(portfolio)
+    deal = deal_project(plan.spec, key)
+    with_deal = [*commitments[:position], deal, *commitments[position:]]
+    _check_size(trials, with_deal)
+    capacity = (
+        before.capacity if before is not None else shared_capacity(portfolio.team, portfolio.as_of)
+    )
+    if before is None:
+        before = run_schedule(
+            commitments,
+            portfolio.team,
+            portfolio.as_of,
+            trials=trials,
+            seed=seed,
+            history=history,
+            capacity=capacity,
+        )
+    after = run_schedule(
+        with_deal,
+        portfolio.team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=history,
+        capacity=capacity,
+        progress=progress,
+    )
+    deal_odds, moved = changes(before, after, key, skills_of(portfolio))
+    index = after.index(key)
+    deal_plan = Plan(spec=deal.spec, team=portfolio.team)
+    assessment = assess(deal_plan, after.part(index), capacity, seed=seed, confidence=confidence)
+    assessment = dataclasses.replace(
+        assessment,
+        history=after.histories[index],
+        warnings=assessment.warnings + after.warnings,
+    )
+    impact = DealImpact(
+        as_of=portfolio.as_of,
+        rank=position + 1,
+        last=position == len(commitments),
+        deal=deal_odds,
+        commitments=moved,
+    )
+    return DealRun(assessment=assessment, impact=impact, before=before, after=after)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealEstimate:
+    """`estimate --portfolio`: the deal's estimate plus the portfolio block."""
+
+    assessment: Assessment
+    impact: DealImpact
+
+    @property
+    def exit_code(self) -> ExitCode:
+        below = self.assessment.on_time_probability < self.assessment.target_confidence
+        return ExitCode.BELOW_TARGET if below or self.impact.breaks_signed else ExitCode.ON_TRACK
+
+
+def estimate_deal(
+    spec_path: Path,
+    portfolio_path: Path,
+    *,
+    team_path: Path | None = None,
+    rank: str = "last",
+    as_of: dt.date | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    history: Path | None = None,
+    progress: Progress | None = None,
+) -> DealEstimate:
+    """Estimate a deal against everything already promised (the portfolio's team wins)."""
+    portfolio = load_portfolio(portfolio_path, as_of)
+    check_deal(portfolio, spec_path)
+    plan = load(spec_path, team_path or portfolio.team_path)
+    position = deal_position(rank, portfolio)
+    run = schedule_deal(
+        portfolio,
+        plan,
+        str(spec_path),
+        position,
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        history=_history(portfolio, history),
+        progress=progress,
+    )
+    return DealEstimate(assessment=run.assessment, impact=run.impact)
