@@ -186,6 +186,85 @@ HistoryOption = Annotated[
 ]
 
 
+PortfolioOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--portfolio",
+        help="portfolio.toml (or its folder): judge against everything already promised.",
+        show_default=False,
+    ),
+]
+
+
+def _parse_as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"got {value!r}; expected a date like 2027-03-01") from None
+
+
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=_parse_as_of,
+        metavar="DATE",
+        help="Status date of the portfolio; wins over its as_of.",
+        show_default=False,
+    ),
+]
+
+
+def _color(output: Path | None, format: Format) -> bool:
+    return (
+        output is None
+        and format == "table"
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
+
+
+def _estimate_deal(
+    spec: Path,
+    portfolio: Path,
+    team: Path | None,
+    rank: str,
+    as_of: dt.date | None,
+    trials: int,
+    seed: int,
+    confidence: float | None,
+    history: Path | None,
+    format: Format,
+    output: Path | None,
+) -> None:
+    from promisecheck.loading import proposal_path
+    from promisecheck.portfolio_run import estimate_deal
+    from promisecheck.report import render_deal
+
+    update, close = progress_bar()
+    try:
+        deal = estimate_deal(
+            proposal_path(spec),
+            portfolio,
+            team_path=team,
+            rank=rank,
+            as_of=as_of,
+            trials=trials,
+            seed=seed,
+            confidence=confidence,
+            history=history,
+            progress=update,
+        )
+    except InputError as error:
+        close()
+        raise fail(str(error)) from None
+    close()
+    emit(render_deal(deal, format, color=_color(output, format)), output)
+    raise typer.Exit(deal.exit_code)
+
+
 @app.command()
 def estimate(
     spec: Annotated[
@@ -233,19 +312,44 @@ def estimate(
             "--as-of",
             formats=["%Y-%m-%d"],
             metavar="DATE",
-            help="Judge the options as of this day (default: today); nothing starts before it.",
+            help="Judge the options as of this day (default: today); nothing starts before it. "
+            "With --portfolio: the status date, winning over the portfolio's as_of.",
             show_default=False,
         ),
     ] = None,
+    portfolio: PortfolioOption = None,
+    rank: Annotated[
+        str,
+        typer.Option(
+            help="With --portfolio: the deal's place in line: last, first, N or before:KEY."
+        ),
+    ] = "last",
 ) -> None:
     """How likely is this team to deliver this scope by this date?
 
-    Exit 0 on track, 1 not, 2 bad input.
+    With --portfolio: scheduled with everything already promised, and what it does to each.
+    Exit 0 on track, 1 not (or it breaks a signed commitment), 2 bad input.
     """
     check_trials(trials)
     check_confidence(confidence)
     check_output_path(output)
     check_seed(seed)
+    if portfolio is not None:
+        if scenario is not None or apply is not None or compromises:
+            raise fail("--portfolio works without --scenario, --apply and --compromises")
+        _estimate_deal(
+            spec,
+            portfolio,
+            team,
+            rank,
+            as_of.date() if as_of is not None else None,
+            trials,
+            seed,
+            confidence,
+            history,
+            format,
+            output,
+        )
     if apply is not None and output is None:
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
@@ -364,6 +468,42 @@ def run() -> None:
 
 
 SchemaKind = Literal["spec", "team"]
+
+
+@app.command()
+def portfolio(
+    path: Annotated[
+        Path,
+        typer.Argument(help="portfolio.toml, or a folder holding one.", show_default=True),
+    ] = Path("."),
+    trials: Annotated[int, typer.Option(help="Monte Carlo trials.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same inputs and seed, same report.")] = 0,
+    format: FormatOption = "table",
+    output: ReportOutput = None,
+    as_of: AsOfOption = None,
+    history: HistoryOption = None,
+) -> None:
+    """Every commitment in one schedule on the shared team: does each hold, who is shared?
+
+    Exit 0 when every signed commitment holds, 1 when one does not, 2 bad input.
+    """
+    check_trials(trials)
+    check_output_path(output)
+    check_seed(seed)
+    from promisecheck.portfolio_run import run_portfolio
+    from promisecheck.report import render_portfolio
+
+    update, close = progress_bar()
+    try:
+        report = run_portfolio(
+            path, as_of=as_of, trials=trials, seed=seed, history=history, progress=update
+        )
+    except InputError as error:
+        close()
+        raise fail(str(error)) from None
+    close()
+    emit(render_portfolio(report, format, color=_color(output, format)), output)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command()

@@ -313,10 +313,20 @@ def changes(
         needed = {i.skill for i in project.spec.items} & {
             i.skill for i in after.projects[deal_index].spec.items
         }
-        shared = tuple(
-            (name, next((s for s in own if s in needed), own[0] if own else ""))
-            for m, (name, own) in enumerate(zip(after.capacity.members, skills, strict=True))
+        # Most shared first: the member giving both the most hours (the lesser of the two).
+        both = [
+            m
+            for m in range(len(skills))
             if hours[m, k] >= SHARED_HOURS and hours[m, deal_index] >= SHARED_HOURS
+        ]
+        both.sort(key=lambda m: -min(hours[m, k], hours[m, deal_index]))
+        names = after.capacity.members
+        shared = tuple(
+            (
+                names[m],
+                next((s for s in skills[m] if s in needed), skills[m][0] if skills[m] else ""),
+            )
+            for m in both
         )
         result.append(
             Change(

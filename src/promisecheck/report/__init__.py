@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from promisecheck.calibration import Calibration
     from promisecheck.check import CheckReport
     from promisecheck.compare import Comparison
+    from promisecheck.portfolio_run import DealEstimate, PortfolioReport
 
 Format = Literal["table", "json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown", "html")
@@ -102,5 +103,43 @@ def render_check(report: CheckReport, format: Format, *, color: bool = False) ->
             from promisecheck.report import check_table
 
             return check_table.render(report, color=color)
+        case _:
+            assert_never(format)
+
+
+def render_portfolio(report: PortfolioReport, format: Format, *, color: bool = False) -> str:
+    """The portfolio report in one format; `color` only affects the terminal table."""
+    match format:
+        case "json":
+            from promisecheck.report import portfolio_json
+
+            return portfolio_json.render(report)
+        case "markdown":
+            from promisecheck.report import portfolio_markdown
+
+            return portfolio_markdown.render(report)
+        case "table":
+            from promisecheck.report import portfolio_table
+
+            return portfolio_table.render(report, color=color)
+        case _:
+            assert_never(format)
+
+
+def render_deal(deal: DealEstimate, format: Format, *, color: bool = False) -> str:
+    """A deal estimated against the portfolio, in one format."""
+    match format:
+        case "json":
+            from promisecheck.report import portfolio_json
+
+            return portfolio_json.render_deal(deal.assessment, deal.impact)
+        case "markdown":
+            from promisecheck.report import portfolio_markdown
+
+            return portfolio_markdown.render_deal(deal.assessment, deal.impact)
+        case "table":
+            from promisecheck.report import portfolio_table
+
+            return portfolio_table.render_deal(deal.assessment, deal.impact, color=color)
         case _:
             assert_never(format)
