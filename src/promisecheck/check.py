@@ -27,6 +27,7 @@ from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.forecast import load_history
 from promisecheck.loading import load, read_toml
 from promisecheck.pipeline import estimate_plan
+from promisecheck.portfolio_check import PortfolioAnswer
 
 SCHEMA = "promisecheck.check/1"
 SPEC_NAME = "spec.toml"
@@ -139,6 +140,7 @@ class Task:
     revision: str | None = None  # a base version, copied from git into `scratch`
     scratch: Path | None = None
     root: Path | None = None  # the boundary of the files it names (default: its repository)
+    portfolio: Path | None = None  # judged against this portfolio.toml
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,6 +151,7 @@ class Estimated:
     problems: tuple[Problem, ...]
     deadline_line: int | None  # where annotations point
     read: tuple[Path, ...] = ()  # every file read for it, so no report is written over one
+    portfolio: PortfolioAnswer | None = None  # with a portfolio: its role and whom it breaks
 
 
 def estimate_one(task: Task) -> Estimated:
@@ -179,6 +182,10 @@ def estimate_all(
     tasks: Sequence[Task], jobs: int, progress: Progress | None = None
 ) -> list[Estimated]:
     """Every task's answer, in task order; in `jobs` processes when there is more than one."""
+    if any(task.portfolio is not None for task in tasks):
+        from promisecheck.portfolio_check import estimate_tasks
+
+        return estimate_tasks(tasks, progress)
     answers: list[Estimated] = []
     if jobs <= 1 or len(tasks) <= 1:
         results: Iterator[Estimated] = map(estimate_one, tasks)
@@ -232,6 +239,12 @@ class Proposal:
     change: Change | None  # with --base: against that version
     delta: float | None = None  # on-time probability now minus at the base, when both exist
     lenient: bool = False  # below its fail level but not worse than at the base: a warning
+    portfolio: PortfolioAnswer | None = None  # with a portfolio: its role and whom it breaks
+
+    @property
+    def breaks(self) -> tuple[str, ...]:
+        """The signed commitments signing it would break (fail reason breaks-commitment)."""
+        return self.portfolio.breaks if self.portfolio is not None else ()
 
     @property
     def on_time_probability(self) -> float | None:
@@ -249,9 +262,20 @@ class CheckReport:
     warn_under: float | None
     base: str | None
     proposals: tuple[Proposal, ...]
+    portfolio: str | None = None  # the portfolio.toml every proposal was judged against
 
     def count(self, status: Status) -> int:
         return sum(1 for p in self.proposals if p.status == status)
+
+    def portfolio_counts(self) -> tuple[int, float, int] | None:
+        """With a portfolio: projects confirmed (signed), forecast (tentatives weighted by
+        their win probability) and the exposure if every proposal were won."""
+        if self.portfolio is None:
+            return None
+        answers = [p.portfolio for p in self.proposals if p.portfolio is not None]
+        confirmed = sum(1 for a in answers if a.role == "signed")
+        forecast = confirmed + sum(a.win_probability for a in answers if a.role == "tentative")
+        return confirmed, forecast, len(answers)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -296,8 +320,9 @@ def judge(
     change = _change(a, base) if with_base else None
     below = a.verdict == "infeasible" or a.on_time_probability < fail_level
     lenient = below and change in ("same", "better")
+    breaks = answer.portfolio is not None and bool(answer.portfolio.breaks)
     status: Status
-    if below and not lenient:
+    if breaks or (below and not lenient):
         status = "fail"
     elif lenient or a.on_time_probability < warn_level:
         status = "warn"
@@ -314,7 +339,8 @@ def judge(
         base=base,
         change=change,
         delta=_delta(a, base),
-        lenient=lenient,
+        lenient=lenient and not breaks,
+        portfolio=answer.portfolio,
     )
 
 
@@ -367,8 +393,13 @@ def run(
     jobs: int | None = None,
     progress: Progress | None = None,
     history: Path | None = None,
+    portfolio: Path | None = None,
 ) -> CheckReport:
-    """Find, estimate and judge every proposal under `paths` (and, with `base`, at that rev)."""
+    """Find, estimate and judge every proposal under `paths` (and, with `base`, at that rev).
+
+    With a portfolio, commitments are judged inside its shared schedule and every other
+    proposal as the next deal, last in line (portfolio_check).
+    """
     levels = levels or Levels()
     paths = list(paths) or [Path(".")]
     found, missing = discover(paths)
@@ -383,7 +414,14 @@ def run(
     workers = jobs or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
         tasks = [
-            Task(spec=p, trials=trials, seed=seed, history=history, root=_root_for(p, paths))
+            Task(
+                spec=p,
+                trials=trials,
+                seed=seed,
+                history=history,
+                root=_root_for(p, paths),
+                portfolio=portfolio,
+            )
             for p in found
         ]
         base_paths: list[str] = []
@@ -394,6 +432,11 @@ def run(
             gitfiles.verify(base, repo, Path(f"--base {base}"))
             scopes = [s for s in (_repo_relative(p, repo) for p in paths) if s is not None]
             base_paths = discover_at(base, repo, scopes)
+            base_portfolio = None
+            if portfolio is not None:
+                from promisecheck.portfolio_check import materialize_portfolio
+
+                base_portfolio = materialize_portfolio(base, portfolio, repo, Path(scratch))
             for rel in base_paths:
                 copied = gitfiles.materialize(base, rel, repo, Path(scratch))
                 assert copied is not None  # listed in the revision's tree a moment ago
@@ -405,6 +448,7 @@ def run(
                         history=history,
                         revision=base,
                         scratch=Path(scratch),
+                        portfolio=base_portfolio,
                     )
                 )
         answers = estimate_all(tasks, workers, progress)
@@ -463,4 +507,5 @@ def run(
         warn_under=levels.warn_under,
         base=base,
         proposals=tuple(sorted(proposals, key=_order)),
+        portfolio=str(portfolio) if portfolio is not None else None,
     )

@@ -730,9 +730,11 @@ def check(
     format: FormatOption = "table",
     output: ReportOutput = None,
     history: HistoryOption = None,
+    portfolio: PortfolioOption = None,
 ) -> None:
     """Estimate every proposal under PATHS; the CI gate. Exit 2 if any is invalid, else 1 if
-    any fails, else 0."""
+    any fails, else 0. A portfolio.toml at or above the paths (or --portfolio) judges
+    commitments in the shared schedule and every other proposal as the next deal."""
     check_trials(trials)
     check_output_path(output)
     check_level("--fail-under", fail_under)
@@ -742,14 +744,19 @@ def check(
         raise fail(f"--jobs {jobs}: expected at least 1 worker process")
     from promisecheck.check import Levels
     from promisecheck.check import run as run_check
+    from promisecheck.portfolio_check import find_portfolio
     from promisecheck.report import render_check
     from promisecheck.report.check_words import summary
 
+    if portfolio is not None and portfolio.is_dir():
+        portfolio = portfolio / "portfolio.toml"
+    portfolio = portfolio or find_portfolio(paths or [Path(".")])
     update, close = progress_bar()
     with safefiles.recording() as read:
         try:
             report = run_check(
                 paths or [Path(".")],
+                portfolio=portfolio,
                 trials=trials,
                 seed=seed,
                 levels=Levels(fail_under=fail_under, warn_under=warn_under),

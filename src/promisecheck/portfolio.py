@@ -117,18 +117,6 @@ def portfolio_path(path: Path) -> Path:
     return path / PORTFOLIO_FILE if path.is_dir() else path
 
 
-def find_portfolio(paths: list[Path]) -> Path | None:
-    """The portfolio.toml at or above the first path (for `check`), or None."""
-    for start in paths[:1]:
-        folder = start.resolve()
-        folder = folder if folder.is_dir() else folder.parent
-        for candidate in (folder, *folder.parents):
-            found = candidate / PORTFOLIO_FILE
-            if found.is_file():
-                return found
-    return None
-
-
 def under_way(spec: Spec) -> Spec:
     """The spec as it stands today: done items leave (dependents may start), remaining
     hours replace the estimate."""

@@ -8,12 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from promisecheck.analysis import Assessment, assess
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.forecast import load_history
 from promisecheck.history import History
 from promisecheck.loading import load
-from promisecheck.model import Plan, Spec
+from promisecheck.model import Plan, Spec, Team
 from promisecheck.pipeline import MAX_CELLS
 from promisecheck.portfolio import Portfolio, check_deal, load_portfolio, under_way
 from promisecheck.portfolio_assess import (
@@ -27,7 +29,7 @@ from promisecheck.portfolio_assess import (
     shared_skills,
 )
 from promisecheck.shared_schedule import Project, Schedule, run_schedule, shared_capacity
-from promisecheck.simulate import Progress
+from promisecheck.simulate import Progress, SimulationResult
 
 SCHEMA = "promisecheck.portfolio/1"
 
@@ -297,3 +299,28 @@ def estimate_deal(
         progress=progress,
     )
     return DealEstimate(assessment=run.assessment, impact=run.impact)
+
+
+def commitment_assessment(
+    schedule: Schedule, k: int, team: Team, *, seed: int, confidence: float | None = None
+) -> Assessment:
+    """One commitment judged inside the shared schedule: over the trials in which it is won."""
+    part = schedule.part(k)
+    won = np.flatnonzero(schedule.present[:, k])
+    note: tuple[str, ...] = ()
+    if won.size == 0:
+        # Never won: its items took no one; judge the trials as they are and say so.
+        won = np.arange(schedule.trials)
+        note = ("a win probability of 0: never part of the shared schedule",)
+    if won.size < schedule.trials:
+        part = SimulationResult(
+            efforts=part.efforts[won],
+            start=part.start[won],
+            finish=part.finish[won],
+            member=part.member[won],
+        )
+    plan = Plan(spec=schedule.projects[k].spec, team=team)
+    assessment = assess(plan, part, schedule.capacity, seed=seed, confidence=confidence)
+    return dataclasses.replace(
+        assessment, history=schedule.histories[k], warnings=assessment.warnings + note
+    )

@@ -42,6 +42,14 @@ def _proposal(p: Proposal) -> dict[str, Any]:
         },
         "change": p.change,
         "delta": p.delta,
+        "portfolio": None
+        if p.portfolio is None
+        else {
+            "role": p.portfolio.role,
+            "win_probability": p.portfolio.win_probability,
+            "breaks": list(p.portfolio.breaks),
+            "fail_reason": "breaks-commitment" if p.portfolio.breaks else None,
+        },
     }
 
 
@@ -57,6 +65,20 @@ def to_dict(r: CheckReport) -> dict[str, Any]:
         "exit_code": int(r.exit_code),
         "counts": {s: r.count(s) for s in ("invalid", "fail", "warn", "pass", "removed")},
         "proposals": [_proposal(p) for p in r.proposals],
+        "portfolio": _portfolio(r),
+    }
+
+
+def _portfolio(r: CheckReport) -> dict[str, Any] | None:
+    counts = r.portfolio_counts()
+    if counts is None:
+        return None
+    confirmed, forecast, exposure = counts
+    return {
+        "path": r.portfolio,
+        "confirmed": confirmed,
+        "forecast": round(forecast, 4),
+        "exposure": exposure,
     }
 
 

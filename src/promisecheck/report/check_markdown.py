@@ -42,8 +42,15 @@ def render(r: CheckReport) -> str:
     parts = [
         f"{MARKER}\n**promisecheck: {check_words.summary(r)}.** {prose(check_words.settings(r))}",
         table(header, rows, right),
-        _details(r),
     ]
+    if (counts := check_words.portfolio_summary(r)) is not None:
+        lines = [
+            f"- {code(p.path)}: {text(line)}"
+            for p in r.proposals
+            if (line := check_words.portfolio_line(p)) is not None
+        ]
+        parts.append("\n".join([prose(counts.capitalize()), "", *lines]))
+    parts.append(_details(r))
     return "\n\n".join(parts) + "\n"
 
 

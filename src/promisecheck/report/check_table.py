@@ -24,6 +24,8 @@ def render(r: CheckReport, *, color: bool = False, width: int = 120) -> str:
     console, buffer = terminal.console(color=color, width=width)
     console.print(Text(f"promisecheck check: {check_words.summary(r)}", style=HEADING))
     console.print(check_words.settings(r))
+    if (counts := check_words.portfolio_summary(r)) is not None:
+        console.print(counts.replace("`", ""))
     console.print()
     columns: list[str | Column] = [
         "Status",

@@ -103,6 +103,8 @@ def reason(p: Proposal, r: CheckReport) -> str:
         return f"{count} problem{'s' if count != 1 else ''} in the input"
     if p.status == "removed" or a is None:
         return f"removed since {r.base}"
+    if p.breaks:
+        return f"breaks-commitment: signing it breaks {', '.join(p.breaks)}"
     source = "--fail-under" if r.fail_under is not None else "its target"
     fail_level = f"{level(p.fail_level)} ({source})"
     if a.verdict == "infeasible":
@@ -119,3 +121,33 @@ def reason(p: Proposal, r: CheckReport) -> str:
     if p.status == "fail" and r.base is not None:
         return f"{why}, {'new' if p.change == 'new' else 'worse than ' + _was(p, r.base)}"
     return why
+
+
+def portfolio_summary(r: CheckReport) -> str | None:
+    """`portfolio: 3 confirmed, 3.5 forecast, 5 if every proposal is won`."""
+    counts = r.portfolio_counts()
+    if counts is None:
+        return None
+    confirmed, forecast, exposure = counts
+    return (
+        f"portfolio `{r.portfolio}`: {confirmed} confirmed, {forecast:g} forecast, "
+        f"{exposure} if every proposal is won"
+    )
+
+
+def portfolio_line(p: Proposal) -> str | None:
+    """What the portfolio says about one proposal, in one line."""
+    answer = p.portfolio
+    if answer is None:
+        return None
+    name = p.assessment.project if p.assessment is not None else p.path
+    if answer.role == "deal":
+        if answer.breaks:
+            return f"{name} (deal, last in line): signing it breaks {', '.join(answer.breaks)}"
+        return f"{name} (deal, last in line): breaks no commitment"
+    role = (
+        "signed"
+        if answer.role == "signed"
+        else f"tentative, {words.percent(answer.win_probability)} won"
+    )
+    return f"{name} ({role}): {on_time(p)} on time inside the shared schedule"
