@@ -78,6 +78,38 @@ def write(directory: Path, items: int, members: int, seed: int = 1) -> Path:
     return directory / "spec.toml"
 
 
+def write_portfolio(
+    directory: Path, commitments: int = 10, items: int = 25, members: int = 12, deals: int = 1
+) -> tuple[Path, list[Path]]:
+    """A portfolio.toml with `commitments` specs of `items` items on one team of `members`,
+    starting a week apart, and `deals` new deals of the same size (not in the portfolio)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _, team = generate(items, members, seed=1)
+    (directory / "team.toml").write_bytes(tomli_w.dumps(team).encode())
+
+    def one(name: str, seed: int, week: int) -> str:
+        spec, _ = generate(items, members, seed=seed, deadline_weeks=8 + commitments // 2)
+        start = spec["project"]["start"] + dt.timedelta(weeks=week)
+        spec["project"].update(
+            name=name, start=start, deadline=start + dt.timedelta(weeks=8 + commitments // 2)
+        )
+        spec["project"]["team"] = "../team.toml"
+        for item in spec["items"]:  # assignees were drawn from another team
+            item.pop("assignee", None)
+        (directory / name).mkdir(exist_ok=True)
+        (directory / name / "spec.toml").write_bytes(tomli_w.dumps(spec).encode())
+        return f"{name}/spec.toml"
+
+    keys = [one(f"commitment-{k:02d}", 100 + k, k) for k in range(commitments)]
+    entries = [{"spec": key} for key in keys]
+    for k in range(1, commitments, 4):
+        entries[k].update(status="tentative", win_probability=0.5)
+    portfolio = {"team": "team.toml", "as_of": dt.date(2027, 1, 4), "commitments": entries}
+    (directory / "portfolio.toml").write_bytes(tomli_w.dumps(portfolio).encode())
+    deal_paths = [directory / one(f"deal-{k:02d}", 500 + k, 2 + k % 4) for k in range(deals)]
+    return directory / "portfolio.toml", deal_paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("directory", type=Path)

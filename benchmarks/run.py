@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import write
+from generate import write, write_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 # A fixed as-of day: the menu judges its options on it, and today would drift.
@@ -83,6 +83,27 @@ def main() -> None:
             [*exe, "estimate", str(medium), "-f", "json", "--compromises", *AS_OF],
             4.0,
             max(1, args.repeat // 2),
+        ),
+    ]
+    portfolio, deals = write_portfolio(work / "portfolio", deals=10)
+    cases += [
+        (
+            "portfolio 10×25 items / 12",
+            [*exe, "portfolio", str(portfolio), "-f", "json"],
+            1.0,
+            max(1, args.repeat // 2),
+        ),
+        (
+            "estimate --portfolio (+25)",
+            [*exe, "estimate", str(deals[0]), "--portfolio", str(portfolio), "-f", "json"],
+            2.0,
+            max(1, args.repeat // 2),
+        ),
+        (
+            "check portfolio + 10 deals",
+            [*exe, "check", str(portfolio.parent), "-f", "json"],
+            20.0,
+            1,
         ),
     ]
     if not args.quick:

@@ -20,6 +20,7 @@ from promisecheck.analysis import (
 )
 from promisecheck.calendar import DAY_SPAN
 from promisecheck.shared_schedule import Role, Schedule
+from promisecheck.simulate import SimulationResult
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -27,6 +28,7 @@ FloatArray = npt.NDArray[np.float64]
 ITEM_PERCENTILES: dict[str, float] = {"p50": 0.5, "p85": 0.85}
 # A member counts as working for a project when they give it this many hours on average.
 SHARED_HOURS = 1.0
+HELD_CELLS = 1_000_000  # trials × items looked at for the no-pre-emption note
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,8 +92,19 @@ class SharedSkill:
 
 def _held(schedule: Schedule) -> BoolArray:
     """[trials, items] the item waited (no pre-emption) while the member who then did it
-    was busy with an item of a lower-ranked project that had started before it was ready."""
-    result = schedule.result
+    was busy with an item of a lower-ranked project that had started before it was ready.
+
+    Looked at in the first trials only when the schedule is large: it is a note in the
+    report, and a share over a few thousand trials says as much as one over all of them.
+    """
+    whole = schedule.result
+    first = slice(0, max(1, min(whole.trials, HELD_CELLS // max(1, whole.start.shape[1]))))
+    result = SimulationResult(
+        efforts=whole.efforts[first],
+        start=whole.start[first],
+        finish=whole.finish[first],
+        member=whole.member[first],
+    )
     trials, items = result.start.shape
     project_of = np.empty(items, dtype=np.int64)
     for k, cols in enumerate(schedule.columns):
@@ -105,7 +118,9 @@ def _held(schedule: Schedule) -> BoolArray:
             for dep in item.depends_on:
                 moment = np.maximum(moment, result.finish[:, index[dep]])
             ready[:, cols.start + i] = moment
-    order = np.lexsort((result.start, result.member), axis=-1)
+    # One sort by (member, start): member spans whole multiples of a bound above every start.
+    span = float(np.nanmax(np.where(np.isfinite(result.start), result.start, 0.0))) + 1.0
+    order = np.argsort(result.member * span + np.minimum(result.start, span - 0.5), axis=1)
     who = np.take_along_axis(result.member, order, axis=1)
     previous = np.full((trials, items), -1, dtype=np.int64)
     same = (who[:, 1:] == who[:, :-1]) & (who[:, 1:] >= 0)
@@ -125,6 +140,14 @@ def _held(schedule: Schedule) -> BoolArray:
         & (result.member >= 0)
     )
     return held
+
+
+def _share(held: BoolArray, present: BoolArray) -> float:
+    """Share of the won trials (of those looked at) in which some item was held."""
+    won = int(np.count_nonzero(present))
+    if not won or not held.shape[1]:
+        return 0.0
+    return float(np.count_nonzero(held[present].any(axis=1))) / won
 
 
 def project_odds(schedule: Schedule, held: BoolArray | None = None) -> tuple[ProjectOdds, ...]:
@@ -184,12 +207,7 @@ def project_odds(schedule: Schedule, held: BoolArray | None = None) -> tuple[Pro
                 on_time_standard_error=math.sqrt(p * (1 - p) / trials) if trials else 0.0,
                 finish=finish,
                 items=items,
-                held_share=(
-                    float(np.count_nonzero(held[present, cols.start : cols.stop].any(axis=1)))
-                    / trials
-                    if trials and cols.stop > cols.start
-                    else 0.0
-                ),
+                held_share=_share(held[:, cols.start : cols.stop], present[: held.shape[0]]),
                 on_time=on_time,
                 present=present,
             )

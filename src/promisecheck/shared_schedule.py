@@ -18,7 +18,8 @@ import numpy.typing as npt
 
 from promisecheck.calendar import DAY_SPAN, Capacity, build_capacity
 from promisecheck.forecast import prepare
-from promisecheck.history import History, HistoryUse
+from promisecheck.history import History
+from promisecheck.history_model import HistoryUse
 from promisecheck.model import PRIORITY_ORDER, Item, Plan, Risk, Spec, Team
 from promisecheck.network import build_network
 from promisecheck.sampling import item_stream
