@@ -126,3 +126,31 @@ def test_single_spec_estimate_is_unchanged_without_a_portfolio() -> None:
     # The same spec with and without the new keys' defaults: nothing about it changes.
     result = invoke("estimate", "examples/webshop", "--trials", "300", "-f", "json")
     assert "portfolio" not in json.loads(result.stdout)
+
+
+def test_compare_judges_every_column_as_the_deal_against_the_portfolio() -> None:
+    result = invoke(
+        "compare",
+        f"{DEAL}/spec.toml",
+        "--portfolio",
+        EXAMPLE,
+        "--trials",
+        "800",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == ExitCode.ON_TRACK
+    columns = json.loads(result.stdout)["columns"]
+    assert [c["label"] for c in columns] == ["baseline", "two-weeks-later"]
+    assert columns[0]["breaks"] == ["City portal"]
+    assert columns[1]["breaks"] == []
+    # The baseline column is the deal as estimate --portfolio sees it: same draws, same odds.
+    alone = json.loads(
+        invoke("estimate", DEAL, "--portfolio", EXAMPLE, "--trials", "800", "-f", "json").stdout
+    )
+    assert columns[0]["on_time_probability"] == alone["on_time_probability"]
+    assert columns[0]["finish"] == {k: alone["finish"][k] for k in ("p50", "p85")}
+    plain = json.loads(
+        invoke("compare", f"{DEAL}/spec.toml", "--trials", "300", "-f", "json").stdout
+    )
+    assert all(c["breaks"] is None for c in plain["columns"])

@@ -669,8 +669,12 @@ def compare(
     format: FormatOption = "table",
     output: ReportOutput = None,
     history: HistoryOption = None,
+    portfolio: PortfolioOption = None,
 ) -> None:
-    """Versions of a proposal side by side: scope, odds, dates, cost. Exit 0, or 2 on bad input."""
+    """Versions of a proposal side by side: scope, odds, dates, cost. Exit 0, or 2 on bad input.
+
+    With --portfolio, every column is judged as the deal against everything already promised.
+    """
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
@@ -679,7 +683,9 @@ def compare(
 
     with safefiles.recording() as read:
         try:
-            comparison = run_compare(versions, team, trials=trials, seed=seed, history=history)
+            comparison = run_compare(
+                versions, team, trials=trials, seed=seed, history=history, portfolio=portfolio
+            )
         except InputError as error:
             raise fail(str(error)) from None
     color = (

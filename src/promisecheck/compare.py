@@ -72,6 +72,7 @@ class Column:
     scope: Scope
     deltas: dict[str, Delta]  # empty for the baseline; keys as in DELTA_KEYS
     limits: tuple[LimitBreach, ...] = ()  # the deal's limits this version breaks
+    breaks: tuple[str, ...] | None = None  # with --portfolio: signed commitments it breaks
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,15 +181,19 @@ def run(
     trials: int = 10_000,
     seed: int = 0,
     history: Path | None = None,
+    portfolio: Path | None = None,
 ) -> Comparison:
-    """One spec: its baseline and scenarios. Several: each file (or REV:path), the first first."""
+    """One spec: its baseline and scenarios. Several: each file (or REV:path), the first first.
+
+    With a portfolio, every column is judged as the deal against it (last in line).
+    """
     if len(arguments) == 1 and not is_revision(arguments[0]):
         versions = scenario_versions(Path(arguments[0]), team_path)
-        return compare(versions, trials=trials, seed=seed, history=history)
+        return compare(versions, trials=trials, seed=seed, history=history, portfolio=portfolio)
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
         # Simulated inside: a team's history file is read from the scratch copy.
         versions = file_versions(arguments, team_path, Path(scratch))
-        return compare(versions, trials=trials, seed=seed, history=history)
+        return compare(versions, trials=trials, seed=seed, history=history, portfolio=portfolio)
 
 
 # --- the comparison --------------------------------------------------------------------------
@@ -200,15 +205,27 @@ def compare(
     trials: int = 10_000,
     seed: int = 0,
     history: Path | None = None,
+    portfolio: Path | None = None,
 ) -> Comparison:
     """Simulate every version with the same trials and seed and measure it against the first.
 
-    `history` (--history) wins over each version's team [history] file.
+    `history` (--history) wins over each version's team [history] file. With `portfolio`,
+    each version is scheduled as the deal after every commitment, on the same draws.
     """
-    assessments = [
-        estimate_plan(v.plan, trials=trials, seed=seed, history=load_history(v.plan, history))
-        for v in versions
-    ]
+    breaks: list[tuple[str, ...] | None] = [None] * len(versions)
+    if portfolio is not None:
+        from promisecheck.portfolio_run import judge_deals
+
+        runs = judge_deals(
+            portfolio, [v.plan for v in versions], trials=trials, seed=seed, history=history
+        )
+        assessments = [run.assessment for run in runs]
+        breaks = [tuple(c.project for c in run.impact.breaks_signed) for run in runs]
+    else:
+        assessments = [
+            estimate_plan(v.plan, trials=trials, seed=seed, history=load_history(v.plan, history))
+            for v in versions
+        ]
     base_plan, base = versions[0].plan, assessments[0]
     columns = tuple(
         Column(
@@ -217,6 +234,7 @@ def compare(
             scope=scope(base_plan, version.plan) if index else _own_scope(version.plan),
             deltas=deltas(base, assessment) if index else {},
             limits=breaches(base_plan, version.plan, assessment),
+            breaks=breaks[index],
         )
         for index, (version, assessment) in enumerate(zip(versions, assessments, strict=True))
     )

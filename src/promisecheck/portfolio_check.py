@@ -16,6 +16,7 @@ from promisecheck.errors import InputError
 from promisecheck.loading import load, read_toml
 from promisecheck.portfolio import PORTFOLIO_FILE, Portfolio, load_portfolio
 from promisecheck.portfolio_run import (
+    DEAL_KEY,
     _history,
     commitment_assessment,
     projects_of,
@@ -85,7 +86,7 @@ class Context:
         run = schedule_deal(
             self.portfolio,
             plan.model_copy(update={"team": self.portfolio.team}),
-            str(spec),
+            DEAL_KEY,
             len(self.portfolio.commitments),
             trials=self.trials,
             seed=self.seed,

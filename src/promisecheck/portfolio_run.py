@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,9 @@ from promisecheck.shared_schedule import Project, Schedule, run_schedule, shared
 from promisecheck.simulate import Progress, SimulationResult
 
 SCHEMA = "promisecheck.portfolio/1"
+# The deal's key (its draws are `<deal>:<item id>`): the same whatever its path, so that
+# estimate, compare and check give one deal the same draws, and no spec path can equal it.
+DEAL_KEY = "<deal>"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,7 +213,11 @@ def schedule_deal(
     before: Schedule | None = None,
     progress: Progress | None = None,
 ) -> DealRun:
-    """The schedule without the deal (reused when given) and with it, on the same draws."""
+    """The schedule without the deal (reused when given) and with it, on the same draws.
+
+    The schedule with the deal runs on the plan's team: the portfolio's, or the portfolio's
+    with members added (a compare scenario that adds people).
+    """
     commitments = projects_of(portfolio)
     deal = deal_project(plan.spec, key)
     with_deal = [*commitments[:position], deal, *commitments[position:]]
@@ -227,20 +235,24 @@ def schedule_deal(
             history=history,
             capacity=capacity,
         )
+    team = plan.team
+    after_capacity = capacity if team == portfolio.team else shared_capacity(team, portfolio.as_of)
     after = run_schedule(
         with_deal,
-        portfolio.team,
+        team,
         portfolio.as_of,
         trials=trials,
         seed=seed,
         history=history,
-        capacity=capacity,
+        capacity=after_capacity,
         progress=progress,
     )
-    deal_odds, moved = changes(before, after, key, skills_of(portfolio))
+    deal_odds, moved = changes(before, after, key, tuple(m.skills for m in team.members))
     index = after.index(key)
-    deal_plan = Plan(spec=deal.spec, team=portfolio.team)
-    assessment = assess(deal_plan, after.part(index), capacity, seed=seed, confidence=confidence)
+    deal_plan = Plan(spec=deal.spec, team=team)
+    assessment = assess(
+        deal_plan, after.part(index), after_capacity, seed=seed, confidence=confidence
+    )
     assessment = dataclasses.replace(
         assessment,
         history=after.histories[index],
@@ -286,11 +298,12 @@ def estimate_deal(
     portfolio = load_portfolio(portfolio_path, as_of)
     check_deal(portfolio, spec_path)
     plan = load(spec_path, team_path or portfolio.team_path)
+    plan = Plan(spec=plan.spec, team=portfolio.team)
     position = deal_position(rank, portfolio)
     run = schedule_deal(
         portfolio,
         plan,
-        str(spec_path),
+        DEAL_KEY,
         position,
         trials=trials,
         seed=seed,
@@ -324,3 +337,46 @@ def commitment_assessment(
     return dataclasses.replace(
         assessment, history=schedule.histories[k], warnings=assessment.warnings + note
     )
+
+
+def deal_team(portfolio: Portfolio, team: Team) -> Team:
+    """The shared team for a deal: the portfolio's, or the deal's own team when it is the
+    portfolio's with members added (so every commitment's people are still there)."""
+    names = {m.name for m in team.members}
+    if team != portfolio.team and all(m.name in names for m in portfolio.team.members):
+        return team
+    return portfolio.team
+
+
+def judge_deals(
+    portfolio_path: Path,
+    plans: Sequence[Plan],
+    *,
+    trials: int,
+    seed: int,
+    history: Path | None = None,
+) -> list[DealRun]:
+    """Each plan as the deal against the same portfolio (last in line), one at a time."""
+    portfolio = load_portfolio(portfolio_path)
+    evidence = _history(portfolio, history)
+    before = run_schedule(
+        projects_of(portfolio),
+        portfolio.team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=evidence,
+    )
+    return [
+        schedule_deal(
+            portfolio,
+            Plan(spec=plan.spec, team=deal_team(portfolio, plan.team)),
+            DEAL_KEY,
+            len(portfolio.commitments),
+            trials=trials,
+            seed=seed,
+            history=evidence,
+            before=before,
+        )
+        for plan in plans
+    ]

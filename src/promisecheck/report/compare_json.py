@@ -56,6 +56,7 @@ def _column(column: Column) -> dict[str, Any]:
         "currency": a.currency,
         "deltas": {key: _delta(d) for key, d in column.deltas.items()} if column.deltas else None,
         "limits": list(column.limits),
+        "breaks": None if column.breaks is None else list(column.breaks),
     }
 
 

@@ -207,6 +207,8 @@ def rows(c: Comparison) -> list[Row]:
     out.append(_text_row(c, "Verdict", lambda col: words.verdict_word(col.assessment)))
     if any(col.limits for col in columns):
         out.append(_text_row(c, "Deal's limits", _limits))
+    if any(col.breaks is not None for col in columns):
+        out.append(_text_row(c, "Breaks", lambda col: ", ".join(col.breaks or ()) or "no one"))
     return out
 
 
