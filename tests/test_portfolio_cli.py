@@ -154,3 +154,13 @@ def test_compare_judges_every_column_as_the_deal_against_the_portfolio() -> None
         invoke("compare", f"{DEAL}/spec.toml", "--trials", "300", "-f", "json").stdout
     )
     assert all(c["breaks"] is None for c in plain["columns"])
+
+
+def test_html_is_refused_for_the_portfolio_reports_for_now() -> None:
+    for args in (
+        ("portfolio", EXAMPLE, "-f", "html"),
+        ("estimate", DEAL, "--portfolio", EXAMPLE, "-f", "html"),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == ExitCode.INVALID_INPUT
+        assert "no html format yet" in result.stderr

@@ -335,6 +335,10 @@ def estimate(
     check_output_path(output)
     check_seed(seed)
     if portfolio is not None:
+        if format == "html":
+            from promisecheck.report import HTML_PORTFOLIO
+
+            raise fail(f"--format html with --portfolio: {HTML_PORTFOLIO}")
         if scenario is not None or apply is not None or compromises:
             raise fail("--portfolio works without --scenario, --apply and --compromises")
         _estimate_deal(
@@ -490,6 +494,10 @@ def portfolio(
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
+    from promisecheck.report import HTML_PORTFOLIO
+
+    if format == "html":
+        raise fail(f"--format html: {HTML_PORTFOLIO}")
     from promisecheck.portfolio_run import run_portfolio
     from promisecheck.report import render_portfolio
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 Format = Literal["table", "json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown", "html")
+# The portfolio reports have no HTML page yet: the CLI refuses the format before running.
+HTML_PORTFOLIO = "the portfolio reports have no html format yet; use table, json or markdown"
 
 
 def render(assessment: Assessment, format: Format, *, color: bool = False) -> str:
@@ -122,6 +124,8 @@ def render_portfolio(report: PortfolioReport, format: Format, *, color: bool = F
             from promisecheck.report import portfolio_table
 
             return portfolio_table.render(report, color=color)
+        case "html":
+            raise ValueError(HTML_PORTFOLIO)
         case _:
             assert_never(format)
 
@@ -141,5 +145,7 @@ def render_deal(deal: DealEstimate, format: Format, *, color: bool = False) -> s
             from promisecheck.report import portfolio_table
 
             return portfolio_table.render_deal(deal.assessment, deal.impact, color=color)
+        case "html":
+            raise ValueError(HTML_PORTFOLIO)
         case _:
             assert_never(format)
