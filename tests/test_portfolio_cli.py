@@ -99,6 +99,11 @@ def test_deal_json_is_the_estimate_plus_a_portfolio_block() -> None:
         city["after"]["on_time_probability"] - city["before"]["on_time_probability"], abs=1e-3
     )
     assert 0 < city["change_standard_error"] < 0.05
+    # It breaks a signed commitment, so the levers come along; the start lever breaks no one.
+    start = next(lv for lv in block["levers"]["recommended"] if lv["kind"] == "start")
+    assert start["breaks"] == [] and start["start"] > "2027-03-15"
+    quiet = invoke(*args, "--no-compromises")
+    assert json.loads(quiet.stdout)["portfolio"]["levers"] is None
 
 
 def test_deal_first_in_line_breaks_no_one_here() -> None:
@@ -120,6 +125,7 @@ def test_deal_usage_errors_exit_2() -> None:
     assert "already a commitment" in listed.stderr
     with_scenario = invoke("estimate", DEAL, "--portfolio", EXAMPLE, "--scenario", "x")
     assert with_scenario.exit_code == ExitCode.INVALID_INPUT
+    assert "--scenario" in with_scenario.stderr
 
 
 def test_single_spec_estimate_is_unchanged_without_a_portfolio() -> None:

@@ -238,6 +238,7 @@ def _estimate_deal(
     history: Path | None,
     format: Format,
     output: Path | None,
+    compromises: bool | None,
 ) -> None:
     from promisecheck.loading import proposal_path
     from promisecheck.portfolio_run import estimate_deal
@@ -256,6 +257,7 @@ def _estimate_deal(
             confidence=confidence,
             history=history,
             progress=update,
+            compromises=compromises,
         )
     except InputError as error:
         close()
@@ -339,8 +341,8 @@ def estimate(
             from promisecheck.report import HTML_PORTFOLIO
 
             raise fail(f"--format html with --portfolio: {HTML_PORTFOLIO}")
-        if scenario is not None or apply is not None or compromises:
-            raise fail("--portfolio works without --scenario, --apply and --compromises")
+        if scenario is not None or apply is not None:
+            raise fail("--portfolio works without --scenario and --apply")
         _estimate_deal(
             spec,
             portfolio,
@@ -353,6 +355,7 @@ def estimate(
             history,
             format,
             output,
+            compromises,
         )
     if apply is not None and output is None:
         raise fail("--apply needs --output FILE: where to write the revised spec")

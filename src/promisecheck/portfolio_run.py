@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from promisecheck.portfolio_assess import (
 )
 from promisecheck.shared_schedule import Project, Schedule, run_schedule, shared_capacity
 from promisecheck.simulate import Progress, SimulationResult
+
+if TYPE_CHECKING:
+    from promisecheck.portfolio_levers import LeverMenu
 
 SCHEMA = "promisecheck.portfolio/1"
 # The deal's key (its draws are `<deal>:<item id>`): the same whatever its path, so that
@@ -274,6 +278,7 @@ class DealEstimate:
 
     assessment: Assessment
     impact: DealImpact
+    levers: LeverMenu | None = None  # the portfolio's compromise levers, when asked for
 
     @property
     def exit_code(self) -> ExitCode:
@@ -287,6 +292,7 @@ def estimate_deal(
     *,
     team_path: Path | None = None,
     rank: str = "last",
+    compromises: bool | None = False,
     as_of: dt.date | None = None,
     trials: int = 10_000,
     seed: int = 0,
@@ -294,12 +300,17 @@ def estimate_deal(
     history: Path | None = None,
     progress: Progress | None = None,
 ) -> DealEstimate:
-    """Estimate a deal against everything already promised (the portfolio's team wins)."""
+    """Estimate a deal against everything already promised (the portfolio's team wins).
+
+    compromises: True always adds the portfolio levers, None when the deal is below its
+    target or breaks a signed commitment, False never.
+    """
     portfolio = load_portfolio(portfolio_path, as_of)
     check_deal(portfolio, spec_path)
     plan = load(spec_path, team_path or portfolio.team_path)
     plan = Plan(spec=plan.spec, team=portfolio.team)
     position = deal_position(rank, portfolio)
+    evidence = _history(portfolio, history)
     run = schedule_deal(
         portfolio,
         plan,
@@ -308,10 +319,25 @@ def estimate_deal(
         trials=trials,
         seed=seed,
         confidence=confidence,
-        history=_history(portfolio, history),
+        history=evidence,
         progress=progress,
     )
-    return DealEstimate(assessment=run.assessment, impact=run.impact)
+    deal = DealEstimate(assessment=run.assessment, impact=run.impact)
+    if compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
+        return deal
+    from promisecheck.portfolio_levers import find_levers
+
+    levers = find_levers(
+        portfolio,
+        plan,
+        run,
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        history=evidence,
+        position=position,
+    )
+    return dataclasses.replace(deal, levers=levers)
 
 
 def commitment_assessment(

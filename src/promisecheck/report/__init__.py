@@ -136,15 +136,17 @@ def render_deal(deal: DealEstimate, format: Format, *, color: bool = False) -> s
         case "json":
             from promisecheck.report import portfolio_json
 
-            return portfolio_json.render_deal(deal.assessment, deal.impact)
+            return portfolio_json.render_deal(deal.assessment, deal.impact, deal.levers)
         case "markdown":
             from promisecheck.report import portfolio_markdown
 
-            return portfolio_markdown.render_deal(deal.assessment, deal.impact)
+            return portfolio_markdown.render_deal(deal.assessment, deal.impact, deal.levers)
         case "table":
             from promisecheck.report import portfolio_table
 
-            return portfolio_table.render_deal(deal.assessment, deal.impact, color=color)
+            return portfolio_table.render_deal(
+                deal.assessment, deal.impact, deal.levers, color=color
+            )
         case "html":
             raise ValueError(HTML_PORTFOLIO)
         case _:

@@ -8,6 +8,7 @@ from typing import Any
 
 from promisecheck.analysis import Assessment
 from promisecheck.portfolio_assess import Change, ProjectOdds
+from promisecheck.portfolio_levers import Lever, LeverMenu
 from promisecheck.portfolio_run import DealImpact, PortfolioReport
 from promisecheck.report import json as estimate_json
 
@@ -102,16 +103,37 @@ def change(c: Change) -> dict[str, Any]:
     }
 
 
-def portfolio_block(impact: DealImpact) -> dict[str, Any]:
+def _lever(lever: Lever) -> dict[str, Any]:
+    return {
+        "kind": lever.kind,
+        "on_time_probability": round(lever.on_time_probability, 4),
+        "reaches_target": lever.reaches_target,
+        "breaks": list(lever.breaks),
+        "rank": lever.rank,
+        "start": _date(lever.start),
+        "skill": lever.skill,
+        "new_members": lever.new_members,
+        "joins": _date(lever.joins),
+    }
+
+
+def portfolio_block(impact: DealImpact, levers: LeverMenu | None = None) -> dict[str, Any]:
     return {
         "as_of": _date(impact.as_of),
         "rank": impact.rank,
         "commitments": [change(c) for c in impact.commitments],
+        "levers": None
+        if levers is None
+        else {
+            "target_confidence": levers.target_confidence,
+            "recommended": [_lever(lv) for lv in levers.recommended],
+            "breaking": [_lever(lv) for lv in levers.breaking],
+        },
     }
 
 
-def render_deal(a: Assessment, impact: DealImpact) -> str:
+def render_deal(a: Assessment, impact: DealImpact, levers: LeverMenu | None = None) -> str:
     """Today's estimate object plus the `portfolio` block."""
     data = estimate_json.to_dict(a)
-    data["portfolio"] = portfolio_block(impact)
+    data["portfolio"] = portfolio_block(impact, levers)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

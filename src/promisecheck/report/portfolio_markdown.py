@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.analysis import Assessment
+from promisecheck.portfolio_levers import LeverMenu
 from promisecheck.portfolio_run import DealImpact, PortfolioReport
 from promisecheck.report import markdown as estimate_markdown
 from promisecheck.report import portfolio_words as words
@@ -50,7 +51,7 @@ def render(r: PortfolioReport) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def render_deal(a: Assessment, impact: DealImpact) -> str:
+def render_deal(a: Assessment, impact: DealImpact, levers: LeverMenu | None = None) -> str:
     """The deal's sentence and changes, then today's estimate report."""
     rows = [
         [
@@ -69,5 +70,16 @@ def render_deal(a: Assessment, impact: DealImpact) -> str:
     header = ["Commitment", "Status", "Before", "After", "Change", "P85 before", "P85 after"]
     header += ["Hold", "Breaks"]
     right = [False, False, True, True, True, True, True, True, False]
-    head = "\n\n".join([f"**{text(words.deal_sentence(a, impact))}**", table(header, rows, right)])
+    parts = [f"**{text(words.deal_sentence(a, impact))}**", table(header, rows, right)]
+    if levers is not None:
+        lines = [
+            f"{n}. {text(words.lever_line(lever, levers, a.start))}"
+            for n, lever in enumerate(levers.recommended, start=1)
+        ]
+        lines += [
+            f"- {text(words.lever_line(lever, levers, a.start))}" for lever in levers.breaking
+        ]
+        if lines:
+            parts.append("#### What would make it fit\n\n" + "\n".join(lines))
+    head = "\n\n".join(parts)
     return head + "\n\n" + estimate_markdown.render(a)

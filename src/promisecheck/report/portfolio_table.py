@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from promisecheck.analysis import Assessment
+from promisecheck.portfolio_levers import LeverMenu
 from promisecheck.portfolio_run import DealImpact, PortfolioReport
 from promisecheck.report import portfolio_words as words
 from promisecheck.report import table as estimate_table
@@ -110,12 +111,31 @@ def _changes(impact: DealImpact) -> Table:
     return grid
 
 
-def render_deal(a: Assessment, impact: DealImpact, *, color: bool = False, width: int = 100) -> str:
+def _levers(a: Assessment, menu: LeverMenu) -> Table:
+    grid = terminal.section("What would make it fit", terminal.right("#"), "Option")
+    for n, lever in enumerate(menu.recommended, start=1):
+        grid.add_row(str(n), words.lever_line(lever, menu, a.start))
+    for lever in menu.breaking:
+        grid.add_row("–", words.lever_line(lever, menu, a.start))
+    if not menu.recommended and not menu.breaking:
+        grid.add_row("", "nothing the portfolio levers try makes it fit")
+    return grid
+
+
+def render_deal(
+    a: Assessment,
+    impact: DealImpact,
+    levers: LeverMenu | None = None,
+    *,
+    color: bool = False,
+    width: int = 100,
+) -> str:
     """The deal's sentence and its effect on every commitment, then today's estimate report."""
-    head = terminal.document(
-        [Text(words.deal_sentence(a, impact), style=HEADING), _changes(impact)],
-        (),
-        color=color,
-        width=width,
-    )
+    blocks: list[RenderableType] = [
+        Text(words.deal_sentence(a, impact), style=HEADING),
+        _changes(impact),
+    ]
+    if levers is not None:
+        blocks.append(_levers(a, levers))
+    head = terminal.document(blocks, (), color=color, width=width)
     return head + "\n" + estimate_table.render(a, color=color, width=width)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from promisecheck.analysis import OVERLOAD, Assessment
 from promisecheck.portfolio_assess import MemberShare, ProjectOdds, SharedSkill
+from promisecheck.portfolio_levers import Lever, LeverMenu
 from promisecheck.portfolio_run import DealImpact, PortfolioReport
 from promisecheck.report.words import BEYOND_HORIZON, day, percent, sparkline, target
 
@@ -177,3 +178,28 @@ def overload_marks(m: MemberShare) -> str:
 def sparkline_text(m: MemberShare) -> str:
     """The sparkline for a code span: trailing idle weeks left off."""
     return sparkline(m.weekly).rstrip() or "-"
+
+
+def lever_line(lever: Lever, menu: LeverMenu, start: dt.date) -> str:
+    """One portfolio lever in words: what to do, the deal's odds, and whom it breaks."""
+    match lever.kind:
+        case "rank":
+            if lever.last:
+                what = "Put it last in line"
+            elif lever.rank == 1:
+                what = "Put it first in line"
+            else:
+                what = f"Put it {ordinal(lever.rank or 0)} in line"
+        case "start":
+            later = (lever.start - start).days if lever.start is not None else 0
+            what = f"Start it on {short_day(lever.start)} ({later} days later)"
+        case "capacity":
+            who = "a new" if lever.new_members == 1 else f"{lever.new_members} new"
+            noun = "person" if lever.new_members == 1 else "people"
+            what = f"Bring in {who} {lever.skill} {noun} from {short_day(lever.joins)}"
+    text = f"{what}: {percent(lever.on_time_probability)} on time"
+    if not lever.reaches_target:
+        text += f" (below the {target(menu.target_confidence)} target)"
+    if lever.breaks:
+        return text + f"; breaks {', '.join(lever.breaks)}"
+    return text + "; breaks no one"

@@ -1,0 +1,53 @@
+"""The portfolio levers for a deal: place in line, the earliest start that breaks no one,
+and added capacity; options that break a signed commitment are kept apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from promisecheck.portfolio_run import estimate_deal
+from test_portfolio import EXAMPLE, MONDAY, write_portfolio, write_spec, write_team
+
+
+def test_one_person_deal_levers_counted_by_hand(tmp_path: Path) -> None:
+    write_team(tmp_path, [{"name": "Ana", "skills": ["dev"]}])
+    team = tmp_path / "team.toml"
+    team.write_text(team.read_text() + "[hiring]\njoin_after = 0\nramp_up_weeks = 0\n")
+    write_spec(tmp_path, "a", [{"id": "x", "skill": "dev", "estimate": 8}], deadline=MONDAY)
+    write_spec(tmp_path, "deal", [{"id": "x", "skill": "dev", "estimate": 8}], deadline=MONDAY)
+    path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
+    outcome = estimate_deal(tmp_path / "deal" / "spec.toml", path, trials=20, compromises=None)
+    # Last in line the deal waits for Tuesday: 0 % by Monday; it breaks no one.
+    assert outcome.assessment.on_time_probability == 0.0
+    assert outcome.impact.breaks_signed == ()
+    levers = outcome.levers
+    assert levers is not None
+    # First in line it makes Monday, but then `a` misses Monday: kept apart, naming `a`.
+    assert [(lv.kind, lv.rank, lv.breaks) for lv in levers.breaking] == [("rank", 1, ("a",))]
+    # A second person from Monday lets both hold.
+    (capacity,) = levers.recommended
+    assert capacity.kind == "capacity" and capacity.new_members == 1
+    assert capacity.on_time_probability == 1.0 and capacity.joins == MONDAY
+
+
+def test_example_deal_earliest_start_that_breaks_no_one() -> None:
+    deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
+    outcome = estimate_deal(deal, EXAMPLE, trials=1000, compromises=True)
+    assert outcome.levers is not None
+    (start,) = [lv for lv in outcome.levers.recommended if lv.kind == "start"]
+    assert start.start is not None
+    assert dt.date(2027, 3, 16) <= start.start <= dt.date(2027, 3, 29)
+    assert start.breaks == () and start.reaches_target
+    assert all(lv.breaks for lv in outcome.levers.breaking)
+
+
+def test_no_levers_unless_asked_or_needed(tmp_path: Path) -> None:
+    write_team(tmp_path, [{"name": "Ana", "skills": ["dev"]}])
+    write_spec(tmp_path, "a", [{"id": "x", "skill": "dev", "estimate": 8}])
+    write_spec(tmp_path, "deal", [{"id": "x", "skill": "dev", "estimate": 8}])
+    path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
+    deal = tmp_path / "deal" / "spec.toml"
+    assert estimate_deal(deal, path, trials=10, compromises=None).levers is None
+    assert estimate_deal(deal, path, trials=10, compromises=False).levers is None
+    assert estimate_deal(deal, path, trials=10, compromises=True).levers is not None
