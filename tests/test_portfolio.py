@@ -403,3 +403,18 @@ def test_bad_rank(tmp_path: Path, rank: str) -> None:
     portfolio = load_portfolio(one_person(tmp_path, "a", "b"))
     with pytest.raises(InputError, match="--rank"):
         deal_position(rank, portfolio)
+
+
+def test_paths_the_portfolio_names_stay_inside_its_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    write_team(repo, ANA)
+    write_spec(tmp_path, "outside", [{"id": "x", "skill": "dev", "estimate": 8}])
+    found = problems(
+        write_portfolio(repo, [{"spec": "../outside/spec.toml"}], team="../../etc/team.toml")
+    )
+    assert any("team: ../../etc/team.toml is outside the repository" in p for p in found)
+    assert any(
+        "commitments[0].spec: ../outside/spec.toml is outside the repository" in p for p in found
+    )

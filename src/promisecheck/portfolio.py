@@ -14,8 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from promisecheck import safefiles
 from promisecheck.errors import InputError, Problem
 from promisecheck.loading import (
+    Loc,
     _Report,
     _validate,
     check_assignees,
@@ -135,6 +137,23 @@ def under_way(spec: Spec) -> Spec:
     return spec.model_copy(update={"items": tuple(items)})
 
 
+def _inside(report: _Report, named: Path, written: str, root: Path, loc: Loc) -> bool:
+    """Whether a path portfolio.toml names stays inside its repository (else a problem)."""
+    try:
+        safefiles.confine(
+            named,
+            written,
+            root,
+            file=report.path,
+            location=describe(loc, report.data),
+            line=report.lines.line(loc),
+        )
+    except InputError as error:
+        report.problems.extend(error.problems)
+        return False
+    return True
+
+
 def _resolved(path: Path) -> Path:
     return path.resolve() if path.exists() else path.absolute()
 
@@ -149,8 +168,9 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
     data, lines = read_toml(path)
     entries = _validate(PortfolioFile, data, path, lines)
     report = _Report(path, data, lines)
+    root = safefiles.root_of(path)
     team_path = path.parent / entries.team
-    if not team_path.is_file():
+    if _inside(report, team_path, entries.team, root, ("team",)) and not team_path.is_file():
         report.add(
             ("team",),
             f"team file `{team_path}` not found",
@@ -160,6 +180,8 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
     for index, entry in enumerate(entries.commitments):
         spec_path = path.parent / entry.spec
         loc = ("commitments", index, "spec")
+        if not _inside(report, spec_path, entry.spec, root, loc):
+            continue
         if not spec_path.is_file():
             report.add(loc, f"spec `{spec_path}` not found", "the path is relative to this file")
             continue
@@ -173,7 +195,7 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
             )
     if report.problems:
         raise InputError(tuple(report.problems))
-    team = load_team(team_path)
+    team = load_team(team_path, root)
     loaded: list[tuple[CommitmentEntry, Path, Spec]] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []

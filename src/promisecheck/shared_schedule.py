@@ -148,6 +148,7 @@ def run_schedule(
     """Sample every project's items from their keyed streams and schedule them together."""
     capacity = capacity if capacity is not None else shared_capacity(team, as_of)
     efforts: list[FloatArray] = []
+    planning: list[FloatArray] = []
     columns: list[range] = []
     releases: list[int] = []
     histories: list[HistoryUse | None] = []
@@ -158,6 +159,7 @@ def run_schedule(
         spec = keyed_spec(project.key, project.spec)
         inputs = prepare(Plan(spec=spec, team=team), capacity, trials, seed, history)
         efforts.append(inputs.efforts)
+        planning.append(inputs.planning)
         histories.append(inputs.history)
         warnings += [f"{project.spec.project.name}: {w}" for w in inputs.warnings]
         if any(r.delay_days is not None for r in spec.risks):
@@ -185,6 +187,7 @@ def run_schedule(
         release=release,
         present=None if all_present else item_present,
         order=dispatch_order(projects),
+        planning=np.concatenate(planning) if planning else np.zeros(0),
     )
     return Schedule(
         projects=tuple(projects),
