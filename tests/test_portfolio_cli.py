@@ -170,3 +170,16 @@ def test_html_is_refused_for_the_portfolio_reports_for_now() -> None:
         result = invoke(*args)
         assert result.exit_code == ExitCode.INVALID_INPUT
         assert "no html format yet" in result.stderr
+
+
+def test_validate_reads_the_example_portfolio_and_a_broken_one(tmp_path: Path) -> None:
+    result = invoke("validate", f"{EXAMPLE}/portfolio.toml")
+    assert result.exit_code == ExitCode.ON_TRACK
+    assert "valid portfolio" in result.stdout
+    (tmp_path / "team.toml").write_text('[[members]]\nname = "Ana"\nskills = ["dev"]\n')
+    (tmp_path / "portfolio.toml").write_text(
+        '[[commitments]]\nspec = "a.toml"\nstatus = "signed"\nwin_probability = 0.4\n'
+    )
+    broken = invoke("validate", str(tmp_path / "portfolio.toml"))
+    assert broken.exit_code == ExitCode.INVALID_INPUT
+    assert "portfolio.toml:1: commitments[0]" in broken.stdout + broken.stderr
