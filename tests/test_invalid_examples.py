@@ -38,6 +38,14 @@ REQUIRED = {
     "empty-team",
     "no-members",
     "missing-team-file",
+    # Hostile inputs (issue 14).
+    "team-outside-repository",
+    "history-outside-repository",
+    "control-character",
+    "estimate-too-large",
+    "date-out-of-range",
+    "empty-skill",
+    "too-deeply-nested",
 }
 
 

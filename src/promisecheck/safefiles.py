@@ -59,8 +59,8 @@ def confine(
         location,
         f"{_short(written)} is outside the repository",
         line=line,
-        hint=f"a path in a proposal must stay inside {root} (the git work tree holding it, "
-        "or the folder of the file given on the command line); pass other files as options",
+        hint="a path in a file must stay inside the git work tree that holds it, or outside "
+        "one inside the folder of the file given on the command line; name other files there",
     )
 
 
