@@ -355,3 +355,26 @@ def test_reports_are_created_with_the_umask_mode(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "r.txt").stat().st_mode) == 0o644
+
+
+def test_a_scenario_cannot_add_more_members_than_the_limit(tmp_path: Path) -> None:
+    spec = proposal(tmp_path / "p")
+    people = ", ".join(f'{{ name = "n{n}", skills = ["dev"] }}' for n in range(MAX_MEMBERS + 1))
+    spec.write_text(spec.read_text() + f"[scenarios.crowd]\nadd_members = [{people}]\n")
+    result = invoke("validate", spec)
+    fails_with(result)
+    assert f"scenarios.crowd.add_members: {MAX_MEMBERS + 1} members added" in result.stdout
+
+
+def test_a_file_from_git_is_bounded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    spec = proposal(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(tmp_path)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "p"], check=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("promisecheck.safefiles.MAX_CSV_BYTES", 64)
+    result = invoke("compare", "HEAD:spec.toml", spec, "--trials", "50")
+    fails_with(result, "HEAD:spec.toml: is larger than")

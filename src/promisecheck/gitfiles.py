@@ -13,6 +13,7 @@ import subprocess
 import tomllib
 from pathlib import Path, PurePosixPath
 
+from promisecheck import safefiles
 from promisecheck.errors import InputError, Problem
 
 
@@ -74,7 +75,16 @@ def show(revision: str, path: str, repo: Path) -> bytes | None:
     )
     if not listed:
         return None
-    return _git(["show", f"{revision}:{path}"], repo, Path(f"{revision}:{path}"))
+    what = Path(f"{revision}:{path}")
+    # A file in a pull request's history is as untrusted as one in the work tree: bounded.
+    size = int(_git(["cat-file", "-s", f"{revision}:{path}"], repo, what).decode().strip() or 0)
+    if size > safefiles.MAX_CSV_BYTES:
+        raise InputError.single(
+            what,
+            "",
+            f"is larger than {safefiles.MAX_CSV_BYTES >> 20} MiB, the most promisecheck reads",
+        )
+    return _git(["show", f"{revision}:{path}"], repo, what)
 
 
 def _team_key(spec: bytes) -> str:

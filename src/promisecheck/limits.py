@@ -47,6 +47,17 @@ def check(data: Mapping[str, Any]) -> list[Finding]:
         count = len(value) if isinstance(value, list | dict) else 0
         if key != "items" and count > limit:
             found.append(((key,), f"{count:,} {what}; expected at most {limit:,}", None))
+    scenarios = data.get("scenarios")
+    for name, scenario in scenarios.items() if isinstance(scenarios, dict) else ():
+        added = scenario.get("add_members") if isinstance(scenario, dict) else None
+        if isinstance(added, list) and len(added) > MAX_MEMBERS:
+            found.append(
+                (
+                    ("scenarios", name, "add_members"),
+                    f"{len(added):,} members added; expected at most {MAX_MEMBERS:,}",
+                    None,
+                )
+            )
     # Sizes first: walking a huge file only to refuse it afterwards would waste the time saved.
     return found or list(_walk(data))
 
