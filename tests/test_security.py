@@ -378,3 +378,10 @@ def test_a_file_from_git_is_bounded_too(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr("promisecheck.safefiles.MAX_CSV_BYTES", 64)
     result = invoke("compare", "HEAD:spec.toml", spec, "--trials", "50")
     fails_with(result, "HEAD:spec.toml: is larger than")
+
+
+def test_output_to_a_device_writes_to_it_and_leaves_it_a_device(tmp_path: Path) -> None:
+    spec = proposal(tmp_path / "p")
+    result = invoke("estimate", spec, "--trials", "50", "-o", "/dev/null")
+    assert result.exit_code == ExitCode.ON_TRACK
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

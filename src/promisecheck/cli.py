@@ -74,7 +74,15 @@ def _new_file_mode(path: Path) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, renamed into place."""
+    """Write a whole file or nothing: a temporary file beside it, renamed into place.
+
+    A device or pipe (`-o /dev/null`, `-o /dev/stderr`) is written to as it is: renaming a
+    file over it would replace the device itself.
+    """
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
     mode = _new_file_mode(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
