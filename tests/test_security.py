@@ -264,6 +264,13 @@ def test_a_member_without_skills_is_a_warning(tmp_path: Path) -> None:
     assert "Idle has no skills and no item is assigned to them" in result.stdout
 
 
+def test_the_estimate_also_warns_about_a_member_who_never_works(tmp_path: Path) -> None:
+    spec = proposal(tmp_path / "p", extra='[[members]]\nname = "Idle"\nskills = []\n')
+    result = invoke("estimate", spec, "--trials", "50", "-f", "json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert "Idle has no skills and no item assigned: they never work" in warnings
+
+
 def test_an_empty_skill_is_an_error(tmp_path: Path) -> None:
     spec = proposal(tmp_path / "p")
     spec.write_text(spec.read_text().replace('skill = "dev"', 'skill = ""'))

@@ -80,6 +80,18 @@ def _narrow_ranges(plan: Plan, history: History | None) -> list[str]:
     return [f"suspiciously narrow ranges (under ±10 % of the likely hours): {listed}; {evidence}"]
 
 
+def _idle_members(plan: Plan, capacity: Capacity) -> list[str]:
+    """Members who never work: `skills = []` with nothing assigned, or no hours at all."""
+    assigned = {item.assignee for item in plan.spec.items}
+    found = []
+    for index, member in enumerate(plan.team.members):
+        if not member.skills and member.name not in assigned:
+            found.append(f"{member.name} has no skills and no item assigned: they never work")
+        elif not capacity.window[index].any():
+            found.append(f"{member.name} has no working hours in the ten-year horizon")
+    return found
+
+
 def prepare(
     plan: Plan, capacity: Capacity, trials: int, seed: int, history: History | None = None
 ) -> Inputs:
@@ -93,6 +105,7 @@ def prepare(
     if history is not None:
         efforts, used = calibrate_efforts(items, efforts, history, seed, method)
     warnings += _narrow_ranges(plan, history)
+    warnings += _idle_members(plan, capacity)
     draws = draw_risks(plan.spec.risks, items, project.distribution, project.range, trials, seed)
     working_days = int(capacity.team_working.sum())
     for k, risk in enumerate(plan.spec.risks):

@@ -89,7 +89,7 @@ def show(revision: str, path: str, repo: Path) -> bytes | None:
 
 def _team_key(spec: bytes) -> str:
     try:
-        project = tomllib.loads(spec.decode("utf-8")).get("project")
+        project = tomllib.loads(spec.decode("utf-8-sig")).get("project")
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return "team.toml"
     team = project.get("team") if isinstance(project, dict) else None
@@ -98,7 +98,7 @@ def _team_key(spec: bytes) -> str:
 
 def _history_key(team: bytes) -> str | None:
     try:
-        history = tomllib.loads(team.decode("utf-8")).get("history")
+        history = tomllib.loads(team.decode("utf-8-sig")).get("history")
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     name = history.get("file") if isinstance(history, dict) else None
