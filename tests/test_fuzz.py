@@ -169,6 +169,11 @@ def test_every_command_survives_any_input(
         lines = ["estimate_hours,actual_hours,person", *(",".join(r) for r in rows)]
         history.write_text("\n".join(lines) + "\n", encoding="utf-8")
         spec_path = str(folder / "spec.toml")
+        deal = folder / "deal" / "spec.toml"
+        deal.parent.mkdir()
+        deal.write_text((folder / "spec.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        portfolio = folder / "portfolio.toml"
+        portfolio.write_text('team = "team.toml"\n[[commitments]]\nspec = "spec.toml"\n')
         fast = ["--trials", "20"]
         commands = [
             (["validate", str(folder)], False),
@@ -176,6 +181,11 @@ def test_every_command_survives_any_input(
             (["estimate", spec_path, *fast, "-f", "markdown", "--compromises"], False),
             (["compare", spec_path, spec_path, *fast], False),
             (["calibrate", str(history)], False),
+            (["portfolio", str(portfolio), *fast], False),
+            (
+                ["estimate", str(deal), "--portfolio", str(portfolio), *fast, "-f", "markdown"],
+                False,
+            ),
             (["check", str(folder), *fast, "--jobs", "1", "-f", "markdown"], True),
         ]
         for args, annotations in commands:
