@@ -27,6 +27,7 @@ def assessment(**changes: Any) -> Assessment:
         trials=800,
         seed=7,
         distribution="pert",
+        ranged_items=12,
         on_time_probability=0.7125,
         on_time_standard_error=0.016,
         must_on_time_probability=0.8,
@@ -373,3 +374,9 @@ def test_percentages_never_round_a_possibility_away(share: float, whole: str, pr
 def test_targets_keep_their_decimals() -> None:
     assert words.target(0.85) == "85 %"
     assert words.target(0.875) == "87.5 %"
+
+
+def test_exact_estimates_are_not_called_pert() -> None:
+    exact = dataclasses.replace(assessment(), ranged_items=0, history=None, risks=())
+    assert "exact estimates;" in words.simulated(exact)
+    assert "PERT estimates;" in words.simulated(assessment())

@@ -201,6 +201,7 @@ class Assessment:
     trials: int
     seed: int
     distribution: str
+    ranged_items: int = 0  # items estimated as a range; 0: every estimate is one exact number
     range_meaning: str = "minmax"  # what low and high of ranges are: minmax or p10-p90
     on_time_probability: float
     on_time_standard_error: float
@@ -515,6 +516,7 @@ def assess(
         trials=trials,
         seed=seed,
         distribution=project.distribution,
+        ranged_items=sum(1 for item in plan.spec.items if item.low != item.high),
         range_meaning=project.range,
         on_time_probability=on_time,
         on_time_standard_error=standard_error,

@@ -157,8 +157,10 @@ def _sentence(text: str) -> str:
 
 def simulated(a: Assessment) -> str:
     """How the odds were obtained, so that two reports can be compared."""
+    exact = a.ranged_items == 0 and a.history is None and not a.risks
+    estimates = "exact estimates" if exact else f"{a.distribution.upper()} estimates"
     return (
-        f"{a.trials:,} trials, seed {a.seed}, {a.distribution.upper()} estimates; "
+        f"{a.trials:,} trials, seed {a.seed}, {estimates}; "
         f"start {day(a.start)}, deadline {day(a.deadline)}"
     )
 
