@@ -380,3 +380,12 @@ def test_exact_estimates_are_not_called_pert() -> None:
     exact = dataclasses.replace(assessment(), ranged_items=0, history=None, risks=())
     assert "exact estimates;" in words.simulated(exact)
     assert "PERT estimates;" in words.simulated(assessment())
+
+
+def test_a_deadline_before_every_finish_is_said_to_be_impossible_not_unlikely() -> None:
+    hopeless = dataclasses.replace(assessment(), verdict="unlikely", on_time_probability=0.0)
+    assert words.verdict_meaning(hopeless) == (
+        f"no trial finishes by {words.day(hopeless.deadline)}: it cannot be done by that date"
+    )
+    slim = dataclasses.replace(hopeless, on_time_probability=0.0001)
+    assert words.verdict_meaning(slim) == "less than an even chance"

@@ -129,6 +129,8 @@ def verdict_meaning(a: Assessment) -> str:
             return f"at or above the {target(a.target_confidence)} target"
         case "at-risk":
             return f"below the {target(a.target_confidence)} target"
+        case "unlikely" if a.on_time_probability == 0:
+            return f"no trial finishes by {day(a.deadline)}: it cannot be done by that date"
         case "unlikely":
             return "less than an even chance"
         case "infeasible":
