@@ -389,3 +389,18 @@ def test_a_deadline_before_every_finish_is_said_to_be_impossible_not_unlikely() 
     )
     slim = dataclasses.replace(hopeless, on_time_probability=0.0001)
     assert words.verdict_meaning(slim) == "less than an even chance"
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "said"),
+    [
+        (1, "working day", None, "1 working day"),
+        (4, "working day", None, "4 working days"),
+        (0, "warning", None, "0 warnings"),
+        (1, "person", "people", "1 person"),
+        (3, "person", "people", "3 people"),
+        (1200, "trial", None, "1,200 trials"),
+    ],
+)
+def test_counted_nouns_agree(number: int, noun: str, plural: str | None, said: str) -> None:
+    assert words.count(number, noun, plural) == said

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.analysis import Assessment, Compromise, LeverReach, Menu, NotOffered
-from promisecheck.report.words import day, is_loss, money, percent, precise_percent, target
+from promisecheck.report.words import (
+    count,
+    day,
+    is_loss,
+    money,
+    percent,
+    precise_percent,
+    target,
+)
 from promisecheck.revision import Revision
 
 GROUP_WORDS = {
@@ -71,7 +79,8 @@ def short(option: Compromise) -> str:
             return f"bring in {_people(option.new_members, option.skill)}"
         case "start-earlier":
             assert option.start is not None
-            return f"start {option.working_days} working days earlier, by {day(option.start)}"
+            shift = count(option.working_days or 0, "working day")
+            return f"start {shift} earlier, by {day(option.start)}"
         case "start-later":
             assert option.start is not None
             return f"start as late as {day(option.start)}"
@@ -80,8 +89,8 @@ def short(option: Compromise) -> str:
             return f"defer {_names(option.deferred)} and move the date to {day(option.deadline)}"
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
+def _days(number: int) -> str:
+    return count(number, "day")
 
 
 def label(option: Compromise) -> str:
@@ -113,12 +122,12 @@ def summary(option: Compromise, menu: Menu) -> str:
             later = option.working_days or 0
             if later > 0:
                 return (
-                    f"Move the date to {day(option.deadline)}, {later} working days later "
+                    f"Move the date to {day(option.deadline)}, {count(later, 'working day')} later "
                     "than promised."
                 )
             return (
                 f"The date has slack: {target(menu.target_confidence)} is reached by "
-                f"{day(option.deadline)}, {-later} working days before the deadline."
+                f"{day(option.deadline)}, {count(-later, 'working day')} before the deadline."
             )
         case "cut-scope":
             value = (
@@ -149,21 +158,24 @@ def summary(option: Compromise, menu: Menu) -> str:
         case "start-earlier":
             assert option.start is not None
             return (
-                f"Start {option.working_days} working days earlier: production must start by "
+                f"Start {count(option.working_days or 0, 'working day')} earlier: production must "
+                f"start by "
                 f"{day(option.start)}."
             )
         case "start-later":
             assert option.start is not None
             return (
                 f"Production could start as late as {day(option.start)}, "
-                f"{-(option.working_days or 0)} working days after the planned start, and still "
+                f"{count(-(option.working_days or 0), 'working day')} after the planned start, and "
+                "still "
                 f"keep {target(menu.target_confidence)}."
             )
         case "combination":
             assert option.deadline is not None
+            moved = count(option.working_days or 0, "working day")
             return (
                 f"Defer {_names(option.deferred)} (about {option.deferred_hours:.0f} h) and move "
-                f"the date to {day(option.deadline)}, {option.working_days} working days later."
+                f"the date to {day(option.deadline)}, {moved} later."
             )
 
 

@@ -10,7 +10,7 @@ from promisecheck.analysis import OVERLOAD, Assessment
 from promisecheck.portfolio_assess import MemberShare, ProjectOdds, SharedSkill
 from promisecheck.portfolio_levers import Lever, LeverMenu
 from promisecheck.portfolio_run import DealImpact, PortfolioReport
-from promisecheck.report.words import BEYOND_HORIZON, day, percent, sparkline, target
+from promisecheck.report.words import BEYOND_HORIZON, count, day, percent, sparkline, target
 
 # Changes smaller than this many standard errors (and under half a point) are noise.
 NOISE_ERRORS = 2.0
@@ -192,7 +192,7 @@ def lever_line(lever: Lever, menu: LeverMenu, start: dt.date) -> str:
                 what = f"Put it {ordinal(lever.rank or 0)} in line"
         case "start":
             later = (lever.start - start).days if lever.start is not None else 0
-            what = f"Start it on {short_day(lever.start)} ({later} days later)"
+            what = f"Start it on {short_day(lever.start)} ({count(later, 'day')} later)"
         case "capacity":
             who = "a new" if lever.new_members == 1 else f"{lever.new_members} new"
             noun = "person" if lever.new_members == 1 else "people"

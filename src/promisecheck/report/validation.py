@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from promisecheck.lint import Validation
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+from promisecheck.report.words import count
 
 
 def verdict(v: Validation, *, strict: bool) -> str:
@@ -17,9 +14,9 @@ def verdict(v: Validation, *, strict: bool) -> str:
         return f"{v.path}: valid {v.kind}"
     parts = []
     if v.errors:
-        parts.append(_count(len(v.errors), "error"))
+        parts.append(count(len(v.errors), "error"))
     if v.warnings:
-        parts.append(_count(len(v.warnings), "warning"))
+        parts.append(count(len(v.warnings), "warning"))
     failed = v.errors or (strict and v.warnings)
     return f"{v.path}: {', '.join(parts)}" + ("" if failed else f"; valid {v.kind}")
 

@@ -118,6 +118,11 @@ def unit(name: str, currency: str | None) -> str:
     return f"{name} ({currency})" if currency else name
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 working day`, `4 working days`, `1 person`, `3 people`: the noun agrees."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def verdict_word(a: Assessment) -> str:
     return VERDICT_WORDS[a.verdict]
 
