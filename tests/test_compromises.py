@@ -266,3 +266,23 @@ def test_the_first_trials_draw_the_same_whatever_the_trial_count() -> None:
     assert np.array_equal(few.efforts, many.efforts[:300])
     assert few.start_day is not None and many.start_day is not None
     assert np.array_equal(few.start_day, many.start_day[:300])
+
+
+def test_an_on_track_plan_without_slack_offers_no_zero_day_options() -> None:
+    # One exact 40 h item finishing on the deadline: neither date nor start has a day to give.
+    plan = make_plan(
+        [{"id": "a", "skill": "dev", "estimate": 40}],
+        [{"name": "Ana", "skills": ["dev"]}],
+        deadline=MONDAY + dt.timedelta(days=4),
+    )
+    a = menu_of(plan, trials=50)
+    assert a.verdict == "on-track" and a.compromises is not None
+    assert a.compromises.status == "slack" and a.compromises.options == ()
+    later = make_plan(
+        [{"id": "a", "skill": "dev", "estimate": 40}],
+        [{"name": "Ana", "skills": ["dev"]}],
+        deadline=MONDAY + dt.timedelta(days=7),
+    )
+    slack = menu_of(later, trials=50).compromises
+    assert slack is not None and slack.options
+    assert all(o.working_days for o in slack.options)

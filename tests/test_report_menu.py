@@ -8,7 +8,7 @@ import json
 
 from promisecheck.analysis import Compromise, LeverReach, Menu, NotOffered, PriceAdvice
 from promisecheck.report import json as json_report
-from promisecheck.report import markdown, table
+from promisecheck.report import markdown, menu_words, table
 from test_report_table import assessment
 
 HIRE = Compromise(
@@ -121,3 +121,10 @@ def test_json_carries_groups_limits_levers_and_price() -> None:
     assert menu["price"]["break_even"] == 118400.0
     assert menu["price"]["for_min_margin"] == 131555.6
     assert json.loads(json_report.render(assessment()))["compromises"] is None
+
+
+def test_an_on_track_menu_without_slack_says_so() -> None:
+    tight = dataclasses.replace(MENU, status="slack", options=(), target_confidence=0.85)
+    assert menu_words.note(tight).endswith(
+        "with no slack: 85 % needs the promised date and the planned start."
+    )

@@ -1001,6 +1001,10 @@ def find_compromises(
     reaches.extend([reach] if reach is not None else [])
     if below and levers.date == "movable" and levers.scope == "movable":
         candidates.extend(_combinations(ctx, move))
+    if not below:
+        # Slack of no days (the date reached exactly on the deadline, the start already the
+        # latest) is no option to show.
+        candidates = [c for c in candidates if c.working_days]
     kept, judged = _judge(ctx, candidates)
     status: MenuStatus = ("options" if kept else "none") if below else "slack"
     return Menu(

@@ -47,6 +47,11 @@ def note(menu: Menu) -> str:
             )
         case "infeasible":
             return "No compromise can help until the reasons above are fixed."
+        case "slack" if not menu.options:
+            return (
+                f"Already on track at {percent(menu.on_time_probability)}, with no slack: "
+                f"{goal} needs the promised date and the planned start."
+            )
         case "slack":
             return f"Already on track at {percent(menu.on_time_probability)}; the slack:"
         case "none":
