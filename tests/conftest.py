@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from promisecheck.model import CalendarSettings, Item, Member, Plan, Project, Spec, Team
 
 MONDAY = dt.date(2027, 1, 4)
@@ -34,3 +36,14 @@ def make_plan(
             members=tuple(Member(**member) for member in members),
         ),
     )
+
+
+ENGINES = ("numpy", "compiled")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once on each engine (PROMISECHECK_ENGINE forces the choice)."""
+    name: str = request.param
+    monkeypatch.setenv("PROMISECHECK_ENGINE", name)
+    return name

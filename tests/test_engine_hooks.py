@@ -16,9 +16,13 @@ from promisecheck.simulate import run_engine, run_parallel
 from test_properties import plans
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(plans(), st.integers(0, 2**32 - 1), st.data())
-def test_hooks_match_reference(plan: Plan, seed: int, data: st.DataObject) -> None:
+def test_hooks_match_reference(engine: str, plan: Plan, seed: int, data: st.DataObject) -> None:
     items = plan.spec.items
     count = len(items)
     capacity = build_capacity(plan.team, plan.spec.project.start)
@@ -36,6 +40,13 @@ def test_hooks_match_reference(plan: Plan, seed: int, data: st.DataObject) -> No
         )
     )
     order = np.array(data.draw(st.permutations(range(count))), dtype=np.int64)
+    # Planning hours apart from the sampled ones: the lead judges with one, work takes the other.
+    planning = data.draw(
+        st.one_of(
+            st.none(),
+            st.lists(st.sampled_from([0.0, 2.0, 7.5, 16.0, 60.0]), min_size=count, max_size=count),
+        )
+    )
     result = run_engine(
         build_network(items, plan.team.members),
         capacity,
@@ -43,6 +54,7 @@ def test_hooks_match_reference(plan: Plan, seed: int, data: st.DataObject) -> No
         release=release,
         present=present,
         order=order,
+        planning=None if planning is None else np.array(planning),
     )
     for n in range(trials):
         ref = reference_schedule(
@@ -50,6 +62,7 @@ def test_hooks_match_reference(plan: Plan, seed: int, data: st.DataObject) -> No
             plan.team.members,
             capacity,
             efforts[n],
+            planning=planning,
             release=list(release),
             present=None if present is None else list(present[n]),
             order=list(order),

@@ -73,9 +73,15 @@ def plans(draw: st.DrawFn) -> Plan:
     return make_plan(items, members, calendar=calendar)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(plans(), st.integers(0, 2**32 - 1))
-def test_engine_obeys_calendar_and_rules_and_matches_reference(plan: Plan, seed: int) -> None:
+def test_engine_obeys_calendar_and_rules_and_matches_reference(
+    engine: str, plan: Plan, seed: int
+) -> None:
     capacity = build_capacity(plan.team, plan.spec.project.start)
     result = simulate(plan, 24, seed, capacity=capacity)
     items = plan.spec.items
@@ -121,9 +127,15 @@ def test_engine_obeys_calendar_and_rules_and_matches_reference(plan: Plan, seed:
                 assert start_b >= end_a
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(plans(), st.integers(0, 2**32 - 1), st.data())
-def test_engine_hooks_match_the_reference(plan: Plan, seed: int, data: st.DataObject) -> None:
+def test_engine_hooks_match_the_reference(
+    engine: str, plan: Plan, seed: int, data: st.DataObject
+) -> None:
     """release, present and order (the portfolio's hooks) mean the same in both engines."""
     items = plan.spec.items
     count = len(items)

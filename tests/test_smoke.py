@@ -34,7 +34,8 @@ def test_installed_script_estimates_an_example_and_version_stays_light() -> None
             "import sys, runpy; sys.argv=['promisecheck','--version'];"
             "\ntry: runpy.run_module('promisecheck', run_name='__main__')"
             "\nexcept SystemExit: pass"
-            "\nprint(sorted(m for m in ('numpy','pydantic','rich','typer') if m in sys.modules))",
+            "\nheavy = ('numpy', 'pydantic', 'rich', 'typer', 'numba')"
+            "\nprint(sorted(m for m in heavy if m in sys.modules))",
         ],
         capture_output=True,
         text=True,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from promisecheck import compiled
 from promisecheck.calendar import DAY_SPAN, EPSILON_HOURS, Capacity, build_capacity, snap
 from promisecheck.model import Plan
 from promisecheck.network import Network, build_network
@@ -135,6 +136,29 @@ class _Calendar:
         # Day `days` (past the horizon): nobody works, nobody will.
         self.window = np.vstack([capacity.window.T, np.zeros((1, members))])
         self.next_working = np.ascontiguousarray(capacity.next_working_day.T)
+        self.capacity = capacity
+
+    @functools.cached_property
+    def compiled(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray]:
+        """window, focus, cumulative and next working day as the compiled loop takes them,
+        and for each member the first member with the very same calendar (their projected
+        finishes are equal, so the loop computes them once)."""
+        cap = self.capacity
+        first: dict[tuple[bytes, float], int] = {}
+        same_as = np.array(
+            [
+                first.setdefault((cap.window[m].tobytes(), float(cap.focus[m])), m)
+                for m in range(cap.window.shape[0])
+            ],
+            dtype=np.int64,
+        )
+        return (
+            np.array(cap.window, dtype=np.float64),
+            np.array(cap.focus, dtype=np.float64),
+            np.array(cap.cumulative, dtype=np.float64),
+            np.array(cap.next_working_day, dtype=np.int64),
+            same_as,
+        )
 
 
 _CALENDARS: weakref.WeakKeyDictionary[Capacity, _Calendar] = weakref.WeakKeyDictionary()
@@ -192,6 +216,11 @@ def run_engine(
     """
     network = _ranked(network, order)
     trials, items = efforts.shape
+    compiled_result = _run_compiled(
+        network, capacity, efforts, progress, start_day, out, planning, release, present, 1
+    )
+    if compiled_result is not None:
+        return compiled_result
     members = capacity.window.shape[0]
     cal = _calendar(capacity)
     finisher = cal.finisher
@@ -426,6 +455,62 @@ def run_engine(
     return SimulationResult(efforts=efforts, start=start, finish=finish, member=member_of)
 
 
+def _run_compiled(
+    network: Network,
+    capacity: Capacity,
+    efforts: FloatArray,
+    progress: Progress | None,
+    start_day: IntArray | None,
+    out: SimulationResult | None,
+    planning: FloatArray | None,
+    release: FloatArray | None,
+    present: BoolArray | None,
+    workers: int,
+) -> SimulationResult | None:
+    """The schedule from the compiled loop, or None to use the numpy engine instead (a small
+    run, PROMISECHECK_ENGINE=numpy, or numba missing or unable to build the loop)."""
+    trials, items = efforts.shape
+    if not compiled.wanted(trials * items):
+        return None
+    module = compiled.kernel()
+    if module is None:
+        return None
+    if out is None:
+        out = SimulationResult(
+            efforts=efforts,
+            start=np.empty((trials, items)),
+            finish=np.empty((trials, items)),
+            member=np.empty((trials, items), dtype=np.int32),
+        )
+    begin: FloatArray = (
+        np.zeros(trials) if start_day is None else (start_day * DAY_SPAN).astype(np.float64)
+    )
+    schedule = compiled.Schedule(
+        module,
+        efforts=efforts,
+        begin=begin,
+        present=present,
+        plan_hours=network.planning if planning is None else planning,
+        release=release,
+        rank=network.rank,
+        by_rank=network.by_rank,
+        predecessors=network.predecessors,
+        successors=network.successors,
+        item_class=network.item_class,
+        eligible=network.eligible,
+        calendar=_calendar(capacity).compiled,
+        start=out.start,
+        finish=out.finish,
+        member=out.member,
+    )
+    try:
+        schedule.run_all(trials, workers, progress)
+    except (module.BuildError, OSError):
+        compiled.disable()
+        return None
+    return out
+
+
 def _end_pass(
     rows: IntArray,
     now: FloatArray,
@@ -496,6 +581,20 @@ def run_parallel(
     """
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
+    compiled_result = _run_compiled(
+        _ranked(network, order),
+        capacity,
+        efforts,
+        progress,
+        start_day,
+        None,
+        planning,
+        release,
+        present,
+        workers,
+    )
+    if compiled_result is not None:
+        return compiled_result
     if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
         return run_engine(
             network,

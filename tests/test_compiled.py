@@ -1,0 +1,194 @@
+"""The compiled engine: chosen by size, same schedules as numpy, and numpy when numba fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import make_plan
+from promisecheck import compiled
+from promisecheck.calendar import build_capacity
+from promisecheck.model import Plan
+from promisecheck.network import build_network
+from promisecheck.sampling import sample_efforts
+from promisecheck.simulate import SimulationResult, run_engine, run_parallel
+
+
+def _plan() -> Plan:
+    return make_plan(
+        [
+            {"id": "a", "skill": "x", "estimate": [4, 8, 30]},
+            {"id": "b", "skill": "x", "estimate": [2, 6, 20], "priority": "could"},
+            {"id": "c", "skill": "y", "estimate": [4, 8, 20], "depends_on": ["a"]},
+            {"id": "d", "skill": "x", "estimate": [1, 3, 9], "assignee": "Ben"},
+            {"id": "e", "skill": "y", "estimate": [8, 16, 40], "depends_on": ["b", "d"]},
+        ],
+        [
+            {"name": "Ana", "skills": ["x", "y"]},
+            {"name": "Ben", "skills": ["x"], "allocation": 0.5},
+            {
+                "name": "Cy",
+                "skills": ["y"],
+                "time_off": [(dt.date(2027, 1, 6), dt.date(2027, 1, 12))],
+                "focus": 0.7,
+            },
+        ],
+    )
+
+
+def _run(trials: int = 600) -> SimulationResult:
+    plan = _plan()
+    items = plan.spec.items
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    efforts = sample_efforts(items, "pert", trials, 11)
+    network = build_network(items, plan.team.members)
+    return run_parallel(
+        network, capacity, efforts, start_day=np.arange(trials) % 3, workers=2, order=None
+    )
+
+
+def _same(a: SimulationResult, b: SimulationResult) -> None:
+    assert np.array_equal(a.start, b.start)
+    assert np.array_equal(a.finish, b.finish)
+    assert np.array_equal(a.member, b.member)
+
+
+@pytest.fixture
+def fresh_kernel() -> Iterator[None]:
+    """Forget whether numba loaded, before and after, so a test's failure stays its own."""
+    compiled._STATE.clear()
+    yield
+    compiled._STATE.clear()
+
+
+def test_compiled_and_numpy_engines_give_the_same_schedules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
+    plain = _run()
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
+    fast = _run()
+    _same(plain, fast)
+    assert (fast.member >= 0).all()
+
+
+def test_progress_reaches_every_trial_on_the_compiled_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
+    plan = _plan()
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    efforts = sample_efforts(plan.spec.items, "pert", 1000, 2)
+    seen: list[tuple[int, int]] = []
+    run_parallel(
+        build_network(plan.spec.items, plan.team.members),
+        capacity,
+        efforts,
+        lambda done, total: seen.append((done, total)),
+    )
+    assert seen[-1] == (1000, 1000)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+@pytest.mark.parametrize(
+    ("setting", "size", "expected"),
+    [
+        ("", compiled.COMPILED_MIN_SIZE - 1, False),
+        ("", compiled.COMPILED_MIN_SIZE, True),
+        ("numpy", 10**9, False),
+        ("compiled", 1, True),
+        ("Compiled ", 1, True),
+    ],
+)
+def test_engine_is_chosen_by_size_unless_forced(
+    monkeypatch: pytest.MonkeyPatch, setting: str, size: int, expected: bool
+) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, setting)
+    assert compiled.wanted(size) is expected
+
+
+def test_without_numba_the_numpy_engine_runs(
+    monkeypatch: pytest.MonkeyPatch, fresh_kernel: None
+) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
+    plain = _run()
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
+    # None in sys.modules makes `import numba` raise ImportError, as on a machine without it.
+    monkeypatch.setitem(sys.modules, "numba", None)
+    monkeypatch.delitem(sys.modules, "promisecheck._kernel", raising=False)
+    assert compiled.kernel() is None
+    _same(plain, _run())
+
+
+def test_a_loop_that_fails_to_build_falls_back_to_numpy(
+    monkeypatch: pytest.MonkeyPatch, fresh_kernel: None
+) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
+    plain = _run()
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
+    module = compiled.kernel()
+    assert module is not None
+
+    def broken(*_args: Any) -> None:
+        raise module.BuildError("no backend")
+
+    fake = ModuleType("broken_kernel")
+    fake.schedule = broken  # type: ignore[attr-defined]
+    fake.BuildError = module.BuildError  # type: ignore[attr-defined]
+    compiled._STATE["kernel"] = fake
+    _same(plain, _run())
+    assert compiled.kernel() is None
+
+
+def test_run_engine_fills_the_given_result_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
+    plan = _plan()
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    efforts = sample_efforts(plan.spec.items, "pert", 40, 5)
+    out = SimulationResult(
+        efforts=efforts,
+        start=np.zeros((40, 5)),
+        finish=np.zeros((40, 5)),
+        member=np.zeros((40, 5), dtype=np.int32),
+    )
+    result = run_engine(
+        build_network(plan.spec.items, plan.team.members), capacity, efforts, out=out
+    )
+    assert result.finish is out.finish
+    assert np.isfinite(out.finish).all()
+
+
+def test_numba_cache_defaults_to_the_users_cache_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert compiled.cache_folder() == tmp_path / "promisecheck" / "numba"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert compiled.cache_folder() == Path.home() / ".cache" / "promisecheck" / "numba"
+
+
+def test_a_small_estimate_never_imports_numba(tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom promisecheck.loading import load\n"
+            "from promisecheck.simulate import simulate\n"
+            "simulate(load('examples/webshop/spec.toml'), 2000, 1)\n"
+            "print('numba' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert probe.stdout.strip() == "False"
