@@ -1,9 +1,13 @@
 """Speed of promisecheck end to end, through the installed command: medians of repeated runs.
 
-    python benchmarks/run.py [--repeat N] [--quick]
+    python benchmarks/run.py [--repeat N] [--quick] [--engines]
 
 Prints one line per case: median wall time, the issue's target, and the ratio to it. The
 generated projects come from benchmarks/generate.py and are written to a temporary folder.
+With --engines each case also runs on the numpy engine (PROMISECHECK_ENGINE=numpy),
+interleaved with the default runs so that the shared machine's load falls on both alike,
+and the ratio numpy / default is printed. A fresh numba cache is timed once for the
+one-time compile.
 """
 
 from __future__ import annotations
@@ -32,23 +36,42 @@ def command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "promisecheck"]
 
 
+def once(args: list[str], env: dict[str, str] | None = None) -> float:
+    began = time.perf_counter()
+    subprocess.run(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
+    )
+    return time.perf_counter() - began
+
+
 def timed(args: list[str], repeat: int) -> tuple[float, float]:
     """Median seconds and the peak resident memory (MiB) of the child processes."""
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        subprocess.run(
-            args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
-        )
-        times.append(time.perf_counter() - began)
+    times = [once(args) for _ in range(repeat)]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return statistics.median(times), peak
+
+
+def against_numpy(args: list[str], repeat: int) -> tuple[float, float]:
+    """Medians of the default engine and of the numpy engine, runs interleaved."""
+    default, numpy = [], []
+    for _ in range(repeat):
+        default.append(once(args))
+        numpy.append(once(args, {"PROMISECHECK_ENGINE": "numpy"}))
+    return statistics.median(default), statistics.median(numpy)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the 1000-item project")
+    parser.add_argument(
+        "--engines", action="store_true", help="also time the numpy engine, interleaved"
+    )
     args = parser.parse_args()
     exe = command()
     print(
@@ -63,19 +86,19 @@ def main() -> None:
         (
             "webshop, 10 000 trials",
             [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--no-compromises"],
-            0.5,
+            0.35,
             args.repeat,
         ),
         (
             "webshop + compromise menu",
             [*exe, "estimate", "examples/webshop/spec.toml", "-f", "json", "--compromises", *AS_OF],
-            3.0,
+            1.0,
             args.repeat,
         ),
         (
             "200 items / 50 members",
             [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"],
-            2.0,
+            0.7,
             max(1, args.repeat // 2),
         ),
         (
@@ -96,7 +119,7 @@ def main() -> None:
         (
             "estimate --portfolio (+25)",
             [*exe, "estimate", str(deals[0]), "--portfolio", str(portfolio), "-f", "json"],
-            2.0,
+            1.5,
             max(1, args.repeat // 2),
         ),
         (
@@ -111,17 +134,34 @@ def main() -> None:
             (
                 "1000 items / 50 members",
                 [*exe, "estimate", str(large), "-f", "json", "--no-compromises"],
-                10.0,
+                3.0,
                 1,
             )
         )
-    print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6}")
+    if args.engines:
+        print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6} {'numpy':>9} {'speed-up':>8}")
+    else:
+        print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6}")
     medians: dict[str, float] = {}
     for name, argv, target, repeat in cases:
-        median, peak = timed(argv, repeat)
+        numpy = None
+        if args.engines and argv[len(exe)] not in ("--version", "--help"):
+            median, numpy = against_numpy(argv, repeat)
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        else:
+            median, peak = timed(argv, repeat)
         medians[name] = median
         extra = f"   peak RSS {peak:.0f} MiB" if name.startswith("1000") else ""
-        print(f"{name:32} {median:8.3f}s {target:7.3f}s {median / target:6.2f}{extra}")
+        versus = "" if numpy is None else f" {numpy:8.3f}s {numpy / median:7.2f}x"
+        print(f"{name:32} {median:8.3f}s {target:7.3f}s {median / target:6.2f}{versus}{extra}")
+    if args.engines:
+        # The one-time compile: the 200-item estimate with an empty numba cache.
+        cold_cache = Path(tempfile.mkdtemp(prefix="promisecheck-numba-"))
+        argv = [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"]
+        cold = once(argv, {"NUMBA_CACHE_DIR": str(cold_cache)})
+        warm = once(argv, {"NUMBA_CACHE_DIR": str(cold_cache)})
+        print(f"200 items, empty numba cache: {cold:.2f}s, then {warm:.2f}s (compile ≈ difference)")
+        shutil.rmtree(cold_cache, ignore_errors=True)
     # The menu's own target is relative: at most twice the plain estimate it extends.
     for plain, menu in (
         ("webshop, 10 000 trials", "webshop + compromise menu"),

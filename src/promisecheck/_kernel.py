@@ -77,12 +77,15 @@ def schedule(  # type: ignore[no-untyped-def]
     succ_ptr,
     succ_idx,
     item_class,
-    eligible,
     window,
     focus,
     cumulative,
     next_working,
     same_as,
+    class_ptr,
+    class_members,
+    member_ptr,
+    member_classes,
     start,
     finish,
     member_of,
@@ -91,7 +94,7 @@ def schedule(  # type: ignore[no-untyped-def]
     count = efforts.shape[1]
     members = window.shape[0]
     days = window.shape[1]
-    classes = eligible.shape[0]
+    classes = class_ptr.shape[0] - 1
     words = max(1, (count + _WORD - 1) // _WORD)
 
     not_before = np.empty(count)
@@ -195,9 +198,8 @@ def schedule(  # type: ignore[no-untyped-def]
                 promised[m] = False
                 can_start[m] = idle and day < days and window[m, day] > hour + AVAILABILITY_SLACK
                 if can_start[m]:
-                    for c in range(classes):
-                        if eligible[c, m]:
-                            class_startable[c] += 1
+                    for k in range(member_ptr[m], member_ptr[m + 1]):
+                        class_startable[member_classes[k]] += 1
             # Classes with an item still to judge in this pass and someone who may start it.
             live = 0
             for c in range(classes):
@@ -223,16 +225,18 @@ def schedule(  # type: ignore[no-untyped-def]
                     remaining[c] -= 1
                     if remaining[c] == 0 and class_startable[c] > 0:
                         live -= 1
+                    if class_ptr[c] == class_ptr[c + 1]:
+                        continue
+                    # Finish first; then free longest (an idle member since their last
+                    # finish, a busy or promised one from their projected start); then
+                    # file order (members come in file order: a tie keeps the first).
                     best_m = -1
                     best_p = np.inf
                     best_key = np.inf
-                    # Finish first; then free longest (an idle member since their last
-                    # finish, a busy or promised one from their projected start); then
-                    # file order.
-                    for m in range(members):
-                        if not eligible[c, m]:
-                            continue
+                    for k in range(class_ptr[c], class_ptr[c + 1]):
+                        m = class_members[k]
                         ff = free_from[m]
+                        # The projected finish, remembered (inline: a call costs more).
                         g = same_as[m]
                         if memo_from[m, i] == ff:
                             p = memo_finish[m, i]
@@ -249,13 +253,13 @@ def schedule(  # type: ignore[no-untyped-def]
                             shared_finish[g, i] = p
                         memo_from[m, i] = ff
                         memo_finish[m, i] = p
+                        if p > best_p:
+                            continue
                         key = idle_since[m] if busy_item[m] < 0 and not promised[m] else ff
-                        if best_m < 0 or p < best_p or (p == best_p and key < best_key):
+                        if best_m < 0 or p < best_p or key < best_key:
                             best_m = m
                             best_p = p
                             best_key = key
-                    if best_m < 0:
-                        continue
                     m = best_m
                     if not can_start[m]:
                         free_from[m] = best_p
@@ -274,11 +278,11 @@ def schedule(  # type: ignore[no-untyped-def]
                     )
                     free_from[m] = max(now, planned_end[m])
                     can_start[m] = False
-                    for c2 in range(classes):
-                        if eligible[c2, m]:
-                            class_startable[c2] -= 1
-                            if class_startable[c2] == 0 and remaining[c2] > 0:
-                                live -= 1
+                    for k in range(member_ptr[m], member_ptr[m + 1]):
+                        c2 = member_classes[k]
+                        class_startable[c2] -= 1
+                        if class_startable[c2] == 0 and remaining[c2] > 0:
+                            live -= 1
 
             following = np.inf
             for m in range(members):
@@ -291,8 +295,8 @@ def schedule(  # type: ignore[no-untyped-def]
                     if busy_item[m] >= 0:
                         continue
                     wanted = False
-                    for c in range(classes):
-                        if class_ready[c] > 0 and eligible[c, m]:
+                    for k in range(member_ptr[m], member_ptr[m + 1]):
+                        if class_ready[member_classes[k]] > 0:
                             wanted = True
                             break
                     if wanted:

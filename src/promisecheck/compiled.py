@@ -134,8 +134,10 @@ class Schedule:
             succ_ptr,
             succ_idx,
             _plain(item_class, np.int64),
-            _plain(eligible, np.bool_),
             *calendar,
+            # Who may do each class of items, and which classes each member may do.
+            *_csr(tuple(tuple(int(m) for m in np.flatnonzero(row)) for row in eligible)),
+            *_csr(tuple(tuple(int(c) for c in np.flatnonzero(col)) for col in eligible.T)),
         )
 
     def run(self, lo: int, hi: int) -> None:
