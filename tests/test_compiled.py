@@ -192,3 +192,55 @@ def test_a_small_estimate_never_imports_numba(tmp_path: Path) -> None:
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert probe.stdout.strip() == "False"
+
+
+def test_engines_agree_on_a_larger_project_with_every_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """60 items on 8 people (part-timers, time off, an assignee, long items), with release,
+    presence, order and planning hours: the compiled loop equals the numpy engine."""
+    rng = np.random.default_rng(4)
+    skills = ["x", "y", "z"]
+    members: list[dict[str, Any]] = [
+        {
+            "name": f"m{m}",
+            "skills": [skills[m % 3], skills[(m + 1) % 3]] if m % 2 else [skills[m % 3]],
+            "allocation": [1.0, 0.5, 0.8, 0.3][m % 4],
+            **(
+                {"time_off": [(dt.date(2027, 1, 11 + m), dt.date(2027, 1, 15 + m))]}
+                if m % 3
+                else {}
+            ),
+        }
+        for m in range(8)
+    ]
+    items = []
+    for i in range(60):
+        low = int(rng.integers(2, 30))
+        item: dict[str, Any] = {
+            "id": f"i{i}",
+            "skill": skills[i % 3],
+            "estimate": [low, low * 2, low * 6],
+            "priority": ["must", "should", "could"][int(rng.integers(0, 3))],
+        }
+        if i > 3:
+            item["depends_on"] = sorted({f"i{int(k)}" for k in rng.integers(0, i, size=2)})
+        if i % 17 == 5:
+            item["assignee"] = next(m["name"] for m in members if skills[i % 3] in m["skills"])
+        items.append(item)
+    plan = make_plan(items, members)
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    trials = 300
+    efforts = sample_efforts(plan.spec.items, "pert", trials, 9)
+    network = build_network(plan.spec.items, plan.team.members)
+    hooks: dict[str, Any] = {
+        "release": np.where(rng.random(60) < 0.2, rng.integers(0, 20, 60) * 32.0 + 2.5, 0.0),
+        "present": rng.random((trials, 60)) < 0.9,
+        "order": rng.integers(0, 5, 60),
+        "planning": efforts.mean(axis=0) * rng.uniform(0.5, 1.5, 60),
+    }
+    results = []
+    for engine in ("numpy", "compiled"):
+        monkeypatch.setenv(compiled.ENGINE_VARIABLE, engine)
+        results.append(
+            run_parallel(network, capacity, efforts, start_day=np.arange(trials) % 4, **hooks)
+        )
+    _same(*results)
