@@ -69,7 +69,8 @@ def _load() -> ModuleType | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return importlib.import_module("promisecheck._kernel")
-    except ImportError:
+    except (ImportError, RuntimeError, OSError):
+        # Missing or broken numba, or (RuntimeError) no usable cache folder for it.
         return None
 
 
@@ -142,9 +143,7 @@ class Schedule:
 
     def run(self, lo: int, hi: int) -> None:
         """Schedule trials lo..hi-1 (releases the GIL while it runs)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.module.schedule(lo, hi, *self.args, *self.out)
+        self.module.schedule(lo, hi, *self.args, *self.out)
 
     def run_all(self, trials: int, workers: int, progress: Progress | None) -> None:
         """Every trial, in chunks shared by `workers` threads; progress after each chunk."""
@@ -167,9 +166,12 @@ class Schedule:
 
         if not chunks:
             return
-        # Compile (or load from the cache) once, before threads race to do it.
+        # Compile (or load from the cache) once, before threads race to do it; whatever
+        # numba warns about then is for us, not for the user.
         first_lo, first_hi = chunks[0]
-        self.run(first_lo, first_hi)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.run(first_lo, first_hi)
         state["next"] = 1
         state["done"] = first_hi - first_lo
         if progress is not None:
