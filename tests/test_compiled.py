@@ -112,7 +112,15 @@ def test_engine_is_chosen_by_size_unless_forced(
     monkeypatch: pytest.MonkeyPatch, setting: str, size: int, expected: bool
 ) -> None:
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, setting)
+    monkeypatch.setattr(compiled, "_WORK", [0])
     assert compiled.wanted(size) is expected
+
+
+def test_many_small_runs_add_up_to_the_compiled_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    quarter = compiled.COMPILED_MIN_SIZE // 4
+    assert [compiled.wanted(quarter) for _ in range(5)] == [False, False, False, True, True]
 
 
 def test_without_numba_the_numpy_engine_runs(

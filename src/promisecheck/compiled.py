@@ -37,6 +37,7 @@ _CHUNK = 256
 
 _LOCK = threading.Lock()
 _STATE: dict[str, ModuleType | None] = {}
+_WORK = [0]  # item-trials scheduled in this process
 
 
 def cache_folder() -> Path:
@@ -46,11 +47,19 @@ def cache_folder() -> Path:
 
 
 def wanted(size: int) -> bool:
-    """Whether a run of `size` item-trials should use the compiled engine."""
+    """Whether a run of `size` item-trials should use the compiled engine.
+
+    By the work this process has scheduled so far, this run included: a command that runs
+    the engine many times on a small project (the compromise menu) moves to the compiled
+    engine once the runs add up, while a single small estimate never imports numba.
+    """
     choice = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
     if choice == "numpy":
         return False
-    return choice == "compiled" or size >= COMPILED_MIN_SIZE
+    with _LOCK:
+        _WORK[0] += size
+        total = _WORK[0]
+    return choice == "compiled" or total >= COMPILED_MIN_SIZE
 
 
 def kernel() -> ModuleType | None:
