@@ -38,6 +38,12 @@ Price 9,000 EUR; margin is price minus cost.
 | design | 24 | 77 | 32 % |  | Lena |
 | frontend | 72 | 80 | 90 % | **◀ bottleneck** | Kai |
 
+#### What sets the date
+
+- Kai (frontend) is on the critical chain for 74 % of its length: working 66 %, waiting for Kai 8 %.
+- Lena's time off (12–16 Apr 2027) is on the critical chain in 30 % of trials.
+- Lena works part time (50 % allocation) and has items on the critical chain in 55 % of trials.
+
 #### When the 800 trials finish
 
 ```text
@@ -60,10 +66,13 @@ Mon 31 May – Sun 6 Jun 2027    ███████████              
 
 **Members**
 
-| Member | Item work (h) | Available (h) | Utilisation | Weekly load |
-|---|--:|--:|--:|---|
-| Kai | 72 | 90 | 80 % | `█▇·▃` |
-| Lena | 24 | 60 | 41 % | `▅▂  ` |
+| Member | Item work (h) | Available (h) | Utilisation | On chain | Weekly load |
+|---|--:|--:|--:|--:|---|
+| Kai | 72 | 90 | 80 % | 74 % | `█▇·▃` |
+| Lena | 24 | 60 | 41 % | 26 % | `▅▂  ` |
+
+On chain: the share of the critical chain's length (in team working days) spent working on it \
+or waiting for that member, on average over the trials.
 
 </details>
 

@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 
-from promisecheck.analysis import Assessment, Bin, ItemRisk, MemberLoad, SkillLoad
+from promisecheck.analysis import Assessment, Bin, ItemRisk, MemberLoad, SkillLoad, TimeOffOnChain
 from promisecheck.report import render, table, words
 
 D = dt.date
 
 
 def assessment(**changes: Any) -> Assessment:
-    """A small at-risk proposal: 2 skills, 2 members, 3 items, 3 weekly bins, a cost, a warning."""
+    """A small at-risk proposal: 2 skills, 2 members (Lena part time, with time off on the
+    critical chain), 3 items, 3 weekly bins, a cost, a warning."""
     base = Assessment(
         project="Bakery site",
         client="Huber",
@@ -54,6 +55,7 @@ def assessment(**changes: Any) -> Assessment:
                 load=0.318,
                 members=("Lena",),
                 bottleneck=False,
+                chain_working=0.26,
             ),
             SkillLoad(
                 skill="frontend",
@@ -62,6 +64,8 @@ def assessment(**changes: Any) -> Assessment:
                 load=0.899,
                 members=("Kai",),
                 bottleneck=True,
+                chain_working=0.66,
+                chain_waiting=0.08,
             ),
         ),
         members=(
@@ -71,6 +75,11 @@ def assessment(**changes: Any) -> Assessment:
                 capacity_hours=90.2,
                 utilisation=0.797,
                 weekly=(1.0, 0.93, None, 0.4),
+                chain_working=0.66,
+                chain_waiting=0.08,
+                chain_trials=0.95,
+                chain_skill="frontend",
+                bottleneck=True,
             ),
             MemberLoad(
                 name="Lena",
@@ -78,6 +87,11 @@ def assessment(**changes: Any) -> Assessment:
                 capacity_hours=60.0,
                 utilisation=0.408,
                 weekly=(0.6, 0.2, 0.0, 0.0),
+                allocation=0.5,
+                chain_working=0.26,
+                chain_trials=0.55,
+                chain_skill="design",
+                time_off=(TimeOffOnChain(first=D(2027, 4, 12), last=D(2027, 4, 16), trials=0.3),),
             ),
         ),
         items=(
@@ -157,11 +171,19 @@ Skill      Demand (h)   Capacity (h)   Load                  Members
 design             24             77   32 %                  Lena
 frontend           72             80   90 %   ◀ bottleneck   Kai
 
+What sets the date
+
+- Kai (frontend) is on the critical chain for 74 % of its length: working 66 %, waiting for Kai 8 %.
+- Lena's time off (12–16 Apr 2027) is on the critical chain in 30 % of trials.
+- Lena works part time (50 % allocation) and has items on the critical chain in 55 % of trials.
+
 Members
-Member   Item work (h)   Available (h)   Utilisation   Weekly load from Mon 5 Apr 2027
-──────────────────────────────────────────────────────────────────────────────────────
-Kai                 72              90          80 %   █▇·▃
-Lena                24              60          41 %   ▅▂
+Member   Item work (h)   Available (h)   Utilisation   On chain   Weekly load from Mon 5 Apr 2027
+─────────────────────────────────────────────────────────────────────────────────────────────────
+Kai                 72              90          80 %       74 %   █▇·▃
+Lena                24              60          41 %       26 %   ▅▂
+On chain: the share of the critical chain's length (in team working days) spent working on it or
+waiting for that member, on average over the trials.
 
 Items that set the finish date or risk the deadline
 Item         Priority   P50 finish        P85 finish        On time   Critical
@@ -404,3 +426,50 @@ def test_a_deadline_before_every_finish_is_said_to_be_impossible_not_unlikely() 
 )
 def test_counted_nouns_agree(number: int, noun: str, plural: str | None, said: str) -> None:
     assert words.count(number, noun, plural) == said
+
+
+def test_what_sets_the_date_names_the_skill_when_it_is_not_the_members_own() -> None:
+    a = assessment()
+    kai, lena = a.members
+    skills = (
+        dataclasses.replace(a.skills[0], bottleneck=True, chain_working=0.8),
+        dataclasses.replace(a.skills[1], bottleneck=False),
+    )
+    lines = words.what_sets_the_date(
+        assessment(
+            skills=skills,
+            members=(dataclasses.replace(kai, chain_waiting=0.0), lena),
+        )
+    )
+    assert lines[:2] == [
+        "Kai (frontend) is on the critical chain for 66 % of its length.",
+        "By skill, design holds most of the chain: 80 % of it.",
+    ]
+
+
+def test_what_sets_the_date_leaves_out_what_is_rarely_on_the_chain() -> None:
+    a = assessment()
+    kai, lena = a.members
+    quiet = dataclasses.replace(
+        lena,
+        chain_trials=0.49,
+        time_off=(TimeOffOnChain(first=D(2027, 4, 12), last=D(2027, 4, 16), trials=0.24),),
+    )
+    assert words.what_sets_the_date(assessment(members=(kai, quiet))) == [
+        "Kai (frontend) is on the critical chain for 74 % of its length: working 66 %, "
+        "waiting for Kai 8 %."
+    ]
+    assert words.what_sets_the_date(infeasible()) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        (D(2027, 7, 12), D(2027, 7, 30), "12–30 Jul 2027"),
+        (D(2027, 6, 28), D(2027, 7, 9), "28 Jun – 9 Jul 2027"),
+        (D(2027, 12, 27), D(2028, 1, 3), "27 Dec 2027 – 3 Jan 2028"),
+        (D(2027, 7, 12), D(2027, 7, 12), "12 Jul 2027"),
+    ],
+)
+def test_a_period_is_written_short(first: dt.date, last: dt.date, text: str) -> None:
+    assert words.short_range(first, last) == text

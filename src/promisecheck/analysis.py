@@ -41,7 +41,24 @@ class SkillLoad:
     capacity_hours: float  # item-work hours its holders can give up to the deadline
     load: float | None  # demand / capacity; None when nobody can give any hours
     members: tuple[str, ...]
-    bottleneck: bool
+    bottleneck: bool  # the skill most on the critical chain (see chain_share)
+    chain_working: float = 0.0  # mean share of the chain's length worked on items needing it
+    chain_waiting: float = 0.0  # mean share in which such an item waits for its member
+
+    @property
+    def chain_share(self) -> float:
+        """The share of the critical chain's length held by items needing this skill."""
+        return round(self.chain_working + self.chain_waiting, SHARE_DIGITS)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeOffOnChain:
+    """One `time_off` period of a member, and how often it holds up the critical chain."""
+
+    first: dt.date
+    last: dt.date
+    # Share of all trials in which it falls inside a chain item the member works or waits for.
+    trials: float
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +70,18 @@ class MemberLoad:
     capacity_hours: float  # mean item-work hours available from start to project finish
     utilisation: float | None  # work / capacity; None with no capacity
     weekly: tuple[float | None, ...] = ()  # planned utilisation per week from the start
+    allocation: float = 1.0  # share of this person on the project: below 1, a part-timer
+    chain_working: float = 0.0  # mean share of the critical chain's length they work on it
+    chain_waiting: float = 0.0  # mean share in which a chain item is ready and waits for them
+    chain_trials: float = 0.0  # share of trials in which one of their items is on the chain
+    chain_skill: str | None = None  # the skill of most of their chain time; None: never on it
+    time_off: tuple[TimeOffOnChain, ...] = ()  # each time_off period, in file order
+    bottleneck: bool = False  # the member most on the critical chain
+
+    @property
+    def chain_share(self) -> float:
+        """The share of the critical chain's length spent working or waiting for them."""
+        return round(self.chain_working + self.chain_waiting, SHARE_DIGITS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,7 +257,18 @@ class Assessment:
 
     @property
     def bottleneck(self) -> SkillLoad | None:
+        """The skill most on the critical chain; None when no trial finishes."""
         return next((s for s in self.skills if s.bottleneck), None)
+
+    @property
+    def bottleneck_member(self) -> MemberLoad | None:
+        """The member most on the critical chain; None when no trial finishes."""
+        return next((m for m in self.members if m.bottleneck), None)
+
+    @property
+    def highest_load(self) -> SkillLoad | None:
+        """The skill with the highest demand against its capacity (no capacity first)."""
+        return max(self.skills, key=lambda s: math.inf if s.load is None else s.load, default=None)
 
 
 def verdict_for(probability: float, target: float) -> Verdict:
@@ -298,12 +338,32 @@ def critical_chain(
     result: SimulationResult, predecessors: Sequence[Sequence[int]]
 ) -> npt.NDArray[np.bool_]:
     """[trials, items]: on the chain of drivers that ends at the trial's last finish."""
+    return walk_chain(result, predecessors).on_chain
+
+
+@dataclass(frozen=True, eq=False)
+class ChainWalk:
+    """The critical chain of every trial, as a mask and as its cells (one per chain item)."""
+
+    on_chain: npt.NDArray[np.bool_]  # [trials, items]
+    trial: IntArray  # [cells] the trial of each chain item
+    item: IntArray  # [cells] the item
+    # [cells] when its stretch of the chain begins: the finish of what released it (its
+    # driver), or the start (moment 0) for the first item of the chain.
+    begin: FloatArray
+
+
+def walk_chain(result: SimulationResult, predecessors: Sequence[Sequence[int]]) -> ChainWalk:
+    """Walk each trial's chain back from its last finish, recording every step.
+
+    The cells come from the walk itself: finding them again in the [trials, items] mask
+    would cost as much as the walk.
+    """
     trials, items = result.finish.shape
     on_chain = np.zeros((trials, items), dtype=bool)
-    if items == 0:
-        return on_chain
+    cells: list[tuple[IntArray, IntArray, FloatArray]] = []
     # In blocks of trials: the driver arrays are several times the size of the schedule.
-    for first in range(0, trials, _CHAIN_BLOCK):
+    for first in range(0, trials if items else 0, _CHAIN_BLOCK):
         block = slice(first, min(trials, first + _CHAIN_BLOCK))
         part = SimulationResult(
             efforts=result.efforts[block],
@@ -314,18 +374,164 @@ def critical_chain(
         driver = drivers(part, predecessors)
         finish = part.finish
         current = np.where(np.isfinite(finish).all(axis=1), finish.argmax(axis=1), -1)
-        rows = np.arange(finish.shape[0])
         chain = on_chain[block]
         for _ in range(items):
-            live = current >= 0
-            if not live.any():
+            live = np.flatnonzero(current >= 0)
+            if not live.size:
                 break
-            chain[rows[live], current[live]] = True
-            current[live] = driver[rows[live], current[live]]
-    return on_chain
+            now = current[live]
+            chain[live, now] = True
+            released_by = driver[live, now]
+            begin = np.where(released_by >= 0, finish[live, np.maximum(released_by, 0)], 0.0)
+            cells.append((live + first, now, begin))
+            current[live] = released_by
+    return ChainWalk(
+        on_chain=on_chain,
+        trial=np.concatenate([c[0] for c in cells]) if cells else np.zeros(0, np.int64),
+        item=np.concatenate([c[1] for c in cells]) if cells else np.zeros(0, np.int64),
+        begin=np.concatenate([c[2] for c in cells]) if cells else np.zeros(0),
+    )
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ChainShares:
+    """Who and what holds the critical chain: shares of its length, averaged over the
+    trials that finish, and how often each member's items and time off are on it."""
+
+    member_working: FloatArray  # [members]
+    member_waiting: FloatArray  # [members]
+    member_trials: FloatArray  # [members] share of all trials with one of their items on it
+    member_skill: tuple[int | None, ...]  # [members] index into skill labels, by chain time
+    skill_working: FloatArray  # [skills]
+    skill_waiting: FloatArray  # [skills]
+    time_off: tuple[tuple[float, ...], ...]  # [members][periods] share of all trials
+
+
+def skill_labels(plan: Plan) -> tuple[list[str], IntArray]:
+    """The skills table's rows (an item's skill, or `(name)` for an assignee without one),
+    in order of first use, and each item's row."""
+    labels: dict[str, int] = {}
+    rows = []
+    for item in plan.spec.items:
+        label = item.skill if item.skill is not None else f"({item.assignee})"
+        rows.append(labels.setdefault(label, len(labels)))
+    return list(labels), np.array(rows, dtype=np.int64)
+
+
+def chain_shares(
+    plan: Plan, result: SimulationResult, capacity: Capacity, walk: ChainWalk
+) -> ChainShares:
+    """Split each trial's critical chain among the members and skills that hold it.
+
+    Each chain item holds the stretch from the finish of what released it to its own
+    finish: worked by its member from its start, waiting for its member before (busy, off
+    work, not joined yet). Length is counted in team working days, each the calendar's
+    hours_per_day long, so nights, weekends and team holidays belong to nobody while a
+    member's own time off and short days count against them. All on the chain cells only:
+    a few per trial, never a loop over trials.
+    """
+    members = len(plan.team.members)
+    labels, item_skill = skill_labels(plan)
+    skills = len(labels)
+    trials = result.trials
+    team_days = np.zeros(capacity.days + 1)
+    np.cumsum(capacity.team_working, out=team_days[1:])
+    day_hours = float(plan.team.calendar.hours_per_day)
+
+    share_of_day = capacity.team_working / day_hours
+
+    def position(moment: FloatArray) -> FloatArray:
+        """Team working days from the start to the moment (only finite moments come here)."""
+        day = np.minimum((moment * (1 / DAY_SPAN)).astype(np.int64), capacity.days - 1)
+        hour = np.minimum(moment - day * DAY_SPAN, day_hours)
+        placed: FloatArray = team_days.take(day) + share_of_day.take(day) * hour
+        return placed
+
+    trial, item = walk.trial, walk.item
+    cell = trial * result.finish.shape[1] + item
+    begin = position(walk.begin)
+    start = position(result.start.take(cell))
+    finish = position(result.finish.take(cell))
+    work = finish - start
+    wait = np.maximum(start - begin, 0.0)
+    length = np.bincount(trial, weights=work + wait, minlength=trials)
+    counted = length > 0
+    finished = max(1, int(np.count_nonzero(counted)))
+    weight = np.where(counted, 1.0 / np.where(counted, length, 1.0), 0.0)[trial] / finished
+    who = result.member.take(cell).astype(np.int64)
+    worked, waited = work * weight, wait * weight
+    cell_skill = item_skill.take(item)
+
+    def total(keys: IntArray, values: FloatArray, size: int) -> FloatArray:
+        summed: FloatArray = np.bincount(keys, weights=values, minlength=size).astype(np.float64)
+        return np.round(summed, SHARE_DIGITS)
+
+    skill_working = total(cell_skill, worked, skills)
+    skill_waiting = total(cell_skill, waited, skills)
+    # Items done by nobody (absent from a shared schedule) hold their stretch for no member.
+    done = np.flatnonzero(who >= 0) if (who < 0).any() else slice(None)
+    by, worked, waited = who[done], worked[done], waited[done]
+    member_working = total(by, worked, members)
+    member_waiting = total(by, waited, members)
+    pairs = total(by * skills + cell_skill[done], worked + waited, members * skills)
+    member_skill = tuple(
+        int(row.argmax()) if row.max(initial=0.0) > 0 else None
+        for row in pairs.reshape(members, skills)
+    )
+    seen = np.zeros(trials * members, dtype=bool)
+    seen[trial[done] * members + by] = True
+    member_trials = seen.reshape(trials, members).mean(axis=0) if trials else np.zeros(members)
+    time_off = tuple(
+        tuple(
+            _time_off_share(
+                capacity, team_days, (first, last), who == m, trial, begin, finish, trials
+            )
+            for first, last in member.time_off
+        )
+        for m, member in enumerate(plan.team.members)
+    )
+    return ChainShares(
+        member_working=member_working,
+        member_waiting=member_waiting,
+        member_trials=member_trials,
+        member_skill=member_skill,
+        skill_working=skill_working,
+        skill_waiting=skill_waiting,
+        time_off=time_off,
+    )
+
+
+def _label(labels: Sequence[str], index: int | None) -> str | None:
+    return None if index is None else labels[index]
+
+
+def _time_off_share(
+    capacity: Capacity,
+    team_days: FloatArray,
+    period: tuple[dt.date, dt.date],
+    theirs: npt.NDArray[np.bool_],
+    trial: IntArray,
+    begin: FloatArray,
+    finish: FloatArray,
+    trials: int,
+) -> float:
+    """Share of trials in which the period's team working days fall inside the stretch of
+    a chain item of theirs (from what released it to its finish)."""
+    lo = min(max(0, capacity.day_of(period[0])), capacity.days)
+    hi = min(max(0, capacity.day_of(period[1]) + 1), capacity.days)
+    first, last = team_days[lo], team_days[hi]
+    if last <= first or not trials:
+        return 0.0
+    inside = theirs & (begin < last) & (finish > first)
+    hit = np.zeros(trials, dtype=bool)
+    hit[trial[inside]] = True
+    return float(hit.mean())
 
 
 _CHAIN_BLOCK = 2000
+# Shares of the chain are sums of many quotients: rounded, so that a chain held by one
+# member all along is 100 %, not 99.99999999 % (shown as "> 99 %").
+SHARE_DIGITS = 9
 
 
 def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
@@ -473,7 +679,9 @@ def assess(
             "(one standard error)"
         )
 
-    chain = critical_chain(result, build_network(spec.items, team.members).predecessors)
+    walk = walk_chain(result, build_network(spec.items, team.members).predecessors)
+    chain = walk.on_chain
+    holds = chain_shares(plan, result, capacity, walk)
     items = tuple(
         ItemRisk(
             id=item.id,
@@ -493,6 +701,9 @@ def assess(
     available = capacity.cumulative[:, finished_by + 1].T  # [trials, members]
     weeks = max(1, min(MAX_WEEKS, -(-(max(deadline_day, target_day) + 1) // 7)))
     weekly = weekly_utilisation(result, capacity, weeks)
+    labels, _ = skill_labels(plan)
+    held = holds.member_working + holds.member_waiting
+    top_member = int(held.argmax()) if held.size and held.max() > 0 else -1
     members = tuple(
         MemberLoad(
             name=member.name,
@@ -502,6 +713,16 @@ def assess(
             if available[:, m].sum() > 0
             else None,
             weekly=weekly[m],
+            allocation=member.allocation,
+            chain_working=float(holds.member_working[m]),
+            chain_waiting=float(holds.member_waiting[m]),
+            chain_trials=float(holds.member_trials[m]),
+            chain_skill=_label(labels, holds.member_skill[m]),
+            time_off=tuple(
+                TimeOffOnChain(first=first, last=last, trials=share)
+                for (first, last), share in zip(member.time_off, holds.time_off[m], strict=True)
+            ),
+            bottleneck=m == top_member,
         )
         for m, member in enumerate(team.members)
     )
@@ -531,7 +752,7 @@ def assess(
         price=project.price,
         currency=project.currency,
         margin=margin,
-        skills=_skill_loads(plan, result, capacity, deadline_day),
+        skills=_skill_loads(plan, result, capacity, deadline_day, holds),
         members=members,
         items=items,
         histogram=_histogram(project_days, capacity, trials, deadline_day),
@@ -640,38 +861,35 @@ def _hours_by_member(result: SimulationResult, members: int) -> FloatArray:
 
 
 def _skill_loads(
-    plan: Plan, result: SimulationResult, capacity: Capacity, deadline_day: int
+    plan: Plan, result: SimulationResult, capacity: Capacity, deadline_day: int, shares: ChainShares
 ) -> tuple[SkillLoad, ...]:
+    """Demand against capacity up to the deadline, per skill; the bottleneck is the skill
+    most on the critical chain, not the highest load."""
     members = plan.team.members
     upto = min(deadline_day + 1, capacity.days)
-    demand: dict[str, float] = {}
-    for i, item in enumerate(plan.spec.items):
-        skill = item.skill if item.skill is not None else f"({item.assignee})"
-        demand[skill] = demand.get(skill, 0.0) + float(result.efforts[:, i].mean())
+    labels, item_skill = skill_labels(plan)
+    mean_efforts = result.efforts.mean(axis=0) if result.trials else np.zeros(len(item_skill))
+    demand = np.bincount(item_skill, weights=mean_efforts, minlength=len(labels))
+    held = shares.skill_working + shares.skill_waiting
+    top = int(held.argmax()) if held.size and held.max() > 0 else -1
     loads = []
-    for skill, hours in demand.items():
+    for k, skill in enumerate(labels):
         if skill.startswith("("):
             holders = [i for i, m in enumerate(members) if f"({m.name})" == skill]
         else:
             holders = [i for i, m in enumerate(members) if skill in m.skills]
         available = float(sum(capacity.cumulative[i, upto] for i in holders))
+        hours = float(demand[k])
         loads.append(
-            (skill, hours, available, hours / available if available > 0 else None, holders)
+            SkillLoad(
+                skill=skill,
+                demand_hours=hours,
+                capacity_hours=available,
+                load=hours / available if available > 0 else None,
+                members=tuple(members[i].name for i in holders),
+                bottleneck=k == top,
+                chain_working=float(shares.skill_working[k]),
+                chain_waiting=float(shares.skill_waiting[k]),
+            )
         )
-
-    def severity(k: int) -> float:
-        load = loads[k][3]
-        return math.inf if load is None else load
-
-    worst = max(range(len(loads)), key=severity, default=None)
-    return tuple(
-        SkillLoad(
-            skill=skill,
-            demand_hours=hours,
-            capacity_hours=available,
-            load=load,
-            members=tuple(members[i].name for i in holders),
-            bottleneck=k == worst,
-        )
-        for k, (skill, hours, available, load, holders) in enumerate(loads)
-    )
+    return tuple(loads)

@@ -754,9 +754,9 @@ def _add_member(ctx: _Context, skill: str) -> _Capacity | None:
 
 
 def _constraining_skills(ctx: _Context) -> list[str]:
-    """The bottleneck by load, and the skill doing most of the work on the critical chain."""
+    """The skill with the highest load, and the one doing most work on the critical chain."""
     skills: list[str] = []
-    bottleneck = ctx.assessment.bottleneck
+    bottleneck = ctx.assessment.highest_load
     if bottleneck is not None and not bottleneck.skill.startswith("("):
         skills.append(bottleneck.skill)
     distribution = ctx.plan.spec.project.distribution

@@ -160,8 +160,8 @@ def _contested_skills(r: _Runner, run: DealRun) -> list[str]:
         for _, skill in change.shared:
             if skill and skill not in skills:
                 skills.append(skill)
-    if not skills and run.assessment.bottleneck is not None:
-        skills.append(run.assessment.bottleneck.skill)
+    if not skills and run.assessment.highest_load is not None:
+        skills.append(run.assessment.highest_load.skill)
     return skills
 
 

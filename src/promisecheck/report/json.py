@@ -62,6 +62,9 @@ def to_dict(a: Assessment) -> dict[str, Any]:
                 "load": _ratio(s.load),
                 "bottleneck": s.bottleneck,
                 "members": list(s.members),
+                "chain_share": round(s.chain_share, 4),
+                "chain_working": round(s.chain_working, 4),
+                "chain_waiting": round(s.chain_waiting, 4),
             }
             for s in a.skills
         ],
@@ -72,9 +75,25 @@ def to_dict(a: Assessment) -> dict[str, Any]:
                 "capacity_hours": round(m.capacity_hours, 1),
                 "utilisation": _ratio(m.utilisation),
                 "weekly_utilisation": [_ratio(w) for w in m.weekly],
+                "allocation": m.allocation,
+                "bottleneck": m.bottleneck,
+                "chain_share": round(m.chain_share, 4),
+                "chain_working": round(m.chain_working, 4),
+                "chain_waiting": round(m.chain_waiting, 4),
+                "chain_trials": round(m.chain_trials, 4),
+                "chain_skill": m.chain_skill,
+                "time_off": [
+                    {
+                        "first": _date(t.first),
+                        "last": _date(t.last),
+                        "chain_trials": round(t.trials, 4),
+                    }
+                    for t in m.time_off
+                ],
             }
             for m in a.members
         ],
+        "bottleneck": _bottleneck(a),
         "items": [
             {
                 "id": i.id,
@@ -99,6 +118,19 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "compromises": None if a.compromises is None else _menu(a.compromises, a.currency),
         "history": None if a.history is None else _history(a.history),
         "risks": [_risk(r) for r in a.risks],
+    }
+
+
+def _bottleneck(a: Assessment) -> dict[str, Any] | None:
+    """The member and the skill most on the critical chain; null when no trial finishes."""
+    member, skill = a.bottleneck_member, a.bottleneck
+    if member is None and skill is None:
+        return None
+    return {
+        "member": None if member is None else member.name,
+        "member_share": None if member is None else round(member.chain_share, 4),
+        "skill": None if skill is None else skill.skill,
+        "skill_share": None if skill is None else round(skill.chain_share, 4),
     }
 
 

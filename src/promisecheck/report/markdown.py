@@ -25,6 +25,9 @@ def render(a: Assessment) -> str:
         parts.append(_percentiles(a))
         parts += _evidence(a)
     parts.append(_skills(a))
+    setters = words.what_sets_the_date(a)
+    if setters:
+        parts.append("#### What sets the date\n\n" + "\n".join(f"- {prose(s)}" for s in setters))
     if words.show_estimates(a):
         parts += [_chart(a), _details(a)]
     warnings = menu_words.warnings(a)
@@ -210,6 +213,7 @@ def _details(a: Assessment) -> str:
             words.hours(m.work_hours),
             words.hours(m.capacity_hours),
             words.load(m.utilisation),
+            words.percent(m.chain_share),
             # No-break spaces: a code span would lose a leading or trailing plain space.
             code(words.sparkline(m.weekly).replace(" ", "\u00a0")) if m.weekly else "",
         ]
@@ -230,10 +234,11 @@ def _details(a: Assessment) -> str:
     parts += [
         "**Members**",
         table(
-            ["Member", "Item work (h)", "Available (h)", "Utilisation", "Weekly load"],
+            ["Member", "Item work (h)", "Available (h)", "Utilisation", "On chain", "Weekly load"],
             member_rows,
-            [False, True, True, True, False],
+            [False, True, True, True, True, False],
         ),
+        prose(words.ON_CHAIN_NOTE),
         "</details>",
     ]
     return "\n\n".join(parts)

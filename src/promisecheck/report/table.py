@@ -32,6 +32,9 @@ def _blocks(a: Assessment) -> list[RenderableType]:
         blocks.append(_percentiles(a))
         blocks += _evidence(a)
     blocks.append(_skills(a))
+    setters = words.what_sets_the_date(a)
+    if setters:
+        blocks += [Text("What sets the date", style=HEADING), _bullets(setters)]
     if words.show_estimates(a):
         blocks.append(_members(a))
         rows, more = words.risky_items(a)
@@ -201,6 +204,7 @@ def _members(a: Assessment) -> Table:
         terminal.right("Item work (h)"),
         terminal.right("Available (h)"),
         terminal.right("Utilisation"),
+        terminal.right("On chain"),
         f"Weekly load from {words.day(a.start)}",
     )
     for m in a.members:
@@ -209,8 +213,11 @@ def _members(a: Assessment) -> Table:
             words.hours(m.work_hours),
             words.hours(m.capacity_hours),
             words.load(m.utilisation),
+            words.percent(m.chain_share),
             words.sparkline(m.weekly),
         )
+    table.caption = words.ON_CHAIN_NOTE
+    table.caption_justify = "left"
     return table
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from promisecheck.analysis import Assessment, Bin, ItemRisk, Verdict
-from promisecheck.calendar import HORIZON_YEARS, format_day
+from promisecheck.calendar import HORIZON_YEARS, MONTH_NAMES, format_day
 
 BEYOND_HORIZON = f"after the {HORIZON_YEARS}-year horizon"
 VERDICT_WORDS: dict[Verdict, str] = {
@@ -207,6 +207,78 @@ def risky_items(a: Assessment) -> tuple[list[ItemRisk], int]:
         key=lambda i: (-i.criticality, i.on_time_probability),
     )
     return rows[:MAX_ITEMS], max(0, len(rows) - MAX_ITEMS)
+
+
+ON_CHAIN_NOTE = (
+    "On chain: the share of the critical chain's length (in team working days) spent working "
+    "on it or waiting for that member, on average over the trials."
+)
+TIME_OFF_MENTION = 0.25  # time off on the critical chain in this share of trials is named
+PART_TIME_MENTION = 0.5  # a part-timer with items on the chain this often is named
+MAX_MENTIONS = 5  # of each kind; the JSON report has them all
+
+
+def short_range(first: dt.date, last: dt.date) -> str:
+    """`12–30 Jul 2027`, `28 Jun – 9 Jul 2027` (en dashes): a period without weekdays."""
+
+    def short(value: dt.date, year: bool = True) -> str:
+        text = f"{value.day} {MONTH_NAMES[value.month - 1]}"
+        return f"{text} {value.year}" if year else text
+
+    if first == last:
+        return short(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}{DASH}{short(last)}"
+    if first.year == last.year:
+        return f"{short(first, year=False)} {DASH} {short(last)}"
+    return f"{short(first)} {DASH} {short(last)}"
+
+
+def what_sets_the_date(a: Assessment) -> list[str]:
+    """Who and what the critical chain waits on, in sentences: the bottleneck member and
+    skill, time off that falls on the chain, and part-timers whose items are on it."""
+    if not show_estimates(a):
+        return []
+    lines = []
+    who = a.bottleneck_member
+    if who is not None:
+        skill = who.chain_skill
+        named = f"{who.name} ({skill})" if skill and not skill.startswith("(") else who.name
+        line = f"{named} is on the critical chain for {percent(who.chain_share)} of its length"
+        if percent(who.chain_waiting) != percent(0):
+            line += (
+                f": working {percent(who.chain_working)}, "
+                f"waiting for {who.name} {percent(who.chain_waiting)}"
+            )
+        lines.append(_sentence(line))
+    top = a.bottleneck
+    if top is not None and (who is None or top.skill != who.chain_skill):
+        lines.append(
+            f"By skill, {top.skill} holds most of the chain: {percent(top.chain_share)} of it."
+        )
+    periods = sorted(
+        (
+            (-t.trials, k, m.name, t.first, t.last)
+            for k, m in enumerate(a.members)
+            for t in m.time_off
+            if t.trials >= TIME_OFF_MENTION
+        ),
+    )
+    lines += [
+        f"{name}'s time off ({short_range(first, last)}) is on the critical chain in "
+        f"{percent(-share)} of trials."
+        for share, _, name, first, last in periods[:MAX_MENTIONS]
+    ]
+    part_timers = sorted(
+        (m for m in a.members if m.allocation < 1 and m.chain_trials >= PART_TIME_MENTION),
+        key=lambda m: -m.chain_trials,
+    )
+    lines += [
+        f"{m.name} works part time ({target(m.allocation)} allocation) and has items on the "
+        f"critical chain in {percent(m.chain_trials)} of trials."
+        for m in part_timers[:MAX_MENTIONS]
+    ]
+    return lines
 
 
 def more_items(count: int) -> str:

@@ -66,6 +66,8 @@ def context(a: Assessment) -> dict[str, object]:
         "risks": tornado(a) if a.risks else None,
         "risk_note": evidence.RISK_NOTE,
         "skills": skills(a),
+        "sets_the_date": words.what_sets_the_date(a),
+        "on_chain_note": words.ON_CHAIN_NOTE,
         "members": members(a) if shown else None,
         "weekly_title": f"Weekly load from {words.day(a.start)}",
         "charts": charts,
@@ -158,11 +160,12 @@ def members(a: Assessment) -> Table:
             words.hours(m.work_hours),
             words.hours(m.capacity_hours),
             words.load(m.utilisation),
+            words.percent(m.chain_share),
         )
         for m in a.members
     ]
-    header = ["Member", "Item work (h)", "Available (h)", "Utilisation"]
-    return table(header, rows, [False, True, True, True])
+    header = ["Member", "Item work (h)", "Available (h)", "Utilisation", "On chain"]
+    return table(header, rows, [False, True, True, True, True])
 
 
 def curve_points(a: Assessment, *, until: int | None = None) -> list[tuple[int, float]]:
