@@ -19,8 +19,9 @@ from promisecheck.analysis import (
     walk_chain,
 )
 from promisecheck.calendar import DAY_SPAN, build_capacity
-from promisecheck.model import Plan
+from promisecheck.model import Plan, Risk
 from promisecheck.network import build_network
+from promisecheck.pipeline import estimate_plan
 from promisecheck.report import json as json_report
 from promisecheck.report import words
 from promisecheck.simulate import SimulationResult, simulate
@@ -226,3 +227,34 @@ def test_the_chain_is_shared_out_whole_among_members_and_skills(plan: Plan) -> N
         assert m.chain_working >= 0 and m.chain_waiting >= 0
         assert all(t.trials <= m.chain_trials for t in m.time_off)
         assert (m.chain_skill is None) == (m.chain_share == 0)
+
+
+def test_a_start_delayed_by_a_risk_is_nobodys_wait() -> None:
+    # The risk always costs the first 5 working days: a starts Mon 11 Jan, c ends Fri 29 Jan,
+    # and the chain (a, b, c: 15 team working days) is all Ana's work.
+    plan = chain_of_three([])
+    risk = Risk(id="late-kickoff", probability=1.0, delay_days=5)
+    plan = plan.model_copy(update={"spec": plan.spec.model_copy(update={"risks": (risk,)})})
+    a = estimate_plan(plan, trials=20)
+    assert a.finish["p50"] == dt.date(2027, 1, 29)
+    ana = member(a, "Ana")
+    assert (ana.chain_working, ana.chain_waiting) == (1.0, 0.0)
+
+
+def test_on_a_shared_calendar_the_chain_starts_at_the_projects_start() -> None:
+    # The calendar starts a week before the project (as a portfolio's does): the week
+    # before the start is not a wait for Ana.
+    plan = chain_of_three([])
+    capacity = build_capacity(plan.team, MONDAY - dt.timedelta(days=7))
+    begins = 7 * DAY_SPAN
+    result = SimulationResult(
+        efforts=np.full((1, 3), 40.0),
+        start=np.array([[begins, begins + 7 * DAY_SPAN, begins + 14 * DAY_SPAN]]),
+        finish=np.array(
+            [[begins + 4 * DAY_SPAN + 8, begins + 11 * DAY_SPAN + 8, begins + 18 * DAY_SPAN + 8]]
+        ),
+        member=np.zeros((1, 3), dtype=np.int32),
+    )
+    walk = walk_chain(result, build_network(plan.spec.items, plan.team.members).predecessors)
+    shares = chain_shares(plan, result, capacity, walk)
+    assert (shares.member_working[0], shares.member_waiting[0]) == (1.0, 0.0)

@@ -348,9 +348,7 @@ class ChainWalk:
     on_chain: npt.NDArray[np.bool_]  # [trials, items]
     trial: IntArray  # [cells] the trial of each chain item
     item: IntArray  # [cells] the item
-    # [cells] when its stretch of the chain begins: the finish of what released it (its
-    # driver), or the start (moment 0) for the first item of the chain.
-    begin: FloatArray
+    driver: IntArray  # [cells] the item that released it; -1 for the first of the chain
 
 
 def walk_chain(result: SimulationResult, predecessors: Sequence[Sequence[int]]) -> ChainWalk:
@@ -361,7 +359,7 @@ def walk_chain(result: SimulationResult, predecessors: Sequence[Sequence[int]]) 
     """
     trials, items = result.finish.shape
     on_chain = np.zeros((trials, items), dtype=bool)
-    cells: list[tuple[IntArray, IntArray, FloatArray]] = []
+    cells: list[tuple[IntArray, IntArray, IntArray]] = []
     # In blocks of trials: the driver arrays are several times the size of the schedule.
     for first in range(0, trials if items else 0, _CHAIN_BLOCK):
         block = slice(first, min(trials, first + _CHAIN_BLOCK))
@@ -382,14 +380,13 @@ def walk_chain(result: SimulationResult, predecessors: Sequence[Sequence[int]]) 
             now = current[live]
             chain[live, now] = True
             released_by = driver[live, now]
-            begin = np.where(released_by >= 0, finish[live, np.maximum(released_by, 0)], 0.0)
-            cells.append((live + first, now, begin))
+            cells.append((live + first, now, released_by))
             current[live] = released_by
     return ChainWalk(
         on_chain=on_chain,
         trial=np.concatenate([c[0] for c in cells]) if cells else np.zeros(0, np.int64),
         item=np.concatenate([c[1] for c in cells]) if cells else np.zeros(0, np.int64),
-        begin=np.concatenate([c[2] for c in cells]) if cells else np.zeros(0),
+        driver=np.concatenate([c[2] for c in cells]) if cells else np.zeros(0, np.int64),
     )
 
 
@@ -419,7 +416,11 @@ def skill_labels(plan: Plan) -> tuple[list[str], IntArray]:
 
 
 def chain_shares(
-    plan: Plan, result: SimulationResult, capacity: Capacity, walk: ChainWalk
+    plan: Plan,
+    result: SimulationResult,
+    capacity: Capacity,
+    walk: ChainWalk,
+    start_day: IntArray | None = None,
 ) -> ChainShares:
     """Split each trial's critical chain among the members and skills that hold it.
 
@@ -427,8 +428,10 @@ def chain_shares(
     finish: worked by its member from its start, waiting for its member before (busy, off
     work, not joined yet). Length is counted in team working days, each the calendar's
     hours_per_day long, so nights, weekends and team holidays belong to nobody while a
-    member's own time off and short days count against them. All on the chain cells only:
-    a few per trial, never a loop over trials.
+    member's own time off and short days count against them. The chain starts at the
+    project's start (on a shared calendar, not the calendar's first day), or on the day a
+    risk's delay lets work begin (`start_day`, per trial): a late start is nobody's wait.
+    All on the chain cells only: a few per trial, never a loop over trials.
     """
     members = len(plan.team.members)
     labels, item_skill = skill_labels(plan)
@@ -448,8 +451,15 @@ def chain_shares(
         return placed
 
     trial, item = walk.trial, walk.item
-    cell = trial * result.finish.shape[1] + item
-    begin = position(walk.begin)
+    row = trial * result.finish.shape[1]
+    cell = row + item
+    # A chain item's stretch begins where what released it finished; the first at the start.
+    released = result.finish.take(row + np.maximum(walk.driver, 0))
+    first_day = max(0, capacity.day_of(plan.spec.project.start))
+    origin = (
+        np.full(trials, first_day) if start_day is None else np.maximum(start_day, first_day)
+    ).take(trial) * DAY_SPAN
+    begin = position(np.where(walk.driver >= 0, released, origin))
     start = position(result.start.take(cell))
     finish = position(result.finish.take(cell))
     work = finish - start
@@ -481,15 +491,16 @@ def chain_shares(
     seen = np.zeros(trials * members, dtype=bool)
     seen[trial[done] * members + by] = True
     member_trials = seen.reshape(trials, members).mean(axis=0) if trials else np.zeros(members)
-    time_off = tuple(
-        tuple(
-            _time_off_share(
-                capacity, team_days, (first, last), who == m, trial, begin, finish, trials
+    time_off = []
+    for m, member in enumerate(plan.team.members):
+        theirs = np.flatnonzero(who == m) if member.time_off else np.zeros(0, np.int64)
+        stretch = (trial[theirs], begin[theirs], finish[theirs])
+        time_off.append(
+            tuple(
+                _time_off_share(capacity, team_days, period, *stretch, trials)
+                for period in member.time_off
             )
-            for first, last in member.time_off
         )
-        for m, member in enumerate(plan.team.members)
-    )
     return ChainShares(
         member_working=member_working,
         member_waiting=member_waiting,
@@ -497,7 +508,7 @@ def chain_shares(
         member_skill=member_skill,
         skill_working=skill_working,
         skill_waiting=skill_waiting,
-        time_off=time_off,
+        time_off=tuple(time_off),
     )
 
 
@@ -509,23 +520,20 @@ def _time_off_share(
     capacity: Capacity,
     team_days: FloatArray,
     period: tuple[dt.date, dt.date],
-    theirs: npt.NDArray[np.bool_],
     trial: IntArray,
     begin: FloatArray,
     finish: FloatArray,
     trials: int,
 ) -> float:
     """Share of trials in which the period's team working days fall inside the stretch of
-    a chain item of theirs (from what released it to its finish)."""
+    one of the member's chain items (given: from what released it to its finish)."""
     lo = min(max(0, capacity.day_of(period[0])), capacity.days)
     hi = min(max(0, capacity.day_of(period[1]) + 1), capacity.days)
     first, last = team_days[lo], team_days[hi]
     if last <= first or not trials:
         return 0.0
-    inside = theirs & (begin < last) & (finish > first)
-    hit = np.zeros(trials, dtype=bool)
-    hit[trial[inside]] = True
-    return float(hit.mean())
+    inside = (begin < last) & (finish > first)
+    return np.unique(trial[inside]).size / trials
 
 
 _CHAIN_BLOCK = 2000
@@ -625,8 +633,13 @@ def assess(
     *,
     seed: int,
     confidence: float | None = None,
+    start_day: IntArray | None = None,
 ) -> Assessment:
-    """Turn the trials into the numbers a salesperson and a production lead need."""
+    """Turn the trials into the numbers a salesperson and a production lead need.
+
+    start_day: per trial, the day work could begin when a risk delayed the start (as
+    simulated); only the bottleneck reads it, so that a late start is nobody's wait.
+    """
     spec, team = plan.spec, plan.team
     project = spec.project
     target = confidence if confidence is not None else project.target_confidence
@@ -681,7 +694,7 @@ def assess(
 
     walk = walk_chain(result, build_network(spec.items, team.members).predecessors)
     chain = walk.on_chain
-    holds = chain_shares(plan, result, capacity, walk)
+    holds = chain_shares(plan, result, capacity, walk, start_day)
     items = tuple(
         ItemRisk(
             id=item.id,

@@ -92,7 +92,9 @@ def estimate_plan(
         planning=inputs.planning,
         progress=progress,
     )
-    assessment = assess(plan, result, capacity, seed=seed, confidence=confidence)
+    assessment = assess(
+        plan, result, capacity, seed=seed, confidence=confidence, start_day=inputs.start_day
+    )
     assessment = dataclasses.replace(
         assessment,
         history=inputs.history,
