@@ -32,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from promisecheck.history import History, make_history
-from promisecheck.history_model import calibrate_efforts
-from promisecheck.model import HistoryMethod, Item
-from promisecheck.sampling import sample_efforts
+from promisecheck.engine.history_model import calibrate_efforts
+from promisecheck.engine.sampling import sample_efforts
+from promisecheck.inputs.history import History, make_history
+from promisecheck.inputs.model import HistoryMethod, Item
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sip"
 MIN_TASKS = 100

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 from generate import write
-from promisecheck.analysis import assess, chain_shares, walk_chain
-from promisecheck.calendar import build_capacity
-from promisecheck.forecast import prepare
-from promisecheck.loading import load
-from promisecheck.network import build_network
-from promisecheck.simulate import simulate
+from promisecheck.assess.analysis import assess, chain_shares, walk_chain
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.forecast import prepare
+from promisecheck.engine.network import build_network
+from promisecheck.engine.simulate import simulate
+from promisecheck.inputs.loading import load
 
 
 def main() -> None:

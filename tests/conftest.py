@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from promisecheck.model import CalendarSettings, Item, Member, Plan, Project, Spec, Team
+from promisecheck.inputs.model import CalendarSettings, Item, Member, Plan, Project, Spec, Team
 
 MONDAY = dt.date(2027, 1, 4)
 

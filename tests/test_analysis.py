@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_plan
-from promisecheck.analysis import (
+from promisecheck.assess.analysis import (
     MemberLoad,
     _histogram,
     assess,
@@ -19,9 +19,9 @@ from promisecheck.analysis import (
     percentile_index,
     verdict_for,
 )
-from promisecheck.calendar import DAY_SPAN, build_capacity
-from promisecheck.model import MAX_HOURS
-from promisecheck.simulate import SimulationResult, simulate
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity
+from promisecheck.engine.simulate import SimulationResult, simulate
+from promisecheck.inputs.model import MAX_HOURS
 
 
 def test_percentile_is_the_earliest_outcome_reached_by_that_share() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from conftest import MONDAY, make_plan
-from promisecheck.analysis import (
+from promisecheck.assess.analysis import (
     Assessment,
     MemberLoad,
     SkillLoad,
@@ -18,13 +18,13 @@ from promisecheck.analysis import (
     chain_shares,
     walk_chain,
 )
-from promisecheck.calendar import DAY_SPAN, build_capacity
-from promisecheck.model import Plan, Risk
-from promisecheck.network import build_network
-from promisecheck.pipeline import estimate_plan
-from promisecheck.report import json as json_report
-from promisecheck.report import words
-from promisecheck.simulate import SimulationResult, simulate
+from promisecheck.commands.estimate import estimate_plan
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity
+from promisecheck.engine.network import build_network
+from promisecheck.engine.simulate import SimulationResult, simulate
+from promisecheck.inputs.model import Plan, Risk
+from promisecheck.report._kit import words
+from promisecheck.report.estimate import json as json_report
 from test_properties import plans
 
 

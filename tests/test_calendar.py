@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import MONDAY
-from promisecheck.calendar import DAY_SPAN, build_capacity, horizon_days
-from promisecheck.model import CalendarSettings, Member, Team
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity, horizon_days
+from promisecheck.inputs.model import CalendarSettings, Member, Team
 
 
 def capacity_of(member: dict[str, object], **calendar: object):  # type: ignore[no-untyped-def]

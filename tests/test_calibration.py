@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from promisecheck.calibration import Calibration, bias_sentence, calibrate
 from promisecheck.cli import app
+from promisecheck.commands.calibrate import Calibration, bias_sentence, calibrate
 from promisecheck.errors import ExitCode
-from promisecheck.history import make_history
-from promisecheck.report import calibrate_words as words
+from promisecheck.inputs.history import make_history
 from promisecheck.report import render_calibration
+from promisecheck.report.calibrate import view as words
 
 runner = CliRunner()
 

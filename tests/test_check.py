@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from promisecheck.check import Levels, discover, is_proposal, run
 from promisecheck.cli import app
+from promisecheck.commands.check import Levels, discover, is_proposal, run
 from promisecheck.errors import ExitCode
 
 CI = Path("examples/ci")

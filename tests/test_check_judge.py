@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from promisecheck.check import Base, Estimated, Levels, Task, estimate_one, judge
+from promisecheck.commands.check import Base, Estimated, Levels, Task, estimate_one, judge
 
 CITY = Path("examples/ci/proposals/city-portal/spec.toml")
 

@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
-from promisecheck.compare import run
+from promisecheck.commands.compare import run
 from promisecheck.errors import ExitCode, InputError
-from promisecheck.report import compare_markdown, compare_table
+from promisecheck.report.compare import markdown as compare_markdown
+from promisecheck.report.compare import table as compare_table
 
 WEBSHOP = "examples/webshop/spec.toml"
 runner = CliRunner()

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from conftest import make_plan
-from promisecheck import compiled
-from promisecheck.calendar import build_capacity
-from promisecheck.model import Plan
-from promisecheck.network import build_network
-from promisecheck.sampling import sample_efforts
-from promisecheck.simulate import SimulationResult, run_engine, run_parallel
+from promisecheck.engine import compiled
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.network import build_network
+from promisecheck.engine.sampling import sample_efforts
+from promisecheck.engine.simulate import SimulationResult, run_engine, run_parallel
+from promisecheck.inputs.model import Plan
 
 
 def _plan() -> Plan:
@@ -131,7 +131,7 @@ def test_without_numba_the_numpy_engine_runs(
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
     # None in sys.modules makes `import numba` raise ImportError, as on a machine without it.
     monkeypatch.setitem(sys.modules, "numba", None)
-    monkeypatch.delitem(sys.modules, "promisecheck._kernel", raising=False)
+    monkeypatch.delitem(sys.modules, "promisecheck.engine._kernel", raising=False)
     assert compiled.kernel() is None
     _same(plain, _run())
 
@@ -188,8 +188,8 @@ def test_a_small_estimate_never_imports_numba(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys\nfrom promisecheck.loading import load\n"
-            "from promisecheck.simulate import simulate\n"
+            "import sys\nfrom promisecheck.inputs.loading import load\n"
+            "from promisecheck.engine.simulate import simulate\n"
             "simulate(load('examples/webshop/spec.toml'), 2000, 1)\n"
             "print('numba' in sys.modules)",
         ],

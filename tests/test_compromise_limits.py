@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from promisecheck.analysis import Assessment, Menu
+from promisecheck.assess.analysis import Assessment, Menu
 from promisecheck.cli import app
-from promisecheck.model import Hiring, Levers, Plan, Policy
-from promisecheck.pipeline import estimate_plan
-from promisecheck.report import menu_words
-from promisecheck.revision import revise
+from promisecheck.commands.estimate import estimate_plan
+from promisecheck.compromises.revision import revise
+from promisecheck.inputs.model import Hiring, Levers, Plan, Policy
+from promisecheck.report.estimate import menu as menu_words
 from test_compromises import TRIALS, small_project
 
 runner = CliRunner()
@@ -205,9 +205,9 @@ def test_scenarios_may_set_the_price(tmp_path: Path) -> None:
 @pytest.mark.parametrize("deadline", [dt.date(2027, 1, 11), dt.date(2027, 1, 15)])
 def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) -> None:
     # A lever ruled out by the bound alone must truly be unable to do better.
-    from promisecheck.calendar import build_capacity
-    from promisecheck.compromises import Evaluator, _CapacityBound
-    from promisecheck.simulate import simulate
+    from promisecheck.compromises.search import Evaluator, _CapacityBound
+    from promisecheck.engine.calendar import build_capacity
+    from promisecheck.engine.simulate import simulate
 
     plan = small_project(deadline)
     capacity = build_capacity(plan.team, plan.spec.project.start)

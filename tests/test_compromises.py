@@ -12,15 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import MONDAY, make_plan
-from promisecheck.analysis import Assessment, Compromise
-from promisecheck.calendar import build_capacity
+from promisecheck.assess.analysis import Assessment, Compromise
 from promisecheck.cli import app
-from promisecheck.compromises import deferral_units, mean_hours
-from promisecheck.loading import load
-from promisecheck.model import Plan
-from promisecheck.pipeline import estimate_plan
-from promisecheck.report import menu_words
-from promisecheck.revision import revise
+from promisecheck.commands.estimate import estimate_plan
+from promisecheck.compromises.revision import revise
+from promisecheck.compromises.search import deferral_units, mean_hours
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.inputs.loading import load
+from promisecheck.inputs.model import Plan
+from promisecheck.report.estimate import menu as menu_words
 
 TRIALS = 400  # below the screening size, so the search sees exactly what the test sees
 
@@ -238,7 +238,7 @@ def test_apply_needs_an_output_and_a_real_option_number(tmp_path: Path) -> None:
 
 
 def test_options_stay_exact_with_history_and_risks_and_show_slack_when_on_track() -> None:
-    from promisecheck.forecast import load_history
+    from promisecheck.engine.forecast import load_history
 
     plan = load("examples/evidence/spec.toml")
     history = load_history(plan, None)
@@ -256,7 +256,7 @@ def test_the_first_trials_draw_the_same_whatever_the_trial_count() -> None:
     # must give the first n trials the same draws as a run of many more.
     import numpy as np
 
-    from promisecheck.forecast import load_history, prepare
+    from promisecheck.engine.forecast import load_history, prepare
 
     plan = load("examples/evidence/spec.toml")
     history = load_history(plan, None)

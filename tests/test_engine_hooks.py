@@ -7,12 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_plan
-from promisecheck.calendar import DAY_SPAN, build_capacity
-from promisecheck.model import Plan
-from promisecheck.network import build_network
-from promisecheck.reference import reference_schedule
-from promisecheck.sampling import sample_efforts
-from promisecheck.simulate import run_engine, run_parallel
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity
+from promisecheck.engine.network import build_network
+from promisecheck.engine.reference import reference_schedule
+from promisecheck.engine.sampling import sample_efforts
+from promisecheck.engine.simulate import run_engine, run_parallel
+from promisecheck.inputs.model import Plan
 from test_properties import plans
 
 

@@ -10,22 +10,22 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import make_plan
-from promisecheck.calendar import DAY_SPAN, build_capacity
 from promisecheck.cli import app
+from promisecheck.commands.estimate import estimate_plan
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity
+from promisecheck.engine.forecast import load_history, prepare
+from promisecheck.engine.history_model import calibrate_efforts
+from promisecheck.engine.sampling import sample_efforts
+from promisecheck.engine.simulate import simulate
 from promisecheck.errors import ExitCode, InputError
-from promisecheck.forecast import load_history, prepare
-from promisecheck.history import (
+from promisecheck.inputs.history import (
     MIN_RECORDS,
     Pools,
     make_history,
     parse_columns,
     read_history,
 )
-from promisecheck.history_model import calibrate_efforts
-from promisecheck.model import HistoryMethod, Item, Plan
-from promisecheck.pipeline import estimate_plan
-from promisecheck.sampling import sample_efforts
-from promisecheck.simulate import simulate
+from promisecheck.inputs.model import HistoryMethod, Item, Plan
 
 runner = CliRunner()
 
@@ -259,7 +259,7 @@ def test_team_history_is_found_beside_the_team_file(tmp_path: Path) -> None:
         'team = "team/team.toml"\n'
         '[[items]]\nid = "a"\nskill = "dev"\nestimate = 8\n'
     )
-    from promisecheck.loading import load
+    from promisecheck.inputs.loading import load
 
     plan = load(tmp_path / "spec.toml")
     history = load_history(plan)
@@ -285,7 +285,7 @@ def test_team_history_method_resample_keeps_the_earlier_rule(tmp_path: Path) -> 
             '[project]\nname = "P"\nstart = 2027-01-04\ndeadline = 2027-01-29\n'
             '[[items]]\nid = "a"\nskill = "dev"\nestimate = 8\n'
         )
-        from promisecheck.loading import load
+        from promisecheck.inputs.loading import load
 
         plans[method] = load(folder / "spec.toml")
     capacity = build_capacity(plans["fitted"].team, plans["fitted"].spec.project.start)
@@ -307,7 +307,7 @@ def test_unknown_history_column_in_team_file_is_located(tmp_path: Path) -> None:
         '[history]\nfile = "past.csv"\ncolumns = { actual = "Act" }\n'
         '[[members]]\nname = "Ana"\nskills = ["dev"]\n'
     )
-    from promisecheck.loading import load_team
+    from promisecheck.inputs.loading import load_team
 
     with pytest.raises(InputError) as error:
         load_team(tmp_path / "team.toml")

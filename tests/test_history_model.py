@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_plan
-from promisecheck.calendar import build_capacity
-from promisecheck.forecast import prepare
-from promisecheck.history import History, make_history
-from promisecheck.history_model import (
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.forecast import prepare
+from promisecheck.engine.history_model import (
     BLOCK,
     HALF_LIFE,
     calibrate_efforts,
@@ -27,9 +26,10 @@ from promisecheck.history_model import (
     median_factor,
     shared_parts,
 )
-from promisecheck.model import Item
-from promisecheck.planning import planning_efforts
-from promisecheck.sampling import sample_efforts
+from promisecheck.engine.planning import planning_efforts
+from promisecheck.engine.sampling import sample_efforts
+from promisecheck.inputs.history import History, make_history
+from promisecheck.inputs.model import Item
 
 
 @dataclass(frozen=True)

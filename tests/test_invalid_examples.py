@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from promisecheck.errors import InputError
-from promisecheck.loading import load
+from promisecheck.inputs.loading import load
 
 INVALID = Path(__file__).resolve().parent.parent / "examples" / "invalid"
 CASES = sorted(path for path in INVALID.iterdir() if path.is_dir())

@@ -7,8 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
+from promisecheck.commands.validate import validate
 from promisecheck.errors import ExitCode
-from promisecheck.lint import validate
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from promisecheck.errors import InputError
-from promisecheck.limits import MAX_ITEMS
-from promisecheck.loading import (
+from promisecheck.inputs.limits import MAX_ITEMS
+from promisecheck.inputs.loading import (
     KeyLines,
     _find_cycle,
     describe,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from promisecheck.model import (
+from promisecheck.inputs.model import (
     INVALID,
     CalendarSettings,
     Item,
@@ -251,7 +251,7 @@ def test_a_team_needs_at_least_one_member() -> None:
 
 def test_a_range_written_as_text_gets_a_hint_in_toml(tmp_path: Path) -> None:
     from promisecheck.errors import InputError
-    from promisecheck.loading import load_spec
+    from promisecheck.inputs.loading import load_spec
 
     spec = tmp_path / "spec.toml"
     spec.write_text(

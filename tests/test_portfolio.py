@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from promisecheck.calendar import DAY_SPAN
+from promisecheck.commands.portfolio import deal_position, estimate_deal, projects_of, run_portfolio
+from promisecheck.commands.validate import validate
+from promisecheck.engine.calendar import DAY_SPAN
+from promisecheck.engine.reference import reference_schedule
+from promisecheck.engine.shared_schedule import dispatch_order, keyed_spec, run_schedule
 from promisecheck.errors import InputError
-from promisecheck.lint import validate
-from promisecheck.portfolio import load_portfolio, under_way
-from promisecheck.portfolio_run import deal_position, estimate_deal, projects_of, run_portfolio
-from promisecheck.reference import reference_schedule
-from promisecheck.shared_schedule import dispatch_order, keyed_spec, run_schedule
+from promisecheck.inputs.portfolio import load_portfolio, under_way
 
 MONDAY = dt.date(2027, 1, 4)
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from promisecheck.check import run
 from promisecheck.cli import app
+from promisecheck.commands.check import run
+from promisecheck.commands.portfolio_check import find_portfolio
 from promisecheck.errors import ExitCode
-from promisecheck.portfolio_check import find_portfolio
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio"
 runner = CliRunner()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from promisecheck.portfolio_run import estimate_deal
+from promisecheck.commands.portfolio import estimate_deal
 from test_portfolio import EXAMPLE, MONDAY, write_portfolio, write_spec, write_team
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from promisecheck.model import Item
-from promisecheck.ranges import cdf, is_narrow, percentile_bounds
-from promisecheck.sampling import sample_item
+from promisecheck.engine.ranges import cdf, is_narrow, percentile_bounds
+from promisecheck.engine.sampling import sample_item
+from promisecheck.inputs.model import Item
 
 CASES = [(16.0, 20.0, 40.0), (10.0, 10.0, 40.0), (30.0, 32.0, 34.0), (8.0, 16.0, 24.0)]
 

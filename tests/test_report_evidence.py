@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from promisecheck.history_model import HistoryUse, ItemCalibration
-from promisecheck.report import markdown, table
-from promisecheck.report.evidence import points
-from promisecheck.risks import RiskImpact
+from promisecheck.engine.history_model import HistoryUse, ItemCalibration
+from promisecheck.engine.risks import RiskImpact
+from promisecheck.report.estimate import markdown, table
+from promisecheck.report.estimate.evidence import points
 from test_report_table import assessment
 
 HISTORY = HistoryUse(

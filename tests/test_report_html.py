@@ -15,14 +15,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from promisecheck.analysis import Compromise, ItemRisk, MemberLoad, Menu
+from promisecheck.assess.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
-from promisecheck.pipeline import estimate
-from promisecheck.report import compare_words, menu_words, render, render_comparison, words
+from promisecheck.commands.estimate import estimate
+from promisecheck.engine.risks import RiskImpact
+from promisecheck.report import render, render_comparison
+from promisecheck.report._kit import words
+from promisecheck.report.compare import view as compare_words
+from promisecheck.report.estimate import menu as menu_words
 from promisecheck.report.html import charts
 from promisecheck.report.html import compare as html_compare
 from promisecheck.report.html import estimate as html_estimate
-from promisecheck.risks import RiskImpact
 from test_report_table import assessment, infeasible
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,7 +282,7 @@ def test_the_s_curve_passes_through_the_deadline_at_the_on_time_probability() ->
 
 
 def test_compare_draws_every_version_on_one_chart_beside_the_columns() -> None:
-    from promisecheck import compare
+    from promisecheck.commands import compare
 
     comparison = compare.run([str(EXAMPLES / "webshop" / "spec.toml")], trials=300)
     page = render_comparison(comparison, "html")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from promisecheck.analysis import ItemRisk
-from promisecheck.report import markdown, render
+from promisecheck.assess.analysis import ItemRisk
+from promisecheck.report import render
+from promisecheck.report.estimate import markdown
 from test_report_table import D, assessment, infeasible
 
 EXPECTED = """\

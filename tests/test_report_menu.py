@@ -6,9 +6,10 @@ import dataclasses
 import datetime as dt
 import json
 
-from promisecheck.analysis import Compromise, LeverReach, Menu, NotOffered, PriceAdvice
-from promisecheck.report import json as json_report
-from promisecheck.report import markdown, menu_words, table
+from promisecheck.assess.analysis import Compromise, LeverReach, Menu, NotOffered, PriceAdvice
+from promisecheck.report.estimate import json as json_report
+from promisecheck.report.estimate import markdown, table
+from promisecheck.report.estimate import menu as menu_words
 from test_report_table import assessment
 
 HIRE = Compromise(

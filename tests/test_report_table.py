@@ -10,8 +10,17 @@ from typing import Any
 
 import pytest
 
-from promisecheck.analysis import Assessment, Bin, ItemRisk, MemberLoad, SkillLoad, TimeOffOnChain
-from promisecheck.report import render, table, words
+from promisecheck.assess.analysis import (
+    Assessment,
+    Bin,
+    ItemRisk,
+    MemberLoad,
+    SkillLoad,
+    TimeOffOnChain,
+)
+from promisecheck.report import render
+from promisecheck.report._kit import words
+from promisecheck.report.estimate import table
 
 D = dt.date
 

@@ -13,13 +13,13 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from conftest import MONDAY, make_plan
-from promisecheck.calendar import build_capacity
 from promisecheck.cli import app
+from promisecheck.commands.estimate import estimate_plan
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.risks import delayed_start, draw_risks
 from promisecheck.errors import InputError
-from promisecheck.loading import load_spec
-from promisecheck.model import MAX_DELAY_DAYS, Item, Plan, Risk, Spec
-from promisecheck.pipeline import estimate_plan
-from promisecheck.risks import delayed_start, draw_risks
+from promisecheck.inputs.loading import load_spec
+from promisecheck.inputs.model import MAX_DELAY_DAYS, Item, Plan, Risk, Spec
 
 runner = CliRunner()
 DEV = [{"name": "Ana", "skills": ["dev"]}]

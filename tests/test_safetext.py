@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promisecheck.report.check_github import _command
+from promisecheck.report.check.github import _command
 from promisecheck.safetext import escape, for_json, for_people, unsafe_character
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 import numpy as np
 
 from conftest import make_plan
-from promisecheck.analysis import assess
-from promisecheck.calendar import build_capacity
-from promisecheck.model import Item
-from promisecheck.sampling import sample_efforts, sample_item
-from promisecheck.simulate import simulate
+from promisecheck.assess.analysis import assess
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.sampling import sample_efforts, sample_item
+from promisecheck.engine.simulate import simulate
+from promisecheck.inputs.model import Item
 
 ANA = {"name": "Ana", "skills": ["backend"]}
 WEDNESDAY = dt.date(2027, 1, 6)  # Mon start, Wed deadline: 24 hours of capacity

@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
+from promisecheck.commands.estimate import estimate
+from promisecheck.engine.sampling import sample_efforts
 from promisecheck.errors import ExitCode, InputError
-from promisecheck.loading import load
-from promisecheck.pipeline import estimate
-from promisecheck.sampling import sample_efforts
-from promisecheck.scenarios import apply, dependents
+from promisecheck.inputs.loading import load
+from promisecheck.inputs.scenarios import apply, dependents
 
 WEBSHOP = Path("examples/webshop/spec.toml")
 

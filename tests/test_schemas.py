@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
-from promisecheck.model import Item, Member, Project, Spec, Team
-from promisecheck.schemas import DIALECT, Kind, json_schema
+from promisecheck.inputs.model import Item, Member, Project, Spec, Team
+from promisecheck.inputs.schemas import DIALECT, Kind, json_schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

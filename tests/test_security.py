@@ -17,10 +17,10 @@ from typer.testing import CliRunner, Result
 
 from promisecheck.cli import app
 from promisecheck.errors import ExitCode, InputError
-from promisecheck.limits import MAX_DEPTH, MAX_ITEMS, MAX_MEMBERS, MAX_SCENARIOS
-from promisecheck.loading import load
-from promisecheck.model import MAX_HOURS
-from promisecheck.safefiles import MAX_TOML_BYTES, read_bytes, root_of
+from promisecheck.inputs.limits import MAX_DEPTH, MAX_ITEMS, MAX_MEMBERS, MAX_SCENARIOS
+from promisecheck.inputs.loading import load
+from promisecheck.inputs.model import MAX_HOURS
+from promisecheck.inputs.safefiles import MAX_TOML_BYTES, read_bytes, root_of
 
 runner = CliRunner()
 
@@ -280,7 +280,7 @@ def test_an_empty_skill_is_an_error(tmp_path: Path) -> None:
 def test_passed_dates_are_warnings(tmp_path: Path) -> None:
     import datetime as dt
 
-    from promisecheck.lint import lint
+    from promisecheck.commands.validate import lint
 
     spec = proposal(tmp_path / "p")
     plan = load(spec)
@@ -382,7 +382,7 @@ def test_a_file_from_git_is_bounded_too(tmp_path: Path, monkeypatch: pytest.Monk
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "p"], check=True)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("promisecheck.safefiles.MAX_CSV_BYTES", 64)
+    monkeypatch.setattr("promisecheck.inputs.safefiles.MAX_CSV_BYTES", 64)
     result = invoke("compare", "HEAD:spec.toml", spec, "--trials", "50")
     fails_with(result, "HEAD:spec.toml: is larger than")
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import MONDAY, make_plan
-from promisecheck.calendar import DAY_SPAN, build_capacity
-from promisecheck.model import Plan
-from promisecheck.reference import reference_schedule
-from promisecheck.simulate import SimulationResult, simulate
+from promisecheck.engine.calendar import DAY_SPAN, build_capacity
+from promisecheck.engine.reference import reference_schedule
+from promisecheck.engine.simulate import SimulationResult, simulate
+from promisecheck.inputs.model import Plan
 
 
 def run(plan: Plan, trials: int = 1) -> SimulationResult:
@@ -191,7 +191,7 @@ def test_same_seed_same_result_and_other_seed_differs() -> None:
 
 @pytest.mark.parametrize("example", ["webshop", "tight"])
 def test_engine_equals_reference_on_the_examples(example: str) -> None:
-    from promisecheck.loading import load
+    from promisecheck.inputs.loading import load
 
     plan = load(f"examples/{example}/spec.toml")
     capacity = build_capacity(plan.team, plan.spec.project.start)
@@ -204,8 +204,8 @@ def test_engine_equals_reference_on_the_examples(example: str) -> None:
 
 
 def test_a_late_start_per_trial_shifts_only_those_trials() -> None:
-    from promisecheck.network import build_network
-    from promisecheck.simulate import run_engine
+    from promisecheck.engine.network import build_network
+    from promisecheck.engine.simulate import run_engine
 
     plan = make_plan([{"id": "a", "skill": "backend", "estimate": 8}], [ANA])
     capacity = build_capacity(plan.team, plan.spec.project.start)
@@ -239,7 +239,7 @@ def test_a_member_whose_window_just_ended_is_not_offered_a_sliver_of_the_day() -
 
 
 def test_vectorised_finish_equals_the_scalar_definition_on_awkward_calendars() -> None:
-    from promisecheck.simulate import _Finisher
+    from promisecheck.engine.simulate import _Finisher
 
     plan = make_plan(
         [{"id": "a", "skill": "backend", "estimate": 1}],
@@ -370,10 +370,10 @@ def test_equal_projections_go_to_the_member_free_longest_then_file_order() -> No
 
 
 def test_neutral_hooks_give_the_same_schedule_as_none() -> None:
-    from promisecheck.loading import load
-    from promisecheck.model import PRIORITY_ORDER
-    from promisecheck.network import build_network
-    from promisecheck.simulate import run_engine
+    from promisecheck.engine.network import build_network
+    from promisecheck.engine.simulate import run_engine
+    from promisecheck.inputs.loading import load
+    from promisecheck.inputs.model import PRIORITY_ORDER
 
     plan = load("examples/webshop/spec.toml")
     capacity = build_capacity(plan.team, plan.spec.project.start)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
+from promisecheck.commands.estimate import estimate
+from promisecheck.commands.validate import validate
 from promisecheck.errors import ExitCode
-from promisecheck.lint import validate
-from promisecheck.pipeline import estimate
-from promisecheck.starter import next_monday, starter_files
+from promisecheck.inputs.starter import next_monday, starter_files
 
 runner = CliRunner()
 

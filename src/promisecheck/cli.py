@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from promisecheck import __version__, safefiles
+from promisecheck import __version__
 from promisecheck.errors import ExitCode, InputError
+from promisecheck.inputs import safefiles
 from promisecheck.report import Format
 from promisecheck.safetext import for_json, for_people
 
 if TYPE_CHECKING:
-    from promisecheck.analysis import Assessment
-    from promisecheck.model import Plan
-
+    from promisecheck.assess.analysis import Assessment
+    from promisecheck.inputs.model import Plan
 app = typer.Typer(
     name="promisecheck",
     help="Before anyone signs: can this team keep this promise? Odds on the real calendar.",
@@ -160,7 +160,7 @@ def check_output_path(output: Path | None) -> None:
 
 
 def check_trials(trials: int) -> None:
-    from promisecheck.pipeline import MAX_TRIALS
+    from promisecheck.commands.estimate import MAX_TRIALS
 
     if trials < 1:
         raise fail(f"--trials {trials}: expected at least 1 trial (10000 is a good default)")
@@ -248,8 +248,8 @@ def _estimate_deal(
     output: Path | None,
     compromises: bool | None,
 ) -> None:
-    from promisecheck.loading import proposal_path
-    from promisecheck.portfolio_run import estimate_deal
+    from promisecheck.commands.portfolio import estimate_deal
+    from promisecheck.inputs.loading import proposal_path
     from promisecheck.report import render_deal
 
     update, close = progress_bar()
@@ -369,20 +369,20 @@ def estimate(
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
         raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
-    from promisecheck.loading import load, proposal_path, team_path_for
+    from promisecheck.inputs.loading import load, proposal_path, team_path_for
 
     spec = proposal_path(spec)
-    from promisecheck.pipeline import estimate_plan
+    from promisecheck.commands.estimate import estimate_plan
 
     update, close = progress_bar()
     with safefiles.recording() as read:
         try:
             plan = load(spec, team)
-            from promisecheck.forecast import load_history
+            from promisecheck.engine.forecast import load_history
 
             evidence = load_history(plan, history)
             if scenario is not None:
-                from promisecheck.scenarios import select
+                from promisecheck.inputs.scenarios import select
 
                 plan = select(plan, scenario, spec)
             assessment = estimate_plan(
@@ -424,7 +424,7 @@ def estimate(
         inputs=read,
     )
     if output is not None or format != "table":
-        from promisecheck.report.summary import one_line
+        from promisecheck.report._kit.summary import one_line
 
         say(one_line(assessment))
     raise typer.Exit(
@@ -447,8 +447,8 @@ def write_revision(
 
     edit: revise the author's files in place of a copy (False after --scenario, whose
     plan is not the file as written)."""
-    from promisecheck.report import menu_words
-    from promisecheck.revision import revised_files
+    from promisecheck.compromises.revision import revised_files
+    from promisecheck.report.estimate import menu as menu_words
 
     menu = assessment.compromises
     options = menu.options if menu is not None else ()
@@ -509,7 +509,7 @@ def portfolio(
 
     if format == "html":
         raise fail(f"--format html: {HTML_PORTFOLIO}")
-    from promisecheck.portfolio_run import run_portfolio
+    from promisecheck.commands.portfolio import run_portfolio
     from promisecheck.report import render_portfolio
 
     update, close = progress_bar()
@@ -536,7 +536,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of spec.toml or team.toml, for editor completion and checks."""
     check_output_path(output)
-    from promisecheck.schemas import render as render_schema
+    from promisecheck.inputs.schemas import render as render_schema
 
     emit(render_schema(kind), output, json=True)
 
@@ -550,7 +550,7 @@ def init(
     """Write a commented spec.toml and team.toml to start from. Never overwrites a file."""
     import datetime as dt
 
-    from promisecheck.starter import check_free, starter_files
+    from promisecheck.inputs.starter import check_free, starter_files
 
     try:
         check_free(directory)
@@ -583,8 +583,8 @@ def validate(
     strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 2).")] = False,
 ) -> None:
     """Every error in proposal and team files at once, plus warnings. Exit 2 on errors."""
-    from promisecheck.lint import validate as run_validate
-    from promisecheck.report.validation import render as render_validation
+    from promisecheck.commands.validate import validate as run_validate
+    from promisecheck.report.validate.table import render as render_validation
 
     results = [run_validate(path, team) for path in paths]
     emit(render_validation(results, strict=strict), None)
@@ -640,9 +640,9 @@ def calibrate(
         history, team = None, history
     if history is None and team is None:
         raise fail("expected a history CSV or a team file with a [history] table")
-    from promisecheck.calibration import calibrate as run_calibrate
-    from promisecheck.calibration import load_for_calibration
-    from promisecheck.history import parse_columns
+    from promisecheck.commands.calibrate import calibrate as run_calibrate
+    from promisecheck.commands.calibrate import load_for_calibration
+    from promisecheck.inputs.history import parse_columns
     from promisecheck.report import render_calibration
 
     try:
@@ -697,7 +697,7 @@ def compare(
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
-    from promisecheck.compare import run as run_compare
+    from promisecheck.commands.compare import run as run_compare
     from promisecheck.report import render_comparison
 
     with safefiles.recording() as read:
@@ -767,11 +767,11 @@ def check(
     check_seed(seed)
     if jobs is not None and jobs < 1:
         raise fail(f"--jobs {jobs}: expected at least 1 worker process")
-    from promisecheck.check import Levels
-    from promisecheck.check import run as run_check
-    from promisecheck.portfolio_check import find_portfolio
+    from promisecheck.commands.check import Levels
+    from promisecheck.commands.check import run as run_check
+    from promisecheck.commands.portfolio_check import find_portfolio
     from promisecheck.report import render_check
-    from promisecheck.report.check_words import summary
+    from promisecheck.report.check.view import summary
 
     if portfolio is not None and portfolio.is_dir():
         portfolio = portfolio / "portfolio.toml"
@@ -809,7 +809,7 @@ def check(
     )
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # The runner reads workflow commands on stderr too, and stdout stays the report.
-        from promisecheck.report import check_github
+        from promisecheck.report.check import github as check_github
 
         sys.stderr.write(check_github.render(report))
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from promisecheck.calibration import Calibration, RatioSummary
-from promisecheck.report import calibrate_words as cwords
+from promisecheck.commands.calibrate import Calibration, RatioSummary
+from promisecheck.report.calibrate import view as cwords
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
     WIDTH,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from promisecheck.check import CheckReport, Proposal, Status
-from promisecheck.report import check_words, words
+from promisecheck.commands.check import CheckReport, Proposal, Status
+from promisecheck.report._kit import words
+from promisecheck.report.check import view as check_words
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import Chart
 from promisecheck.report.html.estimate import s_curve

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from promisecheck.compare import Comparison
-from promisecheck.report import compare_words, words
+from promisecheck.commands.compare import Comparison
+from promisecheck.report._kit import words
+from promisecheck.report.compare import view as compare_words
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
     WIDTH,

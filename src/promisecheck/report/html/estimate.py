@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from promisecheck.analysis import Assessment, ItemRisk
-from promisecheck.report import evidence, menu_words, words
+from promisecheck.assess.analysis import Assessment, ItemRisk
+from promisecheck.report._kit import words
+from promisecheck.report.estimate import evidence
+from promisecheck.report.estimate import menu as menu_words
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
     WIDTH,

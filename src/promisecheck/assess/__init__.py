@@ -1,0 +1,1 @@
+"""What a simulation means: probabilities, dates, bottlenecks and loads."""

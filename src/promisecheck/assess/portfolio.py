@@ -1,0 +1,363 @@
+"""The shared schedule's numbers: each project's odds and dates, who is shared, and the
+paired change a deal makes to every commitment (same trials, same draws)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.assess.analysis import (
+    MAX_WEEKS,
+    OVERLOAD,
+    PERCENTILES,
+    percentile_days,
+    weekly_utilisation,
+)
+from promisecheck.engine.calendar import DAY_SPAN
+from promisecheck.engine.shared_schedule import Role, Schedule
+from promisecheck.engine.simulate import SimulationResult
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+ITEM_PERCENTILES: dict[str, float] = {"p50": 0.5, "p85": 0.85}
+# A member counts as working for a project when they give it this many hours on average.
+SHARED_HOURS = 1.0
+HELD_CELLS = 1_000_000  # trials × items looked at for the no-pre-emption note
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemFinish:
+    """When one item of a project finishes in the shared schedule."""
+
+    id: str
+    finish: dict[str, dt.date | None]  # p50, p85
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ProjectOdds:
+    """One project's odds in one shared schedule."""
+
+    key: str  # the spec path as written in portfolio.toml (the deal's path as given)
+    project: str
+    rank: int  # 1-based position in the order of claims
+    status: Role
+    win_probability: float
+    start: dt.date  # first day it may be worked on: max(its start, as_of)
+    deadline: dt.date
+    hold: float  # below this on-time probability it counts as broken
+    trials: int  # trials in which it is part of the schedule (won)
+    on_time_probability: float  # over those trials
+    on_time_standard_error: float
+    finish: dict[str, dt.date | None]  # p50, p70, p85, p95; None past the horizon
+    items: tuple[ItemFinish, ...]
+    held_share: float  # share of its trials in which an item waited for lower-ranked work
+    on_time: BoolArray  # [trials of the schedule] on time (False when not won)
+    present: BoolArray  # [trials of the schedule] won
+
+    @property
+    def holds(self) -> bool:
+        return self.on_time_probability >= self.hold
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberShare:
+    """One member across every project: hours for each, and the weekly load of all of them."""
+
+    name: str
+    skills: tuple[str, ...]
+    projects: tuple[str, ...]  # keys of the projects they work on, by mean hours
+    hours: tuple[float, ...]  # mean hours given to each of those projects
+    weekly: tuple[float | None, ...]  # planned utilisation per week from as_of
+    overloaded_weeks: int  # weeks above the overload share
+
+    @property
+    def shared(self) -> bool:
+        return len(self.projects) > 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedSkill:
+    """A skill that items of several projects need."""
+
+    skill: str
+    projects: tuple[str, ...]
+    members: tuple[str, ...]
+
+
+def _held(schedule: Schedule) -> BoolArray:
+    """[trials, items] the item waited (no pre-emption) while the member who then did it
+    was busy with an item of a lower-ranked project that had started before it was ready.
+
+    Looked at in the first trials only when the schedule is large: it is a note in the
+    report, and a share over a few thousand trials says as much as one over all of them.
+    """
+    whole = schedule.result
+    first = slice(0, max(1, min(whole.trials, HELD_CELLS // max(1, whole.start.shape[1]))))
+    result = SimulationResult(
+        efforts=whole.efforts[first],
+        start=whole.start[first],
+        finish=whole.finish[first],
+        member=whole.member[first],
+    )
+    trials, items = result.start.shape
+    project_of = np.empty(items, dtype=np.int64)
+    for k, cols in enumerate(schedule.columns):
+        project_of[cols.start : cols.stop] = k
+    ready = np.empty((trials, items))
+    for k, cols in enumerate(schedule.columns):
+        spec = schedule.projects[k].spec
+        index = {item.id: cols.start + i for i, item in enumerate(spec.items)}
+        for i, item in enumerate(spec.items):
+            moment = np.full(trials, schedule.release_day[k] * DAY_SPAN)
+            for dep in item.depends_on:
+                moment = np.maximum(moment, result.finish[:, index[dep]])
+            ready[:, cols.start + i] = moment
+    # One sort by (member, start): member spans whole multiples of a bound above every start.
+    span = float(np.nanmax(np.where(np.isfinite(result.start), result.start, 0.0))) + 1.0
+    order = np.argsort(result.member * span + np.minimum(result.start, span - 0.5), axis=1)
+    who = np.take_along_axis(result.member, order, axis=1)
+    previous = np.full((trials, items), -1, dtype=np.int64)
+    same = (who[:, 1:] == who[:, :-1]) & (who[:, 1:] >= 0)
+    rows, positions = np.nonzero(same)
+    previous[rows, order[rows, positions + 1]] = order[rows, positions]
+    has = previous >= 0
+    prev = np.where(has, previous, 0)
+    prev_start = np.take_along_axis(result.start, prev, axis=1)
+    prev_finish = np.take_along_axis(result.finish, prev, axis=1)
+    lower = project_of[prev] > project_of[None, :]
+    held: BoolArray = (
+        has
+        & lower
+        & (result.start > ready)
+        & (prev_start < ready)
+        & (prev_finish > ready)
+        & (result.member >= 0)
+    )
+    return held
+
+
+def _share(held: BoolArray, present: BoolArray) -> float:
+    """Share of the won trials (of those looked at) in which some item was held."""
+    won = int(np.count_nonzero(present))
+    if not won or not held.shape[1]:
+        return 0.0
+    return float(np.count_nonzero(held[present].any(axis=1))) / won
+
+
+def project_odds(schedule: Schedule, held: BoolArray | None = None) -> tuple[ProjectOdds, ...]:
+    """Every project's odds, dates and item dates in the shared schedule."""
+    capacity = schedule.capacity
+    held = _held(schedule) if held is None else held
+    days = schedule.result.finish_days
+    outcomes = []
+    for k, project in enumerate(schedule.projects):
+        cols = schedule.columns[k]
+        present = schedule.present[:, k]
+        trials = int(np.count_nonzero(present))
+        spec = project.spec
+        deadline_day = capacity.day_of(spec.project.deadline)
+        part = days[:, cols.start : cols.stop]
+        finish_day = (
+            part.max(axis=1)
+            if cols.stop > cols.start
+            else np.full(schedule.trials, schedule.release_day[k])
+        )
+        on_time = present & (finish_day <= deadline_day)
+        p = float(np.count_nonzero(on_time)) / trials if trials else 0.0
+        won_days = finish_day[present]
+
+        def date(day: int) -> dt.date | None:
+            return capacity.date_of(day) if day < capacity.days else None
+
+        finish: dict[str, dt.date | None] = {key: None for key, _ in PERCENTILES}
+        if trials:
+            finish = {k: date(d) for k, d in percentile_days(won_days, dict(PERCENTILES)).items()}
+        items = tuple(
+            ItemFinish(
+                id=item.id,
+                finish=(
+                    {
+                        key: date(d)
+                        for key, d in percentile_days(part[present, i], ITEM_PERCENTILES).items()
+                    }
+                    if trials
+                    else {key: None for key in ITEM_PERCENTILES}
+                ),
+            )
+            for i, item in enumerate(spec.items)
+        )
+        outcomes.append(
+            ProjectOdds(
+                key=project.key,
+                project=spec.project.name,
+                rank=k + 1,
+                status=project.role,
+                win_probability=project.win_probability,
+                start=capacity.date_of(schedule.release_day[k]),
+                deadline=spec.project.deadline,
+                hold=project.hold,
+                trials=trials,
+                on_time_probability=p,
+                on_time_standard_error=math.sqrt(p * (1 - p) / trials) if trials else 0.0,
+                finish=finish,
+                items=items,
+                held_share=_share(held[:, cols.start : cols.stop], present[: held.shape[0]]),
+                on_time=on_time,
+                present=present,
+            )
+        )
+    return tuple(outcomes)
+
+
+def _mean_hours(schedule: Schedule, members: int) -> FloatArray:
+    """[members, projects] mean hours of item work each member gives each project."""
+    result = schedule.result
+    hours = np.zeros((members, len(schedule.projects)))
+    for k, cols in enumerate(schedule.columns):
+        who = result.member[:, cols.start : cols.stop]
+        work = np.where(who >= 0, result.efforts[:, cols.start : cols.stop], 0.0)
+        hours[:, k] = np.bincount(
+            np.where(who >= 0, who, 0).ravel(), weights=work.ravel(), minlength=members
+        )[:members] / max(1, schedule.trials)
+    return hours
+
+
+def member_shares(
+    schedule: Schedule, odds: Sequence[ProjectOdds], skills: Sequence[tuple[str, ...]]
+) -> tuple[MemberShare, ...]:
+    """Each member's hours per project and weekly load over all of them, from as_of."""
+    capacity = schedule.capacity
+    names = capacity.members
+    hours = _mean_hours(schedule, len(names))
+    last = max(
+        (
+            capacity.day_of(d)
+            for o in odds
+            for d in (o.finish.get("p85"), o.deadline)
+            if d is not None
+        ),
+        default=0,
+    )
+    weeks = max(1, min(MAX_WEEKS, -(-(last + 1) // 7)))
+    weekly = weekly_utilisation(schedule.result, capacity, weeks)
+    shares = []
+    for m, name in enumerate(names):
+        mine = [k for k in np.argsort(-hours[m], kind="stable") if hours[m, k] >= SHARED_HOURS]
+        shares.append(
+            MemberShare(
+                name=name,
+                skills=skills[m],
+                projects=tuple(schedule.projects[k].key for k in mine),
+                hours=tuple(float(hours[m, k]) for k in mine),
+                weekly=weekly[m],
+                overloaded_weeks=sum(1 for s in weekly[m] if s is not None and s > OVERLOAD),
+            )
+        )
+    return tuple(shares)
+
+
+def shared_skills(schedule: Schedule, skills: Sequence[tuple[str, ...]]) -> tuple[SharedSkill, ...]:
+    """Skills needed by items of more than one project, with the members who have them."""
+    needed: dict[str, list[str]] = {}
+    for project in schedule.projects:
+        for skill in dict.fromkeys(i.skill for i in project.spec.items if i.skill is not None):
+            needed.setdefault(skill, []).append(project.key)
+    names = schedule.capacity.members
+    return tuple(
+        SharedSkill(
+            skill=skill,
+            projects=tuple(keys),
+            members=tuple(n for n, own in zip(names, skills, strict=True) if skill in own),
+        )
+        for skill, keys in needed.items()
+        if len(keys) > 1
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """What scheduling the deal does to one commitment, on the same trials and draws."""
+
+    key: str
+    project: str
+    status: Role
+    hold: float
+    before: ProjectOdds
+    after: ProjectOdds
+    change: float  # after − before on-time probability (paired)
+    change_standard_error: float
+    breaks: bool  # held before, does not after
+    shared: tuple[tuple[str, str], ...]  # (member, skill) who worked on both it and the deal
+
+
+def paired_change(before: ProjectOdds, after: ProjectOdds) -> tuple[float, float]:
+    """Mean and standard error of the per-trial change in on time, over its won trials."""
+    won = before.present
+    n = int(np.count_nonzero(won))
+    if n == 0:
+        return 0.0, 0.0
+    diff = after.on_time[won].astype(np.float64) - before.on_time[won].astype(np.float64)
+    mean = float(diff.mean())
+    spread = float(diff.std(ddof=1)) if n > 1 else 0.0
+    return mean, spread / math.sqrt(n)
+
+
+def changes(
+    before: Schedule,
+    after: Schedule,
+    deal_key: str,
+    skills: Sequence[tuple[str, ...]],
+) -> tuple[ProjectOdds, tuple[Change, ...]]:
+    """The deal's own odds in `after`, and every commitment's change from `before`."""
+    odds_before = {o.key: o for o in project_odds(before)}
+    odds_after = project_odds(after)
+    deal = next(o for o in odds_after if o.key == deal_key)
+    hours = _mean_hours(after, len(after.capacity.members))
+    deal_index = after.index(deal_key)
+    result = []
+    for o in odds_after:
+        if o.key == deal_key:
+            continue
+        b = odds_before[o.key]
+        change, error = paired_change(b, o)
+        k = after.index(o.key)
+        project = after.projects[k]
+        needed = {i.skill for i in project.spec.items} & {
+            i.skill for i in after.projects[deal_index].spec.items
+        }
+        # Most shared first: the member giving both the most hours (the lesser of the two).
+        both = [
+            m
+            for m in range(len(skills))
+            if hours[m, k] >= SHARED_HOURS and hours[m, deal_index] >= SHARED_HOURS
+        ]
+        both.sort(key=lambda m: -min(hours[m, k], hours[m, deal_index]))
+        names = after.capacity.members
+        shared = tuple(
+            (
+                names[m],
+                next((s for s in skills[m] if s in needed), skills[m][0] if skills[m] else ""),
+            )
+            for m in both
+        )
+        result.append(
+            Change(
+                key=o.key,
+                project=o.project,
+                status=o.status,
+                hold=o.hold,
+                before=b,
+                after=o,
+                change=change,
+                change_standard_error=error,
+                breaks=b.holds and not o.holds,
+                shared=shared,
+            )
+        )
+    return deal, tuple(result)

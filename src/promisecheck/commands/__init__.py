@@ -1,0 +1,1 @@
+"""One module per command: each turns a request into an outcome."""

@@ -1,0 +1,120 @@
+"""The estimate pipeline as one call: files in, Assessment out (no printing, no exit codes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from promisecheck.assess.analysis import Assessment, assess
+from promisecheck.engine.calendar import build_capacity
+from promisecheck.engine.forecast import load_history, prepare
+from promisecheck.engine.risks import risk_impacts
+from promisecheck.engine.simulate import Progress, simulate
+from promisecheck.errors import InputError
+from promisecheck.inputs.history import History
+from promisecheck.inputs.loading import load
+from promisecheck.inputs.model import Plan
+from promisecheck.inputs.scenarios import select
+
+MAX_TRIALS = 1_000_000
+# Trials × items held in memory at once: each float array of the schedule takes 8 bytes a
+# cell, and a run keeps several; 50 million cells is about 2 GB in all.
+MAX_CELLS = 50_000_000
+
+
+def estimate(
+    spec_path: Path,
+    team_path: Path | None = None,
+    *,
+    scenario: str | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    progress: Progress | None = None,
+    compromises: bool | None = False,
+    history: Path | None = None,
+    as_of: dt.date | None = None,
+) -> Assessment:
+    """Load, simulate and assess one proposal.
+
+    compromises: True always adds the menu, None adds it when below the target, False never.
+    history: a history CSV that wins over the team's [history] file.
+    """
+    plan = load(spec_path, team_path)
+    if scenario is not None:
+        plan = select(plan, scenario, spec_path)
+    return estimate_plan(
+        plan,
+        history=load_history(plan, history),
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        progress=progress,
+        compromises=compromises,
+        as_of=as_of,
+    )
+
+
+def estimate_plan(
+    plan: Plan,
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    progress: Progress | None = None,
+    compromises: bool | None = False,
+    history: History | None = None,
+    as_of: dt.date | None = None,
+) -> Assessment:
+    """Simulate and assess a loaded plan, with the compromise menu when asked for.
+
+    as_of: the day options and passed dates are judged on (None: not judged; the menu
+    then takes the plan's start). The schedule itself always starts at the spec's start.
+    """
+    items = len(plan.spec.items)
+    if trials * items > MAX_CELLS:
+        raise InputError.single(
+            None,
+            "--trials",
+            f"{trials:,} trials of {items:,} items would not fit in memory",
+            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+        )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    inputs = prepare(plan, capacity, trials, seed, history)
+    result = simulate(
+        plan,
+        trials,
+        seed,
+        capacity=capacity,
+        efforts=inputs.efforts,
+        start_day=inputs.start_day,
+        planning=inputs.planning,
+        progress=progress,
+    )
+    assessment = assess(
+        plan, result, capacity, seed=seed, confidence=confidence, start_day=inputs.start_day
+    )
+    assessment = dataclasses.replace(
+        assessment,
+        history=inputs.history,
+        risks=risk_impacts(
+            plan, capacity, inputs.base_efforts, inputs.risks, result, inputs.planning
+        ),
+        warnings=assessment.warnings + inputs.warnings,
+        as_of=as_of,
+    )
+    if compromises is False:
+        return assessment
+    from promisecheck.compromises.search import find_compromises
+
+    menu = find_compromises(
+        plan,
+        assessment,
+        result,
+        capacity,
+        history=history,
+        always=bool(compromises),
+        as_of=as_of,
+    )
+    return dataclasses.replace(assessment, compromises=menu)

@@ -1,0 +1,407 @@
+"""The portfolio commands: `portfolio` (every commitment in the shared schedule) and
+`estimate --portfolio` (a deal scheduled with the commitments, before and after)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from promisecheck.assess.analysis import Assessment, assess
+from promisecheck.assess.portfolio import (
+    Change,
+    MemberShare,
+    ProjectOdds,
+    SharedSkill,
+    changes,
+    member_shares,
+    project_odds,
+    shared_skills,
+)
+from promisecheck.commands.estimate import MAX_CELLS
+from promisecheck.engine.forecast import load_history
+from promisecheck.engine.shared_schedule import Project, Schedule, run_schedule, shared_capacity
+from promisecheck.engine.simulate import Progress, SimulationResult
+from promisecheck.errors import ExitCode, InputError
+from promisecheck.inputs.history import History
+from promisecheck.inputs.loading import load
+from promisecheck.inputs.model import Plan, Spec, Team
+from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
+
+if TYPE_CHECKING:
+    from promisecheck.compromises.portfolio import LeverMenu
+SCHEMA = "promisecheck.portfolio/1"
+# The deal's key (its draws are `<deal>:<item id>`): the same whatever its path, so that
+# estimate, compare and check give one deal the same draws, and no spec path can equal it.
+DEAL_KEY = "<deal>"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortfolioReport:
+    """`promisecheck portfolio`: every commitment inside the one shared schedule."""
+
+    schema: str = SCHEMA
+    path: Path
+    as_of: dt.date
+    order: str
+    trials: int
+    seed: int
+    commitments: tuple[ProjectOdds, ...]
+    members: tuple[MemberShare, ...]
+    skills: tuple[SharedSkill, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        broken = any(c.status == "signed" and not c.holds for c in self.commitments)
+        return ExitCode.BELOW_TARGET if broken else ExitCode.ON_TRACK
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealImpact:
+    """What signing the deal does: its own odds in the shared schedule, and every change."""
+
+    as_of: dt.date
+    rank: int  # 1-based position of the deal in the order of claims
+    last: bool  # the deal is last in line
+    deal: ProjectOdds
+    commitments: tuple[Change, ...]
+
+    @property
+    def breaks_signed(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.commitments if c.breaks and c.status == "signed")
+
+
+def projects_of(portfolio: Portfolio) -> list[Project]:
+    return [
+        Project(
+            key=c.key,
+            spec=c.spec,
+            role=c.status,
+            win_probability=c.win_probability,
+            hold=c.hold,
+        )
+        for c in portfolio.commitments
+    ]
+
+
+def _check_size(trials: int, projects: list[Project]) -> None:
+    items = sum(len(p.spec.items) for p in projects)
+    if items and trials * items > MAX_CELLS:
+        raise InputError.single(
+            None,
+            "--trials",
+            f"{trials:,} trials of {items:,} items in the shared schedule would not fit in memory",
+            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+        )
+
+
+def _history(portfolio: Portfolio, override: Path | None) -> History | None:
+    spec = portfolio.commitments[0].spec if portfolio.commitments else None
+    if spec is None and override is None and portfolio.team.history is None:
+        return None
+    placeholder = spec or Spec.model_validate(
+        {
+            "project": {"name": "-", "start": portfolio.as_of, "deadline": portfolio.as_of},
+            "items": [{"id": "-", "skill": "-", "estimate": 1}],
+        }
+    )
+    return load_history(Plan(spec=placeholder, team=portfolio.team), override)
+
+
+def skills_of(portfolio: Portfolio) -> tuple[tuple[str, ...], ...]:
+    return tuple(m.skills for m in portfolio.team.members)
+
+
+def run_portfolio(
+    path: Path,
+    *,
+    as_of: dt.date | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    history: Path | None = None,
+    progress: Progress | None = None,
+) -> PortfolioReport:
+    """Every commitment's odds in the shared schedule, who is shared, and the weekly load."""
+    portfolio = load_portfolio(path, as_of)
+    projects = projects_of(portfolio)
+    _check_size(trials, projects)
+    schedule = run_schedule(
+        projects,
+        portfolio.team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=_history(portfolio, history),
+        progress=progress,
+    )
+    odds = project_odds(schedule)
+    skills = skills_of(portfolio)
+    return PortfolioReport(
+        path=portfolio.path,
+        as_of=portfolio.as_of,
+        order=portfolio.order,
+        trials=trials,
+        seed=seed,
+        commitments=odds,
+        members=member_shares(schedule, odds, skills),
+        skills=shared_skills(schedule, skills),
+        warnings=tuple(str(w) for w in portfolio.warnings) + schedule.warnings,
+    )
+
+
+def deal_position(rank: str, portfolio: Portfolio) -> int:
+    """Where the deal goes among the commitments (0-based): last, first, N or before:KEY."""
+    count = len(portfolio.commitments)
+    if rank == "last":
+        return count
+    if rank == "first":
+        return 0
+    if rank.startswith("before:"):
+        key = rank.removeprefix("before:")
+        for index, c in enumerate(portfolio.commitments):
+            if key in (c.key, c.project):
+                return index
+        raise InputError.single(
+            None,
+            "--rank",
+            f"`{key}` is not a commitment of {portfolio.path}",
+            hint="commitments: " + ", ".join(f"`{c.key}`" for c in portfolio.commitments),
+        )
+    if rank.isdigit() and 1 <= int(rank) <= count + 1:
+        return int(rank) - 1
+    raise InputError.single(
+        None,
+        "--rank",
+        f"got `{rank}`; expected last, first, a position from 1 to {count + 1}, or before:KEY",
+        hint="e.g. --rank 2 puts the deal second in line",
+    )
+
+
+def deal_project(spec: Spec, key: str) -> Project:
+    return Project(
+        key=key,
+        spec=under_way(spec),
+        role="deal",
+        win_probability=1.0,
+        hold=spec.project.target_confidence,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class DealRun:
+    """The two schedules of a deal estimate and what they say."""
+
+    assessment: Assessment
+    impact: DealImpact
+    before: Schedule
+    after: Schedule
+
+
+def schedule_deal(
+    portfolio: Portfolio,
+    plan: Plan,
+    key: str,
+    position: int,
+    *,
+    trials: int,
+    seed: int,
+    confidence: float | None = None,
+    history: History | None = None,
+    before: Schedule | None = None,
+    progress: Progress | None = None,
+) -> DealRun:
+    """The schedule without the deal (reused when given) and with it, on the same draws.
+
+    The schedule with the deal runs on the plan's team: the portfolio's, or the portfolio's
+    with members added (a compare scenario that adds people).
+    """
+    commitments = projects_of(portfolio)
+    deal = deal_project(plan.spec, key)
+    with_deal = [*commitments[:position], deal, *commitments[position:]]
+    _check_size(trials, with_deal)
+    capacity = (
+        before.capacity if before is not None else shared_capacity(portfolio.team, portfolio.as_of)
+    )
+    if before is None:
+        before = run_schedule(
+            commitments,
+            portfolio.team,
+            portfolio.as_of,
+            trials=trials,
+            seed=seed,
+            history=history,
+            capacity=capacity,
+        )
+    team = plan.team
+    after_capacity = capacity if team == portfolio.team else shared_capacity(team, portfolio.as_of)
+    after = run_schedule(
+        with_deal,
+        team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=history,
+        capacity=after_capacity,
+        progress=progress,
+    )
+    deal_odds, moved = changes(before, after, key, tuple(m.skills for m in team.members))
+    index = after.index(key)
+    deal_plan = Plan(spec=deal.spec, team=team)
+    assessment = assess(
+        deal_plan, after.part(index), after_capacity, seed=seed, confidence=confidence
+    )
+    assessment = dataclasses.replace(
+        assessment,
+        history=after.histories[index],
+        warnings=assessment.warnings + after.warnings,
+    )
+    impact = DealImpact(
+        as_of=portfolio.as_of,
+        rank=position + 1,
+        last=position == len(commitments),
+        deal=deal_odds,
+        commitments=moved,
+    )
+    return DealRun(assessment=assessment, impact=impact, before=before, after=after)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DealEstimate:
+    """`estimate --portfolio`: the deal's estimate plus the portfolio block."""
+
+    assessment: Assessment
+    impact: DealImpact
+    levers: LeverMenu | None = None  # the portfolio's compromise levers, when asked for
+
+    @property
+    def exit_code(self) -> ExitCode:
+        below = self.assessment.on_time_probability < self.assessment.target_confidence
+        return ExitCode.BELOW_TARGET if below or self.impact.breaks_signed else ExitCode.ON_TRACK
+
+
+def estimate_deal(
+    spec_path: Path,
+    portfolio_path: Path,
+    *,
+    team_path: Path | None = None,
+    rank: str = "last",
+    compromises: bool | None = False,
+    as_of: dt.date | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    history: Path | None = None,
+    progress: Progress | None = None,
+) -> DealEstimate:
+    """Estimate a deal against everything already promised (the portfolio's team wins).
+
+    compromises: True always adds the portfolio levers, None when the deal is below its
+    target or breaks a signed commitment, False never.
+    """
+    portfolio = load_portfolio(portfolio_path, as_of)
+    check_deal(portfolio, spec_path)
+    plan = load(spec_path, team_path or portfolio.team_path)
+    plan = Plan(spec=plan.spec, team=portfolio.team)
+    position = deal_position(rank, portfolio)
+    evidence = _history(portfolio, history)
+    run = schedule_deal(
+        portfolio,
+        plan,
+        DEAL_KEY,
+        position,
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        history=evidence,
+        progress=progress,
+    )
+    deal = DealEstimate(assessment=run.assessment, impact=run.impact)
+    if compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
+        return deal
+    from promisecheck.compromises.portfolio import find_levers
+
+    levers = find_levers(
+        portfolio,
+        plan,
+        run,
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        history=evidence,
+        position=position,
+    )
+    return dataclasses.replace(deal, levers=levers)
+
+
+def commitment_assessment(
+    schedule: Schedule, k: int, team: Team, *, seed: int, confidence: float | None = None
+) -> Assessment:
+    """One commitment judged inside the shared schedule: over the trials in which it is won."""
+    part = schedule.part(k)
+    won = np.flatnonzero(schedule.present[:, k])
+    note: tuple[str, ...] = ()
+    if won.size == 0:
+        # Never won: its items took no one; judge the trials as they are and say so.
+        won = np.arange(schedule.trials)
+        note = ("a win probability of 0: never part of the shared schedule",)
+    if won.size < schedule.trials:
+        part = SimulationResult(
+            efforts=part.efforts[won],
+            start=part.start[won],
+            finish=part.finish[won],
+            member=part.member[won],
+        )
+    plan = Plan(spec=schedule.projects[k].spec, team=team)
+    assessment = assess(plan, part, schedule.capacity, seed=seed, confidence=confidence)
+    return dataclasses.replace(
+        assessment, history=schedule.histories[k], warnings=assessment.warnings + note
+    )
+
+
+def deal_team(portfolio: Portfolio, team: Team) -> Team:
+    """The shared team for a deal: the portfolio's, or the deal's own team when it is the
+    portfolio's with members added (so every commitment's people are still there)."""
+    names = {m.name for m in team.members}
+    if team != portfolio.team and all(m.name in names for m in portfolio.team.members):
+        return team
+    return portfolio.team
+
+
+def judge_deals(
+    portfolio_path: Path,
+    plans: Sequence[Plan],
+    *,
+    trials: int,
+    seed: int,
+    history: Path | None = None,
+) -> list[DealRun]:
+    """Each plan as the deal against the same portfolio (last in line), one at a time."""
+    portfolio = load_portfolio(portfolio_path)
+    evidence = _history(portfolio, history)
+    before = run_schedule(
+        projects_of(portfolio),
+        portfolio.team,
+        portfolio.as_of,
+        trials=trials,
+        seed=seed,
+        history=evidence,
+    )
+    return [
+        schedule_deal(
+            portfolio,
+            Plan(spec=plan.spec, team=deal_team(portfolio, plan.team)),
+            DEAL_KEY,
+            len(portfolio.commitments),
+            trials=trials,
+            seed=seed,
+            history=evidence,
+            before=before,
+        )
+        for plan in plans
+    ]

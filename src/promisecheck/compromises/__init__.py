@@ -1,0 +1,1 @@
+"""The levers that make a promise hold, searched on the same draws."""

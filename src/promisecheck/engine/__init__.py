@@ -1,0 +1,1 @@
+"""The schedule engine: calendar, sampled effort and the event-driven simulation."""

@@ -1,0 +1,45 @@
+"""The hours a lead plans each item with: what the dispatcher judges "who finishes first" on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from promisecheck.engine.history_model import median_factor
+from promisecheck.engine.sampling import mean_effort
+from promisecheck.inputs.history import History
+from promisecheck.inputs.model import HistoryMethod, Item, Plan
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def planning_efforts(
+    plan: Plan, history: History | None = None, method: HistoryMethod = "fitted"
+) -> FloatArray:
+    """[items] hours a lead plans each item with: who would finish it first is judged on these.
+
+    Never the trial's sampled effort, which nobody knows in advance. A single number is taken
+    as written, a range by its mean (PERT or triangular, as the draws); with history, that
+    times the history model's median factor for the item (`method` as the team's), which for
+    a single number is exactly the calibrated median. The one place this is decided: the
+    engine and every command use it.
+    """
+    project = plan.spec.project
+    planning = np.array(
+        [
+            mean_effort((item.low, item.likely, item.high), project.distribution, project.range)
+            for item in plan.spec.items
+        ],
+        dtype=np.float64,
+    )
+    if history is not None:
+        for index, item in enumerate(plan.spec.items):
+            planning[index] *= median_factor(item, history, method)
+    return planning
+
+
+def default_planning(items: Sequence[Item]) -> list[float]:
+    """Planning hours when none are given: each estimate's PERT mean, read as min-max."""
+    return [mean_effort((item.low, item.likely, item.high), "pert", "minmax") for item in items]

@@ -1,0 +1,1 @@
+"""Reading the files: TOML and CSV to a validated model, with located errors."""

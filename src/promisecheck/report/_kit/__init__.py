@@ -1,0 +1,1 @@
+"""What every report shares: the words (percent, dates, money) and the terminal."""

@@ -1,0 +1,1 @@
+"""The calibrate report: its view and one renderer per format."""

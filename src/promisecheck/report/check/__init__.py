@@ -1,0 +1,1 @@
+"""The check report: its view and one renderer per format."""

@@ -1,0 +1,1 @@
+"""The compare report: its view and one renderer per format."""

@@ -1,0 +1,1 @@
+"""The estimate report: one renderer per format."""

@@ -1,0 +1,1 @@
+"""The portfolio report: its view and one renderer per format."""

@@ -1,0 +1,30 @@
+"""The text `promisecheck validate` prints: one line per finding, then one line per file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from promisecheck.commands.validate import Validation
+from promisecheck.report._kit.words import count
+
+
+def verdict(v: Validation, *, strict: bool) -> str:
+    """`spec.toml: valid`, `spec.toml: 2 errors, 1 warning`."""
+    if not v.errors and not v.warnings:
+        return f"{v.path}: valid {v.kind}"
+    parts = []
+    if v.errors:
+        parts.append(count(len(v.errors), "error"))
+    if v.warnings:
+        parts.append(count(len(v.warnings), "warning"))
+    failed = v.errors or (strict and v.warnings)
+    return f"{v.path}: {', '.join(parts)}" + ("" if failed else f"; valid {v.kind}")
+
+
+def render(results: Sequence[Validation], *, strict: bool = False) -> str:
+    lines: list[str] = []
+    for v in results:
+        lines += [f"error: {problem}" for problem in v.errors]
+        lines += [f"warning: {problem}" for problem in v.warnings]
+        lines.append(verdict(v, strict=strict))
+    return "\n".join(lines) + "\n"
