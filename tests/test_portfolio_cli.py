@@ -79,6 +79,8 @@ def test_deal_words_first_and_exit_1_when_it_breaks_a_signed_commitment() -> Non
     assert result.exit_code == ExitCode.BELOW_TARGET
     first = result.stdout.split("\n\n")[0].replace("\n", " ")
     assert first.startswith("Signing Gamma portal (last in line): ")
+    # The deal itself is on track (its own target 80 %): "reached by", not "needs".
+    assert "; 80 % is reached by " in first and "80 % needs" not in first
     assert "It drops City portal from " in first
     assert "below its 80 % hold: both need Ana (backend)." in first
     assert "Acme shop, Museum app: unchanged." in first

@@ -62,9 +62,16 @@ def unchanged(before: ProjectOdds, after: ProjectOdds) -> bool:
 
 def deal_sentence(a: Assessment, impact: DealImpact) -> str:
     """`Signing Gamma portal (last in line): 58 % by Fri 30 Apr; 85 % needs Fri 21 May. …`"""
+    goal = target(a.target_confidence)
+    if a.target_date is None:
+        needs = f"{goal} is not reached within the horizon"
+    elif a.verdict == "on-track":
+        needs = f"{goal} is reached by {short_day(a.target_date)}"
+    else:
+        needs = f"{goal} needs {short_day(a.target_date)}"
     text = (
         f"Signing {a.project} ({place(impact)}): {percent(a.on_time_probability)} by "
-        f"{short_day(a.deadline)}; {target(a.target_confidence)} needs {short_day(a.target_date)}."
+        f"{short_day(a.deadline)}; {needs}."
     )
     quiet: list[str] = []
     for change in impact.commitments:
