@@ -16,7 +16,12 @@ from promisecheck.assess.analysis import Assessment, Compromise
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.compromises.revision import revise
-from promisecheck.compromises.search import deferral_units, mean_hours
+from promisecheck.compromises.search import (
+    SCREEN_TRIALS,
+    Evaluator,
+    deferral_units,
+    mean_hours,
+)
 from promisecheck.engine.calendar import build_capacity
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
@@ -286,3 +291,44 @@ def test_an_on_track_plan_without_slack_offers_no_zero_day_options() -> None:
     slack = menu_of(later, trials=50).compromises
     assert slack is not None and slack.options
     assert all(o.working_days for o in slack.options)
+
+
+def test_the_scope_cut_is_the_cheapest_even_where_cheapest_first_would_miss_it() -> None:
+    # One person, 8 h a day; the deadline (Thursday) fits 32 h. Deferring c (20 h) leaves
+    # 32 h; deferring a and b (24 h) leaves 28 h; one of a, b leaves 40 h. Taking the cheapest
+    # first and trimming would stop at a + b; the cheapest deferral is c alone.
+    plan = make_plan(
+        [
+            {"id": "core", "skill": "dev", "estimate": 8},
+            {"id": "a", "skill": "dev", "estimate": 12, "priority": "could"},
+            {"id": "b", "skill": "dev", "estimate": 12, "priority": "could"},
+            {"id": "c", "skill": "dev", "estimate": 20, "priority": "could"},
+        ],
+        [{"name": "Ana", "skills": ["dev"]}],
+        deadline=MONDAY + dt.timedelta(days=3),
+    )
+    cut = option(menu_of(plan, trials=50), "cut-scope")
+    assert cut.deferred == ("c",) and cut.deferred_hours == pytest.approx(20)
+
+
+class _FixedOdds(Evaluator):
+    """An evaluator whose every variant has the same odds, recording the trials asked for."""
+
+    def __init__(self, odds: float) -> None:  # no baseline: nothing is simulated
+        self.trials, self.odds = 10_000, odds
+        self.asked: list[int] = []
+
+    def probability(self, variant: Plan, trials: int) -> float:
+        self.asked.append(trials)
+        return self.odds
+
+
+@pytest.mark.parametrize(("odds", "confirmed"), [(0.80, False), (0.83, True), (0.86, True)])
+def test_the_screen_drops_only_variants_three_standard_errors_below_the_target(
+    odds: float, confirmed: bool
+) -> None:
+    ev = _FixedOdds(odds)
+    reached, p = ev.check(small_project(), 0.85)
+    # 1 000 screening trials: three standard errors at 80 % are 3.8 points, at 83 % 3.6.
+    assert ev.asked == ([SCREEN_TRIALS, 10_000] if confirmed else [SCREEN_TRIALS])
+    assert (reached, p) == (odds >= 0.85, odds)
