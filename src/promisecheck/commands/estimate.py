@@ -8,9 +8,9 @@ from pathlib import Path
 
 from promisecheck.assess.analysis import Assessment, assess
 from promisecheck.engine.calendar import build_capacity
-from promisecheck.engine.forecast import load_history, prepare
+from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
-from promisecheck.engine.simulate import Progress, simulate
+from promisecheck.engine.simulate import Progress
 from promisecheck.errors import InputError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
@@ -81,17 +81,7 @@ def estimate_plan(
             hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
         )
     capacity = build_capacity(plan.team, plan.spec.project.start)
-    inputs = prepare(plan, capacity, trials, seed, history)
-    result = simulate(
-        plan,
-        trials,
-        seed,
-        capacity=capacity,
-        efforts=inputs.efforts,
-        start_day=inputs.start_day,
-        planning=inputs.planning,
-        progress=progress,
-    )
+    inputs, result = run_plan(plan, capacity, trials, seed, history, progress)
     assessment = assess(
         plan, result, capacity, seed=seed, confidence=confidence, start_day=inputs.start_day
     )

@@ -44,9 +44,8 @@ from promisecheck.assess.analysis import (
 )
 from promisecheck.compromises.revision import new_hires, with_changes
 from promisecheck.engine.calendar import Capacity, build_capacity
-from promisecheck.engine.forecast import prepare
-from promisecheck.engine.network import build_network
-from promisecheck.engine.simulate import SimulationResult, run_parallel
+from promisecheck.engine.forecast import run_plan
+from promisecheck.engine.simulate import SimulationResult
 from promisecheck.inputs.history import History
 from promisecheck.inputs.model import Item, Plan, Team
 
@@ -139,9 +138,7 @@ class Evaluator:
             if full and kept is not None and kept[0] == key:
                 return kept[1]
         capacity = self.capacity(variant.team, variant.spec.project.start)
-        inputs = prepare(variant, capacity, trials, self.seed, self.history)
-        network = build_network(variant.spec.items, variant.team.members, inputs.planning)
-        result = run_parallel(network, capacity, inputs.efforts, start_day=inputs.start_day)
+        _, result = run_plan(variant, capacity, trials, self.seed, self.history)
         if full:
             self._last = (key, result)
         return result

@@ -18,6 +18,7 @@ from promisecheck.engine.planning import planning_efforts
 from promisecheck.engine.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
 from promisecheck.engine.risks import RiskDraws, draw_risks
 from promisecheck.engine.sampling import sample_efforts
+from promisecheck.engine.simulate import Progress, SimulationResult, simulate
 from promisecheck.errors import InputError, show
 from promisecheck.inputs.history import History, Pools, percentile, read_history
 from promisecheck.inputs.model import Plan
@@ -130,3 +131,30 @@ def prepare(
         history=used,
         warnings=tuple(warnings),
     )
+
+
+def run_plan(
+    plan: Plan,
+    capacity: Capacity,
+    trials: int,
+    seed: int,
+    history: History | None = None,
+    progress: Progress | None = None,
+) -> tuple[Inputs, SimulationResult]:
+    """The one composition of a plan's run: its prepared inputs, then every trial scheduled.
+
+    The estimate and every variant the compromise search tries go through here, so a
+    variant's odds are those a fresh estimate of its files would give.
+    """
+    inputs = prepare(plan, capacity, trials, seed, history)
+    result = simulate(
+        plan,
+        trials,
+        seed,
+        capacity=capacity,
+        efforts=inputs.efforts,
+        start_day=inputs.start_day,
+        planning=inputs.planning,
+        progress=progress,
+    )
+    return inputs, result
