@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from promisecheck.errors import InputError, Problem, show
+from promisecheck.errors import InputError, OptionError, Problem, show
 
 
 def test_a_problem_names_file_line_place_message_and_hint() -> None:
@@ -66,3 +66,11 @@ def test_an_input_error_takes_notes_and_survives_pickling() -> None:
     copy = pickle.loads(pickle.dumps(error))  # check's worker processes send errors back
     assert copy.problems == error.problems
     assert str(copy) == "spec.toml: items[0].estimate: must be positive"
+
+
+def test_an_option_error_names_the_option_and_survives_pickling() -> None:
+    error = OptionError("trials", "too many", hint="10 fit", path=Path("spec.toml"))
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, OptionError) and copy.option == "trials"
+    assert copy.problems == error.problems
+    assert str(copy) == "spec.toml: trials: too many (10 fit)"

@@ -196,7 +196,7 @@ def test_cli_scenario_option() -> None:
     assert bad.exit_code == ExitCode.INVALID_INPUT
     assert bad.stderr == (
         f"promisecheck: error: {WEBSHOP}: "
-        "--scenario lena: unknown scenario (did you mean `lean`?)\n"
+        "--scenario: lena: unknown scenario (did you mean `lean`?)\n"
     )
     none = runner.invoke(app, ["estimate", "examples/tight/spec.toml", "--scenario", "lean"])
     assert none.exit_code == ExitCode.INVALID_INPUT

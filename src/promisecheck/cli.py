@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import stat
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from promisecheck import __version__
-from promisecheck.errors import ExitCode, InputError
+from promisecheck.errors import ExitCode, InputError, OptionError
 from promisecheck.inputs import safefiles
 from promisecheck.report import Format
 from promisecheck.safetext import for_json, for_people
@@ -56,6 +57,14 @@ def fail(message: str) -> typer.Exit:
     """Report a usage or input problem on stderr; exit code 2."""
     say(f"promisecheck: error: {message}")
     return typer.Exit(ExitCode.INVALID_INPUT)
+
+
+def worded(error: InputError) -> str:
+    """The error's problems; an option (named by its request field below) as its flag."""
+    if isinstance(error, OptionError):
+        flag = "--" + error.option.replace("_", "-")
+        return "\n".join(str(dataclasses.replace(p, location=flag)) for p in error.problems)
+    return str(error)
 
 
 def say(text: str) -> None:
@@ -269,7 +278,7 @@ def _estimate_deal(
         )
     except InputError as error:
         close()
-        raise fail(str(error)) from None
+        raise fail(worded(error)) from None
     close()
     emit(render_deal(deal, format, color=_color(output, format)), output)
     raise typer.Exit(deal.exit_code)
@@ -397,7 +406,7 @@ def estimate(
             )
         except InputError as error:
             close()
-            raise fail(str(error)) from None
+            raise fail(worded(error)) from None
     close()
     if apply is not None and output is not None:
         if assessment.verdict == "on-track" and compromises is not True:
@@ -519,7 +528,7 @@ def portfolio(
         )
     except InputError as error:
         close()
-        raise fail(str(error)) from None
+        raise fail(worded(error)) from None
     close()
     emit(render_portfolio(report, format, color=_color(output, format)), output)
     raise typer.Exit(report.exit_code)
@@ -555,7 +564,7 @@ def init(
     try:
         check_free(directory)
     except InputError as error:
-        raise fail(str(error)) from None
+        raise fail(worded(error)) from None
     files = starter_files(dt.date.today())
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -654,7 +663,7 @@ def calibrate(
             records, method = load_for_calibration(history, team, mapping, unit, hours_per_day)
             result = run_calibrate(records, method)
         except InputError as error:
-            raise fail(str(error)) from None
+            raise fail(worded(error)) from None
     color = output is None and format == "table" and sys.stdout.isatty()
     color = color and "NO_COLOR" not in os.environ
     emit(
@@ -706,7 +715,7 @@ def compare(
                 versions, team, trials=trials, seed=seed, history=history, portfolio=portfolio
             )
         except InputError as error:
-            raise fail(str(error)) from None
+            raise fail(worded(error)) from None
     color = (
         output is None
         and format == "table"
@@ -792,7 +801,7 @@ def check(
             )
         except InputError as error:
             close()
-            raise fail(str(error)) from None
+            raise fail(worded(error)) from None
     close()
     color = (
         output is None

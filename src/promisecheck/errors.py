@@ -66,6 +66,29 @@ class InputError(PromisecheckError):
         return cls((Problem(path=path, location=location, message=message, line=line, hint=hint),))
 
 
+class OptionError(InputError):
+    """A value given on the command line (not in a file) is wrong.
+
+    Lower layers name the option by its request field (`trials`, `scenario`, `rank`);
+    the CLI words it as its flag. `path` is the file the value was judged against, if any.
+    """
+
+    def __init__(
+        self, option: str, message: str, *, hint: str | None = None, path: Path | None = None
+    ) -> None:
+        super().__init__((Problem(path=path, location=option, message=message, hint=hint),))
+        self.option = option
+        self.args = (option, message)
+        self._hint, self._path = hint, path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_option_error, (self.option, self.problems[0].message, self._hint, self._path))
+
+
+def _option_error(option: str, message: str, hint: str | None, path: Path | None) -> OptionError:
+    return OptionError(option, message, hint=hint, path=path)
+
+
 def show(value: object) -> str:
     """A value as it would be written in TOML, shortened, for quoting input back in a message."""
     text = _toml(value)

@@ -11,7 +11,7 @@ from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
 from promisecheck.engine.simulate import Progress
-from promisecheck.errors import InputError
+from promisecheck.errors import OptionError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
@@ -74,11 +74,10 @@ def estimate_plan(
     """
     items = len(plan.spec.items)
     if trials * items > MAX_CELLS:
-        raise InputError.single(
-            None,
-            "--trials",
+        raise OptionError(
+            "trials",
             f"{trials:,} trials of {items:,} items would not fit in memory",
-            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+            hint=f"{max(1, MAX_CELLS // items):,} or fewer fit",
         )
     capacity = build_capacity(plan.team, plan.spec.project.start)
     inputs, result = run_plan(plan, capacity, trials, seed, history, progress)

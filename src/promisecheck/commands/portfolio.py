@@ -27,7 +27,7 @@ from promisecheck.commands.estimate import MAX_CELLS
 from promisecheck.engine.forecast import load_history
 from promisecheck.engine.shared_schedule import Project, Schedule, run_schedule, shared_capacity
 from promisecheck.engine.simulate import Progress, SimulationResult
-from promisecheck.errors import ExitCode, InputError
+from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
@@ -93,11 +93,10 @@ def projects_of(portfolio: Portfolio) -> list[Project]:
 def _check_size(trials: int, projects: list[Project]) -> None:
     items = sum(len(p.spec.items) for p in projects)
     if items and trials * items > MAX_CELLS:
-        raise InputError.single(
-            None,
-            "--trials",
+        raise OptionError(
+            "trials",
             f"{trials:,} trials of {items:,} items in the shared schedule would not fit in memory",
-            hint=f"use --trials {max(1, MAX_CELLS // items):,} or fewer",
+            hint=f"{max(1, MAX_CELLS // items):,} or fewer fit",
         )
 
 
@@ -167,19 +166,17 @@ def deal_position(rank: str, portfolio: Portfolio) -> int:
         for index, c in enumerate(portfolio.commitments):
             if key in (c.key, c.project):
                 return index
-        raise InputError.single(
-            None,
-            "--rank",
+        raise OptionError(
+            "rank",
             f"`{key}` is not a commitment of {portfolio.path}",
             hint="commitments: " + ", ".join(f"`{c.key}`" for c in portfolio.commitments),
         )
     if rank.isdigit() and 1 <= int(rank) <= count + 1:
         return int(rank) - 1
-    raise InputError.single(
-        None,
-        "--rank",
+    raise OptionError(
+        "rank",
         f"got `{rank}`; expected last, first, a position from 1 to {count + 1}, or before:KEY",
-        hint="e.g. --rank 2 puts the deal second in line",
+        hint="2 puts the deal second in line",
     )
 
 

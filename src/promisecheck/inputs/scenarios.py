@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from promisecheck.errors import InputError
+from promisecheck.errors import OptionError
 from promisecheck.inputs.model import Plan, Scenario, Spec, Team
 
 Loc = tuple[str | int, ...]
@@ -153,7 +153,7 @@ def unknown_scenario(spec: Spec, name: str) -> str:
 def select(plan: Plan, name: str, spec_path: Path) -> Plan:
     """The plan with scenario `name` applied and named; an unknown name is an input error."""
     if name not in plan.spec.scenarios:
-        raise InputError.single(spec_path, "", f"--scenario {unknown_scenario(plan.spec, name)}")
+        raise OptionError("scenario", unknown_scenario(plan.spec, name), path=spec_path)
     applied = apply(plan, name)
     # The report then says which variation it is about.
     project = applied.spec.project
