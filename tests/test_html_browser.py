@@ -30,6 +30,15 @@ REPORTS: dict[str, list[str]] = {
     "compare": ["compare", str(EXAMPLES / "webshop" / "spec.toml"), "--trials", "2000"],
     "check": ["check", str(EXAMPLES / "ci"), "--trials", "2000", "--jobs", "1"],
     "calibrate": ["calibrate", str(EXAMPLES / "evidence" / "history.csv"), "--columns", COLUMNS],
+    "portfolio": ["portfolio", str(EXAMPLES / "portfolio"), "--trials", "2000"],
+    "deal": [
+        "estimate",
+        str(EXAMPLES / "portfolio" / "deals" / "gamma-portal"),
+        "--portfolio",
+        str(EXAMPLES / "portfolio"),
+        "--trials",
+        "2000",
+    ],
 }
 
 
@@ -119,6 +128,8 @@ SHOWN = """
         ("compare", ["s-curves"]),
         ("calibrate", ["ratios", "trend"]),
         ("check", [f"proposal-{n}-curve" for n in (2, 3, 4, 5)]),  # the invalid one has none
+        ("portfolio", ["commitments-chart"]),
+        ("deal", ["before-after", "s-curve", "histogram", "gantt", "heat-map"]),
     ],
 )
 def test_the_headline_and_every_chart_are_shown(
@@ -156,12 +167,14 @@ def test_an_injected_title_is_shown_as_text_and_runs_nothing(
     assert visit.dialogs() == []
 
 
-def test_the_estimate_prints_on_at_most_three_a4_pages_charts_whole(
-    chromium: Browser, visits: dict[str, Visit]
+# The deal's page is the portfolio part on top of the deal's whole estimate page (3 pages).
+@pytest.mark.parametrize(("name", "most"), [("estimate", 3), ("portfolio", 3), ("deal", 4)])
+def test_the_page_prints_on_few_a4_pages_charts_whole(
+    chromium: Browser, visits: dict[str, Visit], name: str, most: int
 ) -> None:
-    visit = visits["estimate"]
+    visit = visits[name]
     document = chromium.pdf(visit)
-    assert 1 <= pdf_pages(document) <= 3
+    assert 1 <= pdf_pages(document) <= most
     sizes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", document)
     assert sizes and all(abs(float(w) - A4[0]) < 2 and abs(float(h) - A4[1]) < 2 for w, h in sizes)
     chromium.print_media(visit)

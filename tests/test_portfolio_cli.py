@@ -164,16 +164,6 @@ def test_compare_judges_every_column_as_the_deal_against_the_portfolio() -> None
     assert all(c["breaks"] is None for c in plain["columns"])
 
 
-def test_html_is_refused_for_the_portfolio_reports_for_now() -> None:
-    for args in (
-        ("portfolio", EXAMPLE, "-f", "html"),
-        ("estimate", DEAL, "--portfolio", EXAMPLE, "-f", "html"),
-    ):
-        result = invoke(*args)
-        assert result.exit_code == ExitCode.INVALID_INPUT
-        assert "no html format yet" in result.stderr
-
-
 def test_validate_reads_the_example_portfolio_and_a_broken_one(tmp_path: Path) -> None:
     result = invoke("validate", f"{EXAMPLE}/portfolio.toml")
     assert result.exit_code == ExitCode.ON_TRACK

@@ -354,10 +354,6 @@ def estimate(
     check_output_path(output)
     check_seed(seed)
     if portfolio is not None:
-        if format == "html":
-            from promisecheck.report import HTML_PORTFOLIO
-
-            raise fail(f"--format html with --portfolio: {HTML_PORTFOLIO}")
         if scenario is not None or apply is not None:
             raise fail("--portfolio works without --scenario and --apply")
         _estimate_deal(
@@ -514,10 +510,6 @@ def portfolio(
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
-    from promisecheck.report import HTML_PORTFOLIO
-
-    if format == "html":
-        raise fail(f"--format html: {HTML_PORTFOLIO}")
     from promisecheck.commands.portfolio import run_portfolio
     from promisecheck.report import render_portfolio
 

@@ -10,10 +10,9 @@ if TYPE_CHECKING:
     from promisecheck.commands.check import CheckReport
     from promisecheck.commands.compare import Comparison
     from promisecheck.commands.portfolio import DealEstimate, PortfolioReport
+
 Format = Literal["table", "json", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("table", "json", "markdown", "html")
-# The portfolio reports have no HTML page yet: the CLI refuses the format before running.
-HTML_PORTFOLIO = "the portfolio reports have no html format yet; use table, json or markdown"
 
 
 def render(assessment: Assessment, format: Format, *, color: bool = False) -> str:
@@ -124,7 +123,9 @@ def render_portfolio(report: PortfolioReport, format: Format, *, color: bool = F
 
             return portfolio_table.render(report, color=color)
         case "html":
-            raise ValueError(HTML_PORTFOLIO)
+            from promisecheck.report.html import portfolio
+
+            return portfolio.render(report)
         case _:
             assert_never(format)
 
@@ -147,6 +148,8 @@ def render_deal(deal: DealEstimate, format: Format, *, color: bool = False) -> s
                 deal.assessment, deal.impact, deal.levers, color=color
             )
         case "html":
-            raise ValueError(HTML_PORTFOLIO)
+            from promisecheck.report.html import portfolio
+
+            return portfolio.render_deal(deal)
         case _:
             assert_never(format)

@@ -102,7 +102,7 @@ def _changes(impact: DealImpact) -> Table:
             words.status(c.after),
             percent(c.before.on_time_probability),
             percent(c.after.on_time_probability),
-            f"{c.change * 100:+.1f} ± {c.change_standard_error * 100:.1f}",
+            words.change(c),
             words.short_day(c.before.finish.get("p85")),
             words.short_day(c.after.finish.get("p85")),
             target(c.hold),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.assess.analysis import OVERLOAD, Assessment
-from promisecheck.assess.portfolio import MemberShare, ProjectOdds, SharedSkill
+from promisecheck.assess.portfolio import Change, MemberShare, ProjectOdds, SharedSkill
 from promisecheck.commands.portfolio import DealImpact, PortfolioReport
 from promisecheck.compromises.portfolio import Lever, LeverMenu
 from promisecheck.report._kit.words import BEYOND_HORIZON, count, day, percent, sparkline, target
@@ -52,6 +52,11 @@ def held_note(odds: ProjectOdds) -> str | None:
         f"{percent(odds.held_share)} of its trials (no pre-emption: a started item keeps its "
         "person until it is done)"
     )
+
+
+def change(c: Change) -> str:
+    """`-44.1 ± 1.7`: the paired change in on-time points and its standard error."""
+    return f"{c.change * 100:+.1f} ± {c.change_standard_error * 100:.1f}"
 
 
 def unchanged(before: ProjectOdds, after: ProjectOdds) -> bool:
