@@ -235,6 +235,7 @@ AsOfOption = Annotated[
 
 
 def _color(output: Path | None, format: Format) -> bool:
+    """Colour only for a table on a terminal, and never when NO_COLOR is set (no-color.org)."""
     return (
         output is None
         and format == "table"
@@ -374,36 +375,30 @@ def estimate(
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
         raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
-    from promisecheck.inputs.loading import load, proposal_path, team_path_for
+    from promisecheck.commands.estimate import run as run_estimate
+    from promisecheck.inputs.loading import proposal_path, team_path_for
 
     spec = proposal_path(spec)
-    from promisecheck.commands.estimate import estimate_plan
-
     update, close = progress_bar()
     with safefiles.recording() as read:
         try:
-            plan = load(spec, team)
-            from promisecheck.engine.forecast import load_history
-
-            evidence = load_history(plan, history)
-            if scenario is not None:
-                from promisecheck.inputs.scenarios import select
-
-                plan = select(plan, scenario, spec)
-            assessment = estimate_plan(
-                plan,
+            outcome = run_estimate(
+                spec,
+                team,
+                scenario=scenario,
                 trials=trials,
                 seed=seed,
                 confidence=confidence,
                 progress=update,
                 compromises=True if apply is not None else compromises,
-                history=evidence,
+                history=history,
                 as_of=as_of.date() if as_of is not None else dt.date.today(),
             )
         except InputError as error:
             close()
             raise fail(worded(error)) from None
     close()
+    plan, assessment = outcome.plan, outcome.assessment
     if apply is not None and output is not None:
         if assessment.verdict == "on-track" and compromises is not True:
             raise fail(
@@ -415,12 +410,7 @@ def estimate(
         raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
 
-    color = (
-        output is None
-        and format == "table"
-        and sys.stdout.isatty()
-        and "NO_COLOR" not in os.environ
-    )
+    color = _color(output, format)
     emit(
         render(assessment, format, color=color),
         output,
@@ -432,9 +422,7 @@ def estimate(
         from promisecheck.report._kit.summary import one_line
 
         say(one_line(assessment))
-    raise typer.Exit(
-        ExitCode.ON_TRACK if assessment.verdict == "on-track" else ExitCode.BELOW_TARGET
-    )
+    raise typer.Exit(outcome.exit_code)
 
 
 def write_revision(
@@ -656,8 +644,7 @@ def calibrate(
             result = run_calibrate(records, method)
         except InputError as error:
             raise fail(worded(error)) from None
-    color = output is None and format == "table" and sys.stdout.isatty()
-    color = color and "NO_COLOR" not in os.environ
+    color = _color(output, format)
     emit(
         render_calibration(result, format, color=color),
         output,
@@ -668,7 +655,7 @@ def calibrate(
     if output is not None or format != "table":
         summary = f"promisecheck: {result.source}: {result.records} tasks: {result.sentence}"
         say(summary)
-    raise typer.Exit(ExitCode.ON_TRACK)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()
@@ -708,12 +695,7 @@ def compare(
             )
         except InputError as error:
             raise fail(worded(error)) from None
-    color = (
-        output is None
-        and format == "table"
-        and sys.stdout.isatty()
-        and "NO_COLOR" not in os.environ
-    )
+    color = _color(output, format)
     emit(
         render_comparison(comparison, format, color=color),
         output,
@@ -721,7 +703,7 @@ def compare(
         color=color,
         inputs=read,
     )
-    raise typer.Exit(ExitCode.ON_TRACK)
+    raise typer.Exit(comparison.exit_code)
 
 
 def check_level(option: str, value: float | None) -> None:
@@ -795,12 +777,7 @@ def check(
             close()
             raise fail(worded(error)) from None
     close()
-    color = (
-        output is None
-        and format == "table"
-        and sys.stdout.isatty()
-        and "NO_COLOR" not in os.environ
-    )
+    color = _color(output, format)
     emit(
         render_check(report, format, color=color),
         output,

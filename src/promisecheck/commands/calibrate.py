@@ -24,7 +24,7 @@ from promisecheck.engine.history_model import (
     PoolFit,
     fit_history,
 )
-from promisecheck.errors import InputError, Problem
+from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs.history import MIN_RECORDS, History, PoolKind, percentile, read_history
 from promisecheck.inputs.loading import load_spec, load_team, read_toml, team_path_for
 from promisecheck.inputs.model import HistoryMethod, HistoryUnit
@@ -140,6 +140,11 @@ class Calibration:
     chart: tuple[RatioBin, ...]
     model: ModelFindings
     warnings: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """Always 0: a calibration describes the past; there is no promise for it to miss."""
+        return ExitCode.ON_TRACK
 
 
 def _summary(name: str, ratios: FloatArray) -> RatioSummary:

@@ -17,7 +17,7 @@ from typing import Literal
 from promisecheck.assess.analysis import Assessment
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.forecast import load_history
-from promisecheck.errors import InputError, Problem
+from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs import gitfiles
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
@@ -87,6 +87,11 @@ class Comparison:
     @property
     def baseline(self) -> Column:
         return self.columns[0]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """Always 0: a comparison informs a choice; no column is a promise to fail."""
+        return ExitCode.ON_TRACK
 
 
 # Every figure compared, with the direction that is good news.

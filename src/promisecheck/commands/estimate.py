@@ -1,9 +1,10 @@
-"""The estimate pipeline as one call: files in, Assessment out (no printing, no exit codes)."""
+"""The estimate pipeline as one call: files in, an outcome with its exit code out (no printing)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from promisecheck.assess.analysis import Assessment, assess
@@ -11,7 +12,7 @@ from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
 from promisecheck.engine.simulate import Progress
-from promisecheck.errors import OptionError
+from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
@@ -21,6 +22,59 @@ MAX_TRIALS = 1_000_000
 # Trials × items held in memory at once: each float array of the schedule takes 8 bytes a
 # cell, and a run keeps several; 50 million cells is about 2 GB in all.
 MAX_CELLS = 50_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class EstimateOutcome:
+    """`promisecheck estimate`: the plan as judged (after --scenario) and its assessment.
+
+    The plan travels with the assessment because --apply revises that plan, not the file.
+    """
+
+    plan: Plan
+    assessment: Assessment
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 only when the promise holds at its target; below it or infeasible is 1."""
+        on_track = self.assessment.verdict == "on-track"
+        return ExitCode.ON_TRACK if on_track else ExitCode.BELOW_TARGET
+
+
+def run(
+    spec_path: Path,
+    team_path: Path | None = None,
+    *,
+    scenario: str | None = None,
+    trials: int = 10_000,
+    seed: int = 0,
+    confidence: float | None = None,
+    progress: Progress | None = None,
+    compromises: bool | None = False,
+    history: Path | None = None,
+    as_of: dt.date | None = None,
+) -> EstimateOutcome:
+    """Load, simulate and assess one proposal.
+
+    compromises: True always adds the menu, None adds it when below the target, False never.
+    history: a history CSV that wins over the team's [history] file; it is read before the
+    scenario is applied (a scenario only adds members, so it cannot change which file).
+    """
+    plan = load(spec_path, team_path)
+    evidence = load_history(plan, history)
+    if scenario is not None:
+        plan = select(plan, scenario, spec_path)
+    assessment = estimate_plan(
+        plan,
+        history=evidence,
+        trials=trials,
+        seed=seed,
+        confidence=confidence,
+        progress=progress,
+        compromises=compromises,
+        as_of=as_of,
+    )
+    return EstimateOutcome(plan=plan, assessment=assessment)
 
 
 def estimate(
@@ -36,24 +90,19 @@ def estimate(
     history: Path | None = None,
     as_of: dt.date | None = None,
 ) -> Assessment:
-    """Load, simulate and assess one proposal.
-
-    compromises: True always adds the menu, None adds it when below the target, False never.
-    history: a history CSV that wins over the team's [history] file.
-    """
-    plan = load(spec_path, team_path)
-    if scenario is not None:
-        plan = select(plan, scenario, spec_path)
-    return estimate_plan(
-        plan,
-        history=load_history(plan, history),
+    """The assessment alone of `run`, for callers that need no exit code."""
+    return run(
+        spec_path,
+        team_path,
+        scenario=scenario,
         trials=trials,
         seed=seed,
         confidence=confidence,
         progress=progress,
         compromises=compromises,
+        history=history,
         as_of=as_of,
-    )
+    ).assessment
 
 
 def estimate_plan(
