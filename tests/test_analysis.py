@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 
 from conftest import make_plan
 from promisecheck.assess.analysis import (
+    CURVE_POINTS,
+    CurvePoint,
     MemberLoad,
     _histogram,
     assess,
     critical_chain,
+    delivery_curve,
     overload_warnings,
     percentile_index,
     verdict_for,
@@ -176,3 +179,71 @@ def test_histogram_uses_the_narrowest_bars_that_keep_it_short(
     assert all(spread // w >= 16 for w in narrower)
     assert len(bins) <= 17
     assert sum(b.trials for b in bins) == 3
+
+
+def share_by(curve: tuple[CurvePoint, ...], day: dt.date) -> float:
+    """The curve read at a day it lists (0 before its first)."""
+    return next((p.finished for p in reversed(curve) if p.day <= day), 0.0)
+
+
+def test_the_delivery_curve_counts_the_trials_finished_by_each_day_by_hand() -> None:
+    plan = make_plan([{"id": "a", "skill": "x", "estimate": 8}], [{"name": "Ana", "skills": ["x"]}])
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    # Five trials: two finish on day 3, one on day 5, one on day 6, one never (the horizon).
+    days = np.array([5, 3, capacity.days, 6, 3], dtype=np.int64)
+    curve = delivery_curve(days, capacity, 5, exact=[0, 99])
+    assert [(capacity.day_of(p.day), p.finished) for p in curve] == [
+        (3, 0.4),
+        (4, 0.4),
+        (5, 0.6),
+        (6, 0.8),  # four of five: the unfinished trial keeps it below 1
+    ]
+    assert delivery_curve(np.array([capacity.days]), capacity, 1, exact=[]) == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=60),
+    unfinished=st.integers(min_value=0, max_value=5),
+    deadline=st.integers(min_value=0, max_value=3000),
+)
+def test_the_delivery_curve_is_exact_short_and_keeps_the_deadline(
+    days: list[int], unfinished: int, deadline: int
+) -> None:
+    plan = make_plan([{"id": "a", "skill": "x", "estimate": 8}], [{"name": "Ana", "skills": ["x"]}])
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    finish = np.array(days + [capacity.days] * unfinished, dtype=np.int64)
+    trials = finish.size
+    curve = delivery_curve(finish, capacity, trials, exact=[deadline])
+    numbers = [capacity.day_of(p.day) for p in curve]
+    assert numbers == sorted(set(numbers))
+    assert numbers[0] == min(days) and numbers[-1] == max(days)
+    assert len(curve) <= CURVE_POINTS + 2
+    if max(days) - min(days) < CURVE_POINTS:
+        assert numbers == list(range(min(days), max(days) + 1))  # every day
+    shares = [p.finished for p in curve]
+    assert shares == sorted(shares)  # never goes down
+    assert shares[-1] == len(days) / trials  # ends at the finished share
+    for day, share in zip(numbers, shares, strict=True):  # exact at every day it keeps
+        assert share == np.count_nonzero(finish <= day) / trials
+    if min(days) <= deadline <= max(days):
+        assert deadline in numbers
+
+
+def test_the_curve_reads_the_on_time_odds_at_the_deadline_and_the_percentiles() -> None:
+    plan = make_plan(
+        [{"id": f"i{k}", "skill": "x", "estimate": [8, 24, 80]} for k in range(4)],
+        [{"name": "Ana", "skills": ["x"]}],
+        deadline=dt.date(2027, 1, 22),
+    )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    a = assess(plan, simulate(plan, 2000, 1, capacity=capacity), capacity, seed=1)
+    assert 0 < a.on_time_probability < 1
+    assert a.deadline in [p.day for p in a.curve]
+    assert share_by(a.curve, a.deadline) == a.on_time_probability
+    assert a.curve[-1].finished == a.histogram[-1].cumulative
+    for key, finish in a.finish.items():
+        assert finish is not None
+        share = int(key[1:]) / 100
+        day_before = finish - dt.timedelta(days=1)
+        assert share_by(a.curve, day_before) < share <= share_by(a.curve, finish)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib.resources
+import itertools
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -272,13 +273,35 @@ def test_every_mark_is_drawn_inside_its_canvas() -> None:
         assert_inside(chart)
 
 
-def test_the_s_curve_passes_through_the_deadline_at_the_on_time_probability() -> None:
+def height_at(points: list[tuple[int, float]], at: int) -> float:
+    """A step curve read at a moment: the last corner at or before it (the upper one)."""
+    return [s for x, s in points if x <= at][-1]
+
+
+def test_the_s_curve_steps_through_every_day_of_the_assessments_curve() -> None:
     a = assessment()
-    points = html_estimate.curve_points(a)
-    assert (charts.end_of(a.deadline), a.on_time_probability) in points
-    assert points == sorted(points)
+    points = html_estimate.curve_points(a, until=charts.end_of(a.deadline) + 30)
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
     assert [s for _, s in points] == sorted(s for _, s in points)  # never goes down
-    assert points[-1][1] == pytest.approx(a.histogram[-1].cumulative)
+    assert all(  # steps: each segment is flat or upright
+        x1 == x2 or s1 == s2 for (x1, s1), (x2, s2) in itertools.pairwise(points)
+    )
+    assert points[0] == (charts.day_number(a.curve[0].day), 0.0)
+    before = 0.0
+    for point in a.curve:  # "finished by day D" is reached at the end of D, not before
+        assert height_at(points, charts.day_number(point.day)) == before
+        assert height_at(points, charts.end_of(point.day)) == point.finished
+        before = point.finished
+    assert height_at(points, charts.end_of(a.deadline)) == a.on_time_probability
+    assert points[-1] == (charts.end_of(a.deadline) + 30, a.curve[-1].finished)
+
+
+def test_the_web_shop_curve_rises_where_the_bars_would_draw_it_flat() -> None:
+    a = estimate(EXAMPLES / "webshop" / "spec.toml", trials=2000)
+    heights = {s for _, s in html_estimate.curve_points(a)}
+    assert {p.finished for p in a.curve} <= heights
+    between = [b.cumulative for b in a.histogram]
+    assert len(heights - set(between) - {0.0}) > len(a.histogram)
 
 
 def test_compare_draws_every_version_on_one_chart_beside_the_columns() -> None:

@@ -13,6 +13,7 @@ import pytest
 from promisecheck.assess.analysis import (
     Assessment,
     Bin,
+    CurvePoint,
     ItemRisk,
     MemberLoad,
     SkillLoad,
@@ -133,6 +134,22 @@ def assessment(**changes: Any) -> Assessment:
             Bin(first=D(2027, 5, 17), last=D(2027, 5, 23), trials=360, cumulative=0.45),
             Bin(first=D(2027, 5, 24), last=D(2027, 5, 30), trials=280, cumulative=0.8),
             Bin(first=D(2027, 5, 31), last=D(2027, 6, 6), trials=160, cumulative=1.0),
+        ),
+        curve=tuple(
+            CurvePoint(day=D(2027, 5, day) if day > 6 else D(2027, 6, day), finished=share)
+            for day, share in (
+                (17, 0.05),
+                (20, 0.2),
+                (23, 0.45),
+                (24, 0.45),
+                (25, 0.55),
+                (27, 0.7),
+                (28, 0.7125),
+                (30, 0.8),
+                (2, 0.875),
+                (4, 0.95),
+                (6, 1.0),
+            )
         ),
         warnings=("only 800 trials: the on-time probability is ±1.6 points (one standard error)",),
     )

@@ -106,6 +106,21 @@ class Bin:
     cumulative: float  # share of trials finished by `last`
 
 
+CURVE_POINTS = 200  # the most days the delivery curve keeps; a longer span is thinned
+
+
+@dataclass(frozen=True, kw_only=True)
+class CurvePoint:
+    """The share of trials finished by the end of one day: a point on the delivery S-curve.
+
+    The histogram's bars are too coarse to draw the curve through (it would look flat where
+    it rises), so the assessment keeps the curve itself, exact at every day it lists.
+    """
+
+    day: dt.date
+    finished: float  # share of all trials (counting the unfinished) done by the end of `day`
+
+
 CompromiseKind = Literal[
     "move-date",
     "cut-scope",
@@ -249,6 +264,9 @@ class Assessment:
     members: tuple[MemberLoad, ...]
     items: tuple[ItemRisk, ...]
     histogram: tuple[Bin, ...]
+    # Every day from the first finish to the last within the horizon, in order; a span of more
+    # than CURVE_POINTS days keeps every k-th day plus the deadline and the percentile days.
+    curve: tuple[CurvePoint, ...]
     warnings: tuple[str, ...] = field(default=())
     compromises: Menu | None = None
     as_of: dt.date | None = None  # the day options and passed dates are judged on
@@ -626,6 +644,30 @@ def _histogram(
     return tuple(bins)
 
 
+def delivery_curve(
+    days: npt.NDArray[np.integer[Any]], capacity: Capacity, trials: int, exact: Sequence[int]
+) -> tuple[CurvePoint, ...]:
+    """The share of trials finished by each day from the first finish to the last.
+
+    days: each trial's finish day (those at or past the horizon never finished); exact: days
+    always kept when a long span is thinned (the deadline, the percentile days), so that the
+    marks drawn on the curve sit on it. Every share is counted, not interpolated.
+    """
+    finished = np.sort(days[days < capacity.days])
+    if finished.size == 0:
+        return ()
+    first, last = int(finished[0]), int(finished[-1])
+    step = -(-(last - first + 1) // CURVE_POINTS)
+    kept = set(range(first, last + 1, step)) | {last}
+    kept |= {day for day in exact if first <= day <= last}
+    chosen = np.array(sorted(kept), dtype=np.int64)
+    done = np.searchsorted(finished, chosen, side="right")
+    return tuple(
+        CurvePoint(day=capacity.date_of(int(day)), finished=int(count) / trials)
+        for day, count in zip(chosen, done, strict=True)
+    )
+
+
 def assess(
     plan: Plan,
     result: SimulationResult,
@@ -660,10 +702,10 @@ def assess(
         reasons.append(_why_never(plan, result))
     verdict: Verdict = "infeasible" if beyond == trials else verdict_for(on_time, target)
 
-    finish = {
-        k: _date_or_none(capacity, d) for k, d in percentile_days(project_days, shares).items()
-    }
+    finish_days = percentile_days(project_days, shares)
+    finish = {k: _date_or_none(capacity, d) for k, d in finish_days.items()}
     target_day = percentile_days(project_days, {"t": target})["t"]
+    exact_days = [deadline_day, target_day, *finish_days.values()]
     effort = result.efforts.sum(axis=1)
 
     rates = [m.rate for m in team.members]
@@ -769,6 +811,7 @@ def assess(
         members=members,
         items=items,
         histogram=_histogram(project_days, capacity, trials, deadline_day),
+        curve=delivery_curve(project_days, capacity, trials, exact_days),
         warnings=tuple(warnings),
     )
 

@@ -171,29 +171,25 @@ def members(a: Assessment) -> Table:
 
 
 def curve_points(a: Assessment, *, until: int | None = None) -> list[tuple[int, float]]:
-    """(end of day, share of trials finished by then): every bar's end and every exact point
-    the assessment knows (percentiles, the deadline), in order; the S-curve runs through them,
-    and on at its last height to `until` (the end of the axis), past a deadline far away.
+    """(moment on the date axis, share of trials finished by then): the S-curve as steps.
 
-    A percentile date is the first day by which at least that share has finished, so its point
-    lies on the step of that day, and the points stay in order when sorted by (day, share).
+    A trial is finished "by day D" at the end of D, so the curve rises at the end of each day
+    the assessment's curve lists, from 0 at the start of the first finish day; a run of days
+    with the same share is one flat stretch. It goes on at its last height to `until` (the
+    end of the axis), past a deadline far away. The corner at the end of the deadline day
+    is the on-time probability; the one at a percentile's day is at or above its share.
     """
-    if not a.histogram:
+    if not a.curve:
         return []
-    first, last = day_number(a.histogram[0].first), end_of(a.histogram[-1].last)
-    points = {(first, 0.0)}
-    points |= {(end_of(b.last), b.cumulative) for b in a.histogram}
-    points |= {
-        (end_of(finish), int(key[1:]) / 100)
-        for key, finish in a.finish.items()
-        if finish is not None
-    }
-    if first <= end_of(a.deadline) <= last:
-        points.add((end_of(a.deadline), a.on_time_probability))
-    ordered = sorted(points)
-    if until is not None and until > ordered[-1][0]:
-        ordered.append((until, ordered[-1][1]))
-    return ordered
+    points = [(day_number(a.curve[0].day), 0.0)]
+    for point in a.curve:
+        height = points[-1][1]
+        if point.finished != height:
+            at = end_of(point.day)
+            points += [(at, height), (at, point.finished)]
+    if until is not None and until > points[-1][0]:
+        points.append((until, points[-1][1]))
+    return points
 
 
 def date_span(assessments: list[Assessment]) -> tuple[int, int]:
