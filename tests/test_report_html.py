@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from promisecheck.assess.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
-from promisecheck.commands.estimate import estimate
+from promisecheck.commands.estimate import run
 from promisecheck.engine.risks import RiskImpact
 from promisecheck.report import render, render_comparison
 from promisecheck.report._kit import words
@@ -42,7 +42,7 @@ EXTERNAL = re.compile(
 @pytest.fixture(scope="module")
 def webshop() -> str:
     """The web-shop report with its compromise menu: the largest of the examples."""
-    return render(estimate(EXAMPLES / "webshop" / "spec.toml", compromises=True), "html")
+    return render(run(EXAMPLES / "webshop" / "spec.toml", compromises=True).assessment, "html")
 
 
 def charts_in(page: str) -> list[str]:
@@ -167,7 +167,7 @@ def test_every_element_is_closed_where_it_was_opened(webshop: str) -> None:
 
 
 def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:
-    again = render(estimate(EXAMPLES / "webshop" / "spec.toml", compromises=True), "html")
+    again = render(run(EXAMPLES / "webshop" / "spec.toml", compromises=True).assessment, "html")
     assert again == webshop
 
 
@@ -261,7 +261,7 @@ def assert_inside(chart: charts.Chart) -> None:
 
 
 def test_every_mark_is_drawn_inside_its_canvas() -> None:
-    a = estimate(EXAMPLES / "evidence" / "spec.toml", trials=500)
+    a = run(EXAMPLES / "evidence" / "spec.toml", trials=500).assessment
     drawn = [
         html_estimate.s_curve(a),
         html_estimate.histogram(a),
@@ -297,7 +297,7 @@ def test_the_s_curve_steps_through_every_day_of_the_assessments_curve() -> None:
 
 
 def test_the_web_shop_curve_rises_where_the_bars_would_draw_it_flat() -> None:
-    a = estimate(EXAMPLES / "webshop" / "spec.toml", trials=2000)
+    a = run(EXAMPLES / "webshop" / "spec.toml", trials=2000).assessment
     heights = {s for _, s in html_estimate.curve_points(a)}
     assert {p.finished for p in a.curve} <= heights
     between = [b.cumulative for b in a.histogram]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
-from promisecheck.commands.estimate import estimate
+from promisecheck.commands.estimate import run
 from promisecheck.engine.sampling import sample_efforts
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs.loading import load
@@ -174,15 +174,15 @@ def test_deferring_everything_is_an_error(tmp_path: Path) -> None:
 
 
 def test_estimate_runs_one_scenario_and_names_it() -> None:
-    lean = estimate(WEBSHOP, scenario="lean", trials=400)
-    base = estimate(WEBSHOP, trials=400)
+    lean = run(WEBSHOP, scenario="lean", trials=400).assessment
+    base = run(WEBSHOP, trials=400).assessment
     assert lean.project == "Acme web shop (scenario lean)"
     assert {i.id for i in base.items} - {i.id for i in lean.items} == {
         "search",
         "fe-search",
         "vouchers",
     }
-    later = estimate(WEBSHOP, scenario="later", trials=400)
+    later = run(WEBSHOP, scenario="later", trials=400).assessment
     assert later.deadline == dt.date(2027, 4, 9)
     assert later.on_time_probability > base.on_time_probability
 

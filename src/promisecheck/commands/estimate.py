@@ -77,34 +77,6 @@ def run(
     return EstimateOutcome(plan=plan, assessment=assessment)
 
 
-def estimate(
-    spec_path: Path,
-    team_path: Path | None = None,
-    *,
-    scenario: str | None = None,
-    trials: int = 10_000,
-    seed: int = 0,
-    confidence: float | None = None,
-    progress: Progress | None = None,
-    compromises: bool | None = False,
-    history: Path | None = None,
-    as_of: dt.date | None = None,
-) -> Assessment:
-    """The assessment alone of `run`, for callers that need no exit code."""
-    return run(
-        spec_path,
-        team_path,
-        scenario=scenario,
-        trials=trials,
-        seed=seed,
-        confidence=confidence,
-        progress=progress,
-        compromises=compromises,
-        history=history,
-        as_of=as_of,
-    ).assessment
-
-
 def estimate_plan(
     plan: Plan,
     *,
