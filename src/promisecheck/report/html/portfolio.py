@@ -114,17 +114,7 @@ def changes(deal: DealEstimate) -> Table:
     header = ["Commitment", "Status", "Before", "After", "Change (points)", "P85 before"]
     header += ["P85 after", "Hold", "Breaks"]
     rows = [
-        (
-            c.project,
-            words.status(c.after),
-            percent(c.before.on_time_probability),
-            percent(c.after.on_time_probability),
-            words.change(c),
-            words.short_day(c.before.finish.get("p85")),
-            words.short_day(c.after.finish.get("p85")),
-            target(c.hold),
-            "YES" if c.breaks else "no",
-        )
+        (c.project, *words.change_cells(c), "YES" if c.breaks else "no")
         for c in deal.impact.commitments
     ]
     return table(header, rows, [False, False, True, True, True, True, True, True, False])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from promisecheck.assess.analysis import Assessment
 from promisecheck.commands.portfolio import DealImpact, PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
-from promisecheck.report._kit.words import percent, target
 from promisecheck.report.estimate import markdown as estimate_markdown
 from promisecheck.report.estimate.markdown import code, prose, table, text
 from promisecheck.report.portfolio import view as words
@@ -54,17 +53,7 @@ def render(r: PortfolioReport) -> str:
 def render_deal(a: Assessment, impact: DealImpact, levers: LeverMenu | None = None) -> str:
     """The deal's sentence and changes, then today's estimate report."""
     rows = [
-        [
-            text(c.project),
-            words.status(c.after),
-            percent(c.before.on_time_probability),
-            percent(c.after.on_time_probability),
-            words.change(c),
-            words.short_day(c.before.finish.get("p85")),
-            words.short_day(c.after.finish.get("p85")),
-            target(c.hold),
-            "**YES**" if c.breaks else "no",
-        ]
+        [text(c.project), *words.change_cells(c), "**YES**" if c.breaks else "no"]
         for c in impact.commitments
     ]
     header = ["Commitment", "Status", "Before", "After", "Change", "P85 before", "P85 after"]

@@ -10,7 +10,6 @@ from promisecheck.assess.analysis import Assessment
 from promisecheck.commands.portfolio import DealImpact, PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
 from promisecheck.report._kit import terminal
-from promisecheck.report._kit.words import percent, target
 from promisecheck.report.estimate import table as estimate_table
 from promisecheck.report.portfolio import view as words
 
@@ -99,13 +98,7 @@ def _changes(impact: DealImpact) -> Table:
     for c in impact.commitments:
         grid.add_row(
             c.project,
-            words.status(c.after),
-            percent(c.before.on_time_probability),
-            percent(c.after.on_time_probability),
-            words.change(c),
-            words.short_day(c.before.finish.get("p85")),
-            words.short_day(c.after.finish.get("p85")),
-            target(c.hold),
+            *words.change_cells(c),
             Text("YES", style="bold red") if c.breaks else "no",
         )
     return grid

@@ -59,6 +59,20 @@ def change(c: Change) -> str:
     return f"{c.change * 100:+.1f} ± {c.change_standard_error * 100:.1f}"
 
 
+def change_cells(c: Change) -> tuple[str, ...]:
+    """One commitment's row between its name and "breaks", the same in every format:
+    status, before, after, change, P85 before, P85 after, hold."""
+    return (
+        status(c.after),
+        percent(c.before.on_time_probability),
+        percent(c.after.on_time_probability),
+        change(c),
+        short_day(c.before.finish.get("p85")),
+        short_day(c.after.finish.get("p85")),
+        target(c.hold),
+    )
+
+
 def unchanged(before: ProjectOdds, after: ProjectOdds) -> bool:
     return percent(before.on_time_probability) == percent(
         after.on_time_probability
