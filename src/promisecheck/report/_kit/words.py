@@ -181,6 +181,40 @@ def percentiles_title(a: Assessment) -> str:
     return "Finish, effort and cost" if a.cost is not None else "Finish and effort"
 
 
+@dataclass(frozen=True, kw_only=True)
+class PercentileRow:
+    """One row of the finish, effort and cost table; `loss`: its margin is below zero."""
+
+    cells: tuple[str, ...]
+    loss: bool
+
+
+def percentile_header(a: Assessment) -> tuple[str, ...]:
+    """The table's headings: cost and margin only when every member has a rate / a price."""
+    header = ["Percentile", "Finished by", "Effort (h)"]
+    if a.cost is not None:
+        header.append(unit("Cost", a.currency))
+    if a.margin is not None:
+        header.append(unit("Margin", a.currency))
+    return tuple(header)
+
+
+def percentile_rows(a: Assessment) -> tuple[PercentileRow, ...]:
+    """P50…P95: finish date, effort, and cost and margin where known; the same in every
+    format (each renderer only styles a loss its own way)."""
+    rows = []
+    for key, finish in a.finish.items():
+        cells = [key.upper(), maybe_day(finish), hours(a.effort_hours[key])]
+        if a.cost is not None:
+            cells.append(money(a.cost[key]))
+        loss = False
+        if a.margin is not None:
+            cells.append(margin(a.margin[key]))
+            loss = is_loss(a.margin[key])
+        rows.append(PercentileRow(cells=tuple(cells), loss=loss))
+    return tuple(rows)
+
+
 def load(share: float | None) -> str:
     """A load or a utilisation; None when there were no hours to fill."""
     return "no capacity" if share is None else percent(share)

@@ -136,20 +136,8 @@ def _summary(a: Assessment) -> str:
 
 
 def _percentiles(a: Assessment) -> str:
-    header = ["Percentile", "Finished by", "Effort (h)"]
-    if a.cost is not None:
-        header.append(words.unit("Cost", a.currency))
-    if a.margin is not None:
-        header.append(words.unit("Margin", a.currency))
-    rows = []
-    for key, finish in a.finish.items():
-        row = [key.upper(), words.maybe_day(finish), words.hours(a.effort_hours[key])]
-        if a.cost is not None:
-            row.append(words.money(a.cost[key]))
-        if a.margin is not None:
-            value = words.margin(a.margin[key])
-            row.append(_strong(value, words.is_loss(a.margin[key])))
-        rows.append(row)
+    header = list(words.percentile_header(a))
+    rows = [[*r.cells[:-1], _strong(r.cells[-1], r.loss)] for r in words.percentile_rows(a)]
     section = f"#### {words.percentiles_title(a)}\n\n" + table(
         [text(h) for h in header], rows, [False, False] + [True] * (len(header) - 2)
     )

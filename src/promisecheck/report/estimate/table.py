@@ -92,24 +92,13 @@ def _summary(a: Assessment) -> Table:
 
 
 def _percentiles(a: Assessment) -> RenderableType:
-    columns: list[str | Column] = ["Percentile", "Finished by", terminal.right("Effort (h)")]
-    if a.cost is not None:
-        columns.append(terminal.right(words.unit("Cost", a.currency)))
-    if a.margin is not None:
-        columns.append(terminal.right(words.unit("Margin", a.currency)))
+    header = words.percentile_header(a)
+    columns: list[str | Column] = [*header[:2], *(terminal.right(h) for h in header[2:])]
     table = terminal.section(words.percentiles_title(a), *columns)
-    for key, finish in a.finish.items():
-        row: list[RenderableType] = [
-            key.upper(),
-            words.maybe_day(finish),
-            words.hours(a.effort_hours[key]),
-        ]
-        if a.cost is not None:
-            row.append(words.money(a.cost[key]))
-        if a.margin is not None:
-            loss = words.is_loss(a.margin[key])
-            row.append(Text(words.margin(a.margin[key]), style=LATE if loss else ""))
-        table.add_row(*row)
+    for row in words.percentile_rows(a):
+        *cells, last = row.cells
+        shown = Text(last, style=LATE if row.loss else "")
+        table.add_row(*cells, shown)
     if a.cost is not None and a.price is not None:
         currency = f" {a.currency}" if a.currency else ""
         table.caption = f"Price {words.money(a.price)}{currency}; margin is price minus cost."

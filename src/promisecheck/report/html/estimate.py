@@ -116,19 +116,8 @@ def menu_text(a: Assessment) -> dict[str, object]:
 
 
 def percentiles(a: Assessment) -> Table:
-    header = ["Percentile", "Finished by", "Effort (h)"]
-    if a.cost is not None:
-        header.append(words.unit("Cost", a.currency))
-    if a.margin is not None:
-        header.append(words.unit("Margin", a.currency))
-    rows = []
-    for key, finish in a.finish.items():
-        row = [key.upper(), words.maybe_day(finish), words.hours(a.effort_hours[key])]
-        if a.cost is not None:
-            row.append(words.money(a.cost[key]))
-        if a.margin is not None:
-            row.append(words.margin(a.margin[key]))
-        rows.append(row)
+    header = list(words.percentile_header(a))
+    rows = [list(r.cells) for r in words.percentile_rows(a)]
     return table(header, rows, [False, False] + [True] * (len(header) - 2))
 
 
