@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,28 @@ def test_validate_reads_the_example_portfolio_and_a_broken_one(tmp_path: Path) -
     broken = invoke("validate", str(tmp_path / "portfolio.toml"))
     assert broken.exit_code == ExitCode.INVALID_INPUT
     assert "portfolio.toml:1: commitments[0]" in broken.stdout + broken.stderr
+
+
+DEAL_ARGS = ("estimate", "{root}/deals/gamma-portal", "--portfolio", "{root}", "--no-compromises")
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (("portfolio", "{root}", "-f", "json"), "portfolio.toml"),
+        (("portfolio", "{root}"), "signed/acme-shop/spec.toml"),
+        (DEAL_ARGS, "team.toml"),
+        ((*DEAL_ARGS, "-f", "json"), "deals/gamma-portal/spec.toml"),
+    ],
+)
+def test_the_report_is_never_written_over_a_file_of_the_portfolio(
+    tmp_path: Path, command: tuple[str, ...], target: str
+) -> None:
+    root = tmp_path / "portfolio"
+    shutil.copytree(EXAMPLE, root)
+    before = (root / target).read_bytes()
+    args = [a.format(root=root) for a in command]
+    result = invoke(*args, "--trials", "50", "-o", str(root / target))
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.stderr
+    assert "is an input of this run" in result.stderr
+    assert (root / target).read_bytes() == before

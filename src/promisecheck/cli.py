@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -143,15 +143,16 @@ def emit(
     text: str,
     output: Path | None,
     *,
+    inputs: Collection[Path],
     json: bool = False,
     color: bool = False,
-    inputs: set[Path] | None = None,
 ) -> None:
     """Write a report to stdout or `output`: JSON or text for people, through the sanitiser.
 
-    inputs: the files this run read; the report never replaces one of them.
+    inputs: the files this run read (safefiles.recording); the report never replaces one of
+    them. Required, so that no command can forget to say what it read.
     """
-    if output is not None and inputs and Path(os.path.realpath(output)) in inputs:
+    if output is not None and Path(os.path.realpath(output)) in inputs:
         raise fail(f"--output {output}: is an input of this run; choose another file")
     text = for_json(text) if json else for_people(text, color=color)
     if output is None:
@@ -263,25 +264,33 @@ def _estimate_deal(
     from promisecheck.report import render_deal
 
     update, close = progress_bar()
-    try:
-        deal = estimate_deal(
-            proposal_path(spec),
-            portfolio,
-            team_path=team,
-            rank=rank,
-            as_of=as_of,
-            trials=trials,
-            seed=seed,
-            confidence=confidence,
-            history=history,
-            progress=update,
-            compromises=compromises,
-        )
-    except InputError as error:
-        close()
-        raise fail(worded(error)) from None
+    with safefiles.recording() as read:
+        try:
+            deal = estimate_deal(
+                proposal_path(spec),
+                portfolio,
+                team_path=team,
+                rank=rank,
+                as_of=as_of,
+                trials=trials,
+                seed=seed,
+                confidence=confidence,
+                history=history,
+                progress=update,
+                compromises=compromises,
+            )
+        except InputError as error:
+            close()
+            raise fail(worded(error)) from None
     close()
-    emit(render_deal(deal, format, color=_color(output, format)), output)
+    color = _color(output, format)
+    emit(
+        render_deal(deal, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     raise typer.Exit(deal.exit_code)
 
 
@@ -502,15 +511,23 @@ def portfolio(
     from promisecheck.report import render_portfolio
 
     update, close = progress_bar()
-    try:
-        report = run_portfolio(
-            path, as_of=as_of, trials=trials, seed=seed, history=history, progress=update
-        )
-    except InputError as error:
-        close()
-        raise fail(worded(error)) from None
+    with safefiles.recording() as read:
+        try:
+            report = run_portfolio(
+                path, as_of=as_of, trials=trials, seed=seed, history=history, progress=update
+            )
+        except InputError as error:
+            close()
+            raise fail(worded(error)) from None
     close()
-    emit(render_portfolio(report, format, color=_color(output, format)), output)
+    color = _color(output, format)
+    emit(
+        render_portfolio(report, format, color=color),
+        output,
+        json=format == "json",
+        color=color,
+        inputs=read,
+    )
     raise typer.Exit(report.exit_code)
 
 
@@ -527,7 +544,7 @@ def schema(
     check_output_path(output)
     from promisecheck.inputs.schemas import render as render_schema
 
-    emit(render_schema(kind), output, json=True)
+    emit(render_schema(kind), output, json=True, inputs=())
 
 
 @app.command()
@@ -576,7 +593,7 @@ def validate(
     from promisecheck.report.validate.table import render as render_validation
 
     results = [run_validate(path, team) for path in paths]
-    emit(render_validation(results, strict=strict), None)
+    emit(render_validation(results, strict=strict), None, inputs=())
     failed = any(r.errors or (strict and r.warnings) for r in results)
     raise typer.Exit(ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK)
 
