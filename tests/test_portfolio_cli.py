@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from promisecheck.assess.portfolio import MemberShare
 from promisecheck.cli import app
 from promisecheck.errors import ExitCode
+from promisecheck.report.portfolio import view
 
 runner = CliRunner()
 EXAMPLE = "examples/portfolio"
@@ -201,3 +203,13 @@ def test_the_report_is_never_written_over_a_file_of_the_portfolio(
     assert result.exit_code == ExitCode.INVALID_INPUT, result.stderr
     assert "is an input of this run" in result.stderr
     assert (root / target).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("weeks", "said"), [(0, ""), (1, "1 week above 90 %"), (3, "3 weeks above 90 %")]
+)
+def test_overload_note_counts_weeks(weeks: int, said: str) -> None:
+    member = MemberShare(
+        name="Ana", skills=("x",), projects=(), hours=(), weekly=(), overloaded_weeks=weeks
+    )
+    assert view.overload_note(member) == said

@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 # whatever the size; anything else (or unset) chooses by size.
 ENGINE_VARIABLE = "PROMISECHECK_ENGINE"
 # Below this many item-trials the numpy engine finishes before numba is even imported
-# (about 0.4 s): the web shop (40 items × 10 000 trials) stays on numpy.
+# (about 0.4 s): the web shop (28 items × 10 000 trials) stays on numpy.
 COMPILED_MIN_SIZE = 1_000_000
 # Trials per call into the compiled loop: progress is reported between calls.
 _CHUNK = 256

@@ -100,13 +100,8 @@ def commitments(odds: Sequence[ProjectOdds]) -> Table:
 
 
 def load(r: PortfolioReport) -> Table:
-    rows = [
-        (m.name, words.sparkline_text(m), str(m.overloaded_weeks), words.overload_note(m) or "–")
-        for m in r.members
-    ]
-    return table(
-        ["Member", "Load by week", "Weeks above 90 %", "Note"], rows, [False, False, True, False]
-    )
+    rows = [(m.name, words.sparkline_text(m), str(m.overloaded_weeks)) for m in r.members]
+    return table(["Member", "Load by week", "Weeks above 90 %"], rows, [False, False, True])
 
 
 def changes(deal: DealEstimate) -> Table:

@@ -193,7 +193,7 @@ def load_line(m: MemberShare) -> str:
 def overload_note(m: MemberShare) -> str:
     if not m.overloaded_weeks:
         return ""
-    return f"{m.overloaded_weeks} weeks above {OVERLOAD * 100:.0f} %"
+    return f"{count(m.overloaded_weeks, 'week')} above {OVERLOAD * 100:.0f} %"
 
 
 def overload_marks(m: MemberShare) -> str:
