@@ -11,57 +11,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 from numba.core.errors import NumbaError as BuildError  # what a failed build raises
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from promisecheck.engine.calendar import DAY_SPAN, EPSILON_HOURS, GRID
 from promisecheck.engine.reference import AVAILABILITY_SLACK
 
 _WORD = 64
 
-__all__ = ["BuildError", "finish_moment", "schedule"]
-
-
-@njit(cache=True, nogil=True)
-def finish_moment(m, start, effort, window, focus, cumulative, days):  # type: ignore[no-untyped-def]
-    """Capacity.finish_moment. The search over days runs forward from the start day, which
-    finds the same first day as searchsorted; start / DAY_SPAN is exact (a power of two),
-    so its floor is Python's start // DAY_SPAN, at a fraction of the cost."""
-    day = int(np.floor(start / DAY_SPAN))
-    hour = start - day * DAY_SPAN
-    f = focus[m]
-    target = cumulative[m, day] + f * min(hour, window[m, day]) + effort
-    key = target - EPSILON_HOURS
-    # Every j < end has cumulative[m, j + 1] < key; `days` stands for "none". Work mostly
-    # ends within days: step day by day, then gallop and bisect for long stretches.
-    end = day
-    limit = min(day + 16, days)
-    while end < limit and cumulative[m, end + 1] < key:
-        end += 1
-    if end == limit and end < days:
-        lo = end
-        hi = lo
-        step = 1
-        while True:
-            if hi >= days:
-                hi = days
-                break
-            if cumulative[m, hi + 1] >= key:
-                break
-            lo = hi + 1
-            hi = hi + step
-            step *= 2
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if cumulative[m, mid + 1] >= key:
-                hi = mid
-            else:
-                lo = mid + 1
-        end = lo
-    if end >= days:
-        return np.inf
-    end_hour = (target - cumulative[m, end]) / f
-    lowest = hour if end == day else 0.0
-    end_hour = min(max(end_hour, lowest), window[m, end])
-    return np.rint((end * DAY_SPAN + end_hour) * GRID) / GRID
+__all__ = ["BuildError", "schedule"]
 
 
 @njit(cache=True, nogil=True)
@@ -84,6 +41,7 @@ def schedule(  # type: ignore[no-untyped-def]
     window,
     focus,
     cumulative,
+    by_hour,
     next_working,
     same_as,
     class_ptr,
@@ -100,6 +58,58 @@ def schedule(  # type: ignore[no-untyped-def]
     days = window.shape[1]
     classes = class_ptr.shape[0] - 1
     words = max(1, (count + _WORD - 1) // _WORD)
+
+    def finish_moment(m, moment, effort):  # type: ignore[no-untyped-def]
+        """Capacity.finish_moment, for member m starting at `moment`.
+
+        A closure over the calendar arrays rather than a function of them: numba then
+        inlines it without counting references to the arrays on every call, which cost a
+        third of the loop. The search for the end day starts from the first day on which
+        the member's cumulative work reaches the whole hour below the target (`by_hour`),
+        never past the answer, and steps forward: it finds the same first day as
+        searchsorted. moment / DAY_SPAN is exact (a power of two), so its floor is
+        Python's moment // DAY_SPAN, at a fraction of the cost.
+        """
+        day = int(np.floor(moment / DAY_SPAN))
+        hour = moment - day * DAY_SPAN
+        f = focus[m]
+        target = cumulative[m, day] + f * min(hour, window[m, day]) + effort
+        key = target - EPSILON_HOURS
+        cells = by_hour.shape[1]
+        cell = min(max(np.floor(key), 0.0), cells - 2.0)
+        # Every j < end has cumulative[m, j + 1] < key; `days` stands for "none". Work mostly
+        # ends within a day of the hour table's guess: step day by day, then gallop and bisect
+        # across long stretches without hours (time off).
+        end = max(day, by_hour[m, int(cell)])
+        limit = min(end + 16, days)
+        while end < limit and cumulative[m, end + 1] < key:
+            end += 1
+        if end == limit and end < days:
+            lo = end
+            hi = lo
+            step = 1
+            while True:
+                if hi >= days:
+                    hi = days
+                    break
+                if cumulative[m, hi + 1] >= key:
+                    break
+                lo = hi + 1
+                hi = hi + step
+                step *= 2
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if cumulative[m, mid + 1] >= key:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            end = lo
+        if end >= days:
+            return np.inf
+        end_hour = (target - cumulative[m, end]) / f
+        lowest = hour if end == day else 0.0
+        end_hour = min(max(end_hour, lowest), window[m, end])
+        return np.rint((end * DAY_SPAN + end_hour) * GRID) / GRID
 
     not_before = np.empty(count)
     done_at = np.empty(count)
@@ -118,14 +128,15 @@ def schedule(  # type: ignore[no-untyped-def]
     promised = np.zeros(members, dtype=np.bool_)
     can_start = np.zeros(members, dtype=np.bool_)
     one = np.uint64(1)
-    # The projected finish of item i by member m from moment memo_from[m, i]. Pure, so it
+    # The projected finish of item i by member m from moment memo_from[i, m]. Pure, so it
     # holds across passes (a busy member's projected start stays the same while busy) and
     # across trials; NaN equals nothing: empty. shared_*: the same by calendar (same_as), so
     # that members of one calendar judged from the same moment share one computation.
-    memo_from = np.full((members, count), np.nan)
-    shared_from = np.full((members, count), np.nan)
-    shared_finish = np.empty((members, count))
-    memo_finish = np.empty((members, count))
+    # Item-major, so that judging one item reads its members' entries side by side.
+    memo_from = np.full((count, members), np.nan)
+    shared_from = np.full((count, members), np.nan)
+    shared_finish = np.empty((count, members))
+    memo_finish = np.empty((count, members))
 
     for t in range(lo, hi):
         b = begin[t]
@@ -218,12 +229,8 @@ def schedule(  # type: ignore[no-untyped-def]
                     break
                 bits = ready[w]
                 while bits != 0 and live > 0:
-                    low = bits & (~bits + one)
-                    bits ^= low
-                    bit = 0
-                    while low > one:
-                        low >>= one
-                        bit += 1
+                    bit = trailing_zeros(bits)
+                    bits &= bits - one
                     i = by_rank[w * _WORD + bit]
                     c = item_class[i]
                     remaining[c] -= 1
@@ -242,21 +249,16 @@ def schedule(  # type: ignore[no-untyped-def]
                         ff = free_from[m]
                         # The projected finish, remembered (inline: a call costs more).
                         g = same_as[m]
-                        if memo_from[m, i] == ff:
-                            p = memo_finish[m, i]
-                        elif shared_from[g, i] == ff:
-                            p = shared_finish[g, i]
+                        if memo_from[i, m] == ff:
+                            p = memo_finish[i, m]
+                        elif shared_from[i, g] == ff:
+                            p = shared_finish[i, g]
                         else:
-                            if np.isfinite(ff):
-                                p = finish_moment(
-                                    m, ff, plan_hours[i], window, focus, cumulative, days
-                                )
-                            else:
-                                p = np.inf
-                            shared_from[g, i] = ff
-                            shared_finish[g, i] = p
-                        memo_from[m, i] = ff
-                        memo_finish[m, i] = p
+                            p = finish_moment(m, ff, plan_hours[i]) if np.isfinite(ff) else np.inf
+                            shared_from[i, g] = ff
+                            shared_finish[i, g] = p
+                        memo_from[i, m] = ff
+                        memo_finish[i, m] = p
                         if p > best_p:
                             continue
                         key = idle_since[m] if busy_item[m] < 0 and not promised[m] else ff
@@ -272,14 +274,14 @@ def schedule(  # type: ignore[no-untyped-def]
                     ready[w] &= ~(one << np.uint64(rank[i] % _WORD))
                     class_ready[c] -= 1
                     start[t, i] = now
-                    end = finish_moment(m, now, efforts[t, i], window, focus, cumulative, days)
+                    end = finish_moment(
+                        m, now, efforts[t, i], window, focus, cumulative, by_hour, days
+                    )
                     finish[t, i] = end
                     member_of[t, i] = m
                     busy_item[m] = i
                     busy_until[m] = end
-                    planned_end[m] = finish_moment(
-                        m, now, plan_hours[i], window, focus, cumulative, days
-                    )
+                    planned_end[m] = finish_moment(m, now, plan_hours[i])
                     free_from[m] = max(now, planned_end[m])
                     can_start[m] = False
                     for k in range(member_ptr[m], member_ptr[m + 1]):

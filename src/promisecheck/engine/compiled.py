@@ -120,7 +120,7 @@ class Schedule:
         successors: tuple[tuple[int, ...], ...],
         item_class: IntArray,
         eligible: BoolArray,
-        calendar: tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray],
+        calendar: tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, IntArray],
         start: FloatArray,
         finish: FloatArray,
         member: npt.NDArray[np.int32],

@@ -139,10 +139,10 @@ class _Calendar:
         self.capacity = capacity
 
     @functools.cached_property
-    def compiled(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray]:
-        """window, focus, cumulative and next working day as the compiled loop takes them,
-        and for each member the first member with the very same calendar (their projected
-        finishes are equal, so the loop computes them once)."""
+    def compiled(self) -> tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, IntArray]:
+        """window, focus, cumulative, the hour table and next working day as the compiled
+        loop takes them, and for each member the first member with the very same calendar
+        (their projected finishes are equal, so the loop computes them once)."""
         cap = self.capacity
         first: dict[tuple[bytes, float], int] = {}
         same_as = np.array(
@@ -156,6 +156,7 @@ class _Calendar:
             np.array(cap.window, dtype=np.float64),
             np.array(cap.focus, dtype=np.float64),
             np.array(cap.cumulative, dtype=np.float64),
+            np.ascontiguousarray(self.finisher.by_hour, dtype=np.int64),
             np.array(cap.next_working_day, dtype=np.int64),
             same_as,
         )
