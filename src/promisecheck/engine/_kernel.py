@@ -274,9 +274,7 @@ def schedule(  # type: ignore[no-untyped-def]
                     ready[w] &= ~(one << np.uint64(rank[i] % _WORD))
                     class_ready[c] -= 1
                     start[t, i] = now
-                    end = finish_moment(
-                        m, now, efforts[t, i], window, focus, cumulative, by_hour, days
-                    )
+                    end = finish_moment(m, now, efforts[t, i])
                     finish[t, i] = end
                     member_of[t, i] = m
                     busy_item[m] = i
