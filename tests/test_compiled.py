@@ -252,3 +252,34 @@ def test_engines_agree_on_a_larger_project_with_every_hook(monkeypatch: pytest.M
             run_parallel(network, capacity, efforts, start_day=np.arange(trials) % 4, **hooks)
         )
     _same(*results)
+
+
+def test_a_search_moves_the_next_small_run_to_the_compiled_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    assert compiled.wanted(1000) is False
+    compiled.expect_search()
+    assert compiled.wanted(1000) is True
+
+
+def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from promisecheck.commands.estimate import estimate_plan
+
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    sizes: list[bool] = []
+    original = compiled.wanted
+
+    def spy(size: int) -> bool:
+        sizes.append(original(size))
+        return sizes[-1]
+
+    monkeypatch.setattr(compiled, "wanted", spy)
+    plan = _plan()
+    estimate_plan(plan, trials=400, seed=1, compromises=True)
+    assert sizes[0] is False  # the estimate itself is small
+    assert len(sizes) > 1 and all(sizes[1:])  # every variant of the menu is compiled

@@ -43,6 +43,7 @@ from promisecheck.assess.analysis import (
     weekly_utilisation,
 )
 from promisecheck.compromises.revision import new_hires, with_changes
+from promisecheck.engine import compiled
 from promisecheck.engine.calendar import Capacity, build_capacity
 from promisecheck.engine.forecast import run_plan
 from promisecheck.engine.simulate import SimulationResult
@@ -943,6 +944,7 @@ def find_compromises(
         return base
     if assessment.verdict == "infeasible":
         return Menu(**{**base.__dict__, "status": "infeasible"})
+    compiled.expect_search()
     upto = max(1, min(capacity.day_of(project.deadline) + 1, capacity.days))
     working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
     evaluator = Evaluator(assessment.seed, result.trials, history, plan, capacity, result)

@@ -229,7 +229,7 @@ def schedule(  # type: ignore[no-untyped-def]
                     break
                 bits = ready[w]
                 while bits != 0 and live > 0:
-                    bit = trailing_zeros(bits)
+                    bit = trailing_zeros(bits)  # type: ignore[call-arg,var-annotated]
                     bits &= bits - one
                     i = by_rank[w * _WORD + bit]
                     c = item_class[i]

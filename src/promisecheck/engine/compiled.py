@@ -62,6 +62,16 @@ def wanted(size: int) -> bool:
     return choice == "compiled" or total >= COMPILED_MIN_SIZE
 
 
+def expect_search() -> None:
+    """A search is about to run the engine many times on one plan (the compromise menu).
+
+    Its runs add up past COMPILED_MIN_SIZE anyway, and then pay numba's import all the
+    same: counting them at once spares the numpy engine the first few of them.
+    """
+    with _LOCK:
+        _WORK[0] = max(_WORK[0], COMPILED_MIN_SIZE)
+
+
 def kernel() -> ModuleType | None:
     """The compiled loop's module, or None where numba cannot be imported (tried once)."""
     with _LOCK:

@@ -216,12 +216,30 @@ def run_engine(
     replacing (priority, file order); ties by file order.
     """
     network = _ranked(network, order)
-    trials, items = efforts.shape
     compiled_result = _run_compiled(
         network, capacity, efforts, progress, start_day, out, planning, release, present, 1
     )
     if compiled_result is not None:
         return compiled_result
+    return _run_numpy(
+        network, capacity, efforts, progress, start_day, out, planning, release, present
+    )
+
+
+def _run_numpy(
+    network: Network,
+    capacity: Capacity,
+    efforts: FloatArray,
+    progress: Progress | None,
+    start_day: IntArray | None,
+    out: SimulationResult | None,
+    planning: FloatArray | None,
+    release: FloatArray | None,
+    present: BoolArray | None,
+) -> SimulationResult:
+    """The numpy engine itself (run_engine's, once the compiled one was not chosen);
+    `network` already carries the dispatch order."""
+    trials, items = efforts.shape
     members = capacity.window.shape[0]
     cal = _calendar(capacity)
     finisher = cal.finisher
@@ -585,8 +603,9 @@ def run_parallel(
     """
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
+    network = _ranked(network, order)
     compiled_result = _run_compiled(
-        _ranked(network, order),
+        network,
         capacity,
         efforts,
         progress,
@@ -600,16 +619,8 @@ def run_parallel(
     if compiled_result is not None:
         return compiled_result
     if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
-        return run_engine(
-            network,
-            capacity,
-            efforts,
-            progress,
-            start_day,
-            planning=planning,
-            release=release,
-            present=present,
-            order=order,
+        return _run_numpy(
+            network, capacity, efforts, progress, start_day, None, planning, release, present
         )
     slices = np.array_split(np.arange(trials), workers)
     done = [0] * workers
@@ -643,17 +654,16 @@ def run_parallel(
             finish=whole.finish[rows],
             member=whole.member[rows],
         )
-        run_engine(
+        _run_numpy(
             network,
             capacity,
             efforts[rows],
             report(k),
             None if start_day is None else start_day[rows],
-            out=part,
-            planning=planning,
-            release=release,
-            present=None if present is None else present[rows],
-            order=order,
+            part,
+            planning,
+            release,
+            None if present is None else present[rows],
         )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
