@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from promisecheck.commands.portfolio import deal_position, estimate_deal, projects_of, run_portfolio
+from promisecheck.assess.deal import projects_of
+from promisecheck.commands.portfolio import deal_position, estimate_deal, run_portfolio
 from promisecheck.commands.validate import validate
 from promisecheck.engine.calendar import DAY_SPAN
 from promisecheck.engine.reference import reference_schedule

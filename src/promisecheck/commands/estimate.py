@@ -14,14 +14,12 @@ from promisecheck.engine.risks import risk_impacts
 from promisecheck.engine.simulate import Progress
 from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
+from promisecheck.inputs.limits import MAX_CELLS
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
 from promisecheck.inputs.scenarios import select
 
 MAX_TRIALS = 1_000_000
-# Trials × items held in memory at once: each float array of the schedule takes 8 bytes a
-# cell, and a run keeps several; 50 million cells is about 2 GB in all.
-MAX_CELLS = 50_000_000
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,32 +13,34 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from promisecheck.assess.analysis import Assessment, assess
+from promisecheck.assess.deal import (
+    DEAL_KEY,
+    DealImpact,
+    DealRun,
+    check_size,
+    projects_of,
+    schedule_deal,
+)
 from promisecheck.assess.portfolio import (
-    Change,
     MemberShare,
     ProjectOdds,
     SharedSkill,
-    changes,
     member_shares,
     project_odds,
     shared_skills,
 )
-from promisecheck.commands.estimate import MAX_CELLS
 from promisecheck.engine.forecast import load_history
-from promisecheck.engine.shared_schedule import Project, Schedule, run_schedule, shared_capacity
+from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.engine.simulate import Progress, SimulationResult
 from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
-from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
+from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio
 
 if TYPE_CHECKING:
     from promisecheck.compromises.portfolio import LeverMenu
 SCHEMA = "promisecheck.portfolio/1"
-# The deal's key (its draws are `<deal>:<item id>`): the same whatever its path, so that
-# estimate, compare and check give one deal the same draws, and no spec path can equal it.
-DEAL_KEY = "<deal>"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,44 +62,6 @@ class PortfolioReport:
     def exit_code(self) -> ExitCode:
         broken = any(c.status == "signed" and not c.holds for c in self.commitments)
         return ExitCode.BELOW_TARGET if broken else ExitCode.ON_TRACK
-
-
-@dataclass(frozen=True, kw_only=True)
-class DealImpact:
-    """What signing the deal does: its own odds in the shared schedule, and every change."""
-
-    as_of: dt.date
-    rank: int  # 1-based position of the deal in the order of claims
-    last: bool  # the deal is last in line
-    deal: ProjectOdds
-    commitments: tuple[Change, ...]
-
-    @property
-    def breaks_signed(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.commitments if c.breaks and c.status == "signed")
-
-
-def projects_of(portfolio: Portfolio) -> list[Project]:
-    return [
-        Project(
-            key=c.key,
-            spec=c.spec,
-            role=c.status,
-            win_probability=c.win_probability,
-            hold=c.hold,
-        )
-        for c in portfolio.commitments
-    ]
-
-
-def _check_size(trials: int, projects: list[Project]) -> None:
-    items = sum(len(p.spec.items) for p in projects)
-    if items and trials * items > MAX_CELLS:
-        raise OptionError(
-            "trials",
-            f"{trials:,} trials of {items:,} items in the shared schedule would not fit in memory",
-            hint=f"{max(1, MAX_CELLS // items):,} or fewer fit",
-        )
 
 
 def _history(portfolio: Portfolio, override: Path | None) -> History | None:
@@ -129,7 +93,7 @@ def run_portfolio(
     """Every commitment's odds in the shared schedule, who is shared, and the weekly load."""
     portfolio = load_portfolio(path, as_of)
     projects = projects_of(portfolio)
-    _check_size(trials, projects)
+    check_size(trials, projects)
     schedule = run_schedule(
         projects,
         portfolio.team,
@@ -178,94 +142,6 @@ def deal_position(rank: str, portfolio: Portfolio) -> int:
         f"got `{rank}`; expected last, first, a position from 1 to {count + 1}, or before:KEY",
         hint="2 puts the deal second in line",
     )
-
-
-def deal_project(spec: Spec, key: str) -> Project:
-    return Project(
-        key=key,
-        spec=under_way(spec),
-        role="deal",
-        win_probability=1.0,
-        hold=spec.project.target_confidence,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class DealRun:
-    """The two schedules of a deal estimate and what they say."""
-
-    assessment: Assessment
-    impact: DealImpact
-    before: Schedule
-    after: Schedule
-
-
-def schedule_deal(
-    portfolio: Portfolio,
-    plan: Plan,
-    key: str,
-    position: int,
-    *,
-    trials: int,
-    seed: int,
-    confidence: float | None = None,
-    history: History | None = None,
-    before: Schedule | None = None,
-    progress: Progress | None = None,
-) -> DealRun:
-    """The schedule without the deal (reused when given) and with it, on the same draws.
-
-    The schedule with the deal runs on the plan's team: the portfolio's, or the portfolio's
-    with members added (a compare scenario that adds people).
-    """
-    commitments = projects_of(portfolio)
-    deal = deal_project(plan.spec, key)
-    with_deal = [*commitments[:position], deal, *commitments[position:]]
-    _check_size(trials, with_deal)
-    capacity = (
-        before.capacity if before is not None else shared_capacity(portfolio.team, portfolio.as_of)
-    )
-    if before is None:
-        before = run_schedule(
-            commitments,
-            portfolio.team,
-            portfolio.as_of,
-            trials=trials,
-            seed=seed,
-            history=history,
-            capacity=capacity,
-        )
-    team = plan.team
-    after_capacity = capacity if team == portfolio.team else shared_capacity(team, portfolio.as_of)
-    after = run_schedule(
-        with_deal,
-        team,
-        portfolio.as_of,
-        trials=trials,
-        seed=seed,
-        history=history,
-        capacity=after_capacity,
-        progress=progress,
-    )
-    deal_odds, moved = changes(before, after, key, tuple(m.skills for m in team.members))
-    index = after.index(key)
-    deal_plan = Plan(spec=deal.spec, team=team)
-    assessment = assess(
-        deal_plan, after.part(index), after_capacity, seed=seed, confidence=confidence
-    )
-    assessment = dataclasses.replace(
-        assessment,
-        history=after.histories[index],
-        warnings=assessment.warnings + after.warnings,
-    )
-    impact = DealImpact(
-        as_of=portfolio.as_of,
-        rank=position + 1,
-        last=position == len(commitments),
-        deal=deal_odds,
-        commitments=moved,
-    )
-    return DealRun(assessment=assessment, impact=impact, before=before, after=after)
 
 
 @dataclass(frozen=True, kw_only=True)

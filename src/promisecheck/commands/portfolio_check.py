@@ -11,13 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from promisecheck.assess.analysis import Assessment
-from promisecheck.commands.portfolio import (
-    DEAL_KEY,
-    _history,
-    commitment_assessment,
-    projects_of,
-    schedule_deal,
-)
+from promisecheck.assess.deal import DEAL_KEY, projects_of, schedule_deal
+from promisecheck.commands.portfolio import _history, commitment_assessment
 from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.errors import InputError
 from promisecheck.inputs import gitfiles

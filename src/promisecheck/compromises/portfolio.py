@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from promisecheck.commands.portfolio import DEAL_KEY, DealRun, schedule_deal
+from promisecheck.assess.deal import DEAL_KEY, DealRun, schedule_deal
 from promisecheck.compromises.revision import new_hires
 from promisecheck.engine.shared_schedule import Schedule
 from promisecheck.inputs.history import History

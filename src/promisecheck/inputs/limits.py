@@ -21,6 +21,10 @@ MAX_SCENARIOS = 50
 MAX_LIST = 10_000  # any other list: holidays, time_off, depends_on, …
 MAX_DEPTH = 16  # tables and lists inside each other; the deepest real key has 6
 
+# Trials × items held in memory at once: each float array of the schedule takes 8 bytes a
+# cell, and a run keeps several; 50 million cells is about 2 GB in all.
+MAX_CELLS = 50_000_000
+
 Loc = tuple[str | int, ...]
 Finding = tuple[Loc, str, str | None]
 

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from promisecheck.assess.analysis import Assessment
+from promisecheck.assess.deal import DealImpact
 from promisecheck.assess.portfolio import Change, ProjectOdds
-from promisecheck.commands.portfolio import DealImpact, PortfolioReport
+from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import Lever, LeverMenu
 from promisecheck.report.estimate import json as estimate_json
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from promisecheck.assess.analysis import Assessment
-from promisecheck.commands.portfolio import DealImpact, PortfolioReport
+from promisecheck.assess.deal import DealImpact
+from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
 from promisecheck.report.estimate import markdown as estimate_markdown
 from promisecheck.report.estimate.markdown import code, prose, table, text

@@ -7,7 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from promisecheck.assess.analysis import Assessment
-from promisecheck.commands.portfolio import DealImpact, PortfolioReport
+from promisecheck.assess.deal import DealImpact
+from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
 from promisecheck.report._kit import terminal
 from promisecheck.report.estimate import table as estimate_table

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.assess.analysis import OVERLOAD, Assessment
+from promisecheck.assess.deal import DealImpact
 from promisecheck.assess.portfolio import Change, MemberShare, ProjectOdds, SharedSkill
-from promisecheck.commands.portfolio import DealImpact, PortfolioReport
+from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import Lever, LeverMenu
 from promisecheck.report._kit.words import BEYOND_HORIZON, count, day, percent, sparkline, target
 
