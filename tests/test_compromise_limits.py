@@ -205,6 +205,7 @@ def test_scenarios_may_set_the_price(tmp_path: Path) -> None:
 @pytest.mark.parametrize("deadline", [dt.date(2027, 1, 11), dt.date(2027, 1, 15)])
 def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) -> None:
     # A lever ruled out by the bound alone must truly be unable to do better.
+    from promisecheck.assess.estimator import RunSettings, SingleEstimator
     from promisecheck.compromises.search import Evaluator, _CapacityBound
     from promisecheck.engine.calendar import build_capacity
     from promisecheck.engine.simulate import simulate
@@ -213,7 +214,9 @@ def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) ->
     capacity = build_capacity(plan.team, plan.spec.project.start)
     result = simulate(plan, TRIALS, 3, capacity=capacity)
     a = estimate_plan(plan, trials=TRIALS, seed=3)
-    evaluator = Evaluator(3, TRIALS, None, plan, capacity, result)
+    evaluator = Evaluator(
+        SingleEstimator(RunSettings(trials=TRIALS, seed=3), plan, capacity, result)
+    )
     bound = _CapacityBound(plan, result.efforts, evaluator)
     assert bound.optimistic(range(len(plan.spec.items))) >= a.on_time_probability
 

@@ -139,6 +139,7 @@ NotOfferedReason = Literal[
     "needs-overtime",  # only longer days reach the target; [policy] overtime = false
     "below-margin",  # the added cost leaves less than [levers] min_margin of the price
     "before-as-of",  # it would have to start (or end) before the as-of date
+    "breaks-commitment",  # in a portfolio: a signed commitment that holds would not
 ]
 MenuStatus = Literal["not-needed", "infeasible", "options", "none", "slack"]
 
@@ -175,6 +176,7 @@ class Compromise:
     margin: float | None = None  # price - median cost of the revised plan
     overtime: bool = False
     peak_weekly_load: float | None = None  # highest planned weekly utilisation of anyone
+    breaks: tuple[str, ...] = ()  # in a portfolio: signed commitments it breaks, by name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -230,6 +232,9 @@ class Menu:
     probability_per_week_later: float | None = None  # drop in odds per week of late start
     start_passed: bool = False  # the plan's start is before as_of
     deadline_passed: bool = False  # the plan's deadline is before as_of
+    # In a portfolio: options that break a signed commitment are left out (not offered).
+    judges_commitments: bool = False
+    breaks: tuple[str, ...] = ()  # in a portfolio: signed commitments the plan as it is breaks
 
 
 @dataclass(frozen=True, kw_only=True)

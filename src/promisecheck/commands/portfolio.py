@@ -21,6 +21,7 @@ from promisecheck.assess.deal import (
     projects_of,
     schedule_deal,
 )
+from promisecheck.assess.estimator import DealEstimator, RunSettings
 from promisecheck.assess.portfolio import (
     MemberShare,
     ProjectOdds,
@@ -36,7 +37,7 @@ from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
-from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio
+from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
 
 if TYPE_CHECKING:
     from promisecheck.compromises.portfolio import LeverMenu
@@ -174,8 +175,9 @@ def estimate_deal(
 ) -> DealEstimate:
     """Estimate a deal against everything already promised (the portfolio's team wins).
 
-    compromises: True always adds the portfolio levers, None when the deal is below its
-    target or breaks a signed commitment, False never.
+    compromises: True always adds the compromise menu (every option judged inside the
+    shared schedule) and the portfolio levers, None when the deal is below its target or
+    breaks a signed commitment, False never.
     """
     portfolio = load_portfolio(portfolio_path, as_of)
     check_deal(portfolio, spec_path)
@@ -198,7 +200,25 @@ def estimate_deal(
     if compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
         return deal
     from promisecheck.compromises.portfolio import find_levers
+    from promisecheck.compromises.search import find_compromises
 
+    settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=evidence)
+    # The deal as the shared schedule holds it (done items gone), so that the menu's items
+    # are the assessment's.
+    held = Plan(spec=under_way(plan.spec), team=plan.team)
+    menu = find_compromises(
+        held,
+        run.assessment,
+        run.after.part(run.after.index(DEAL_KEY)),
+        run.after.capacity,
+        # On track but breaking someone: the slack (a later start) may be what frees them.
+        always=bool(compromises) or bool(run.impact.breaks_signed),
+        as_of=portfolio.as_of,
+        estimator=DealEstimator(settings, run, held),
+    )
+    deal = dataclasses.replace(
+        deal, assessment=dataclasses.replace(run.assessment, compromises=menu)
+    )
     levers = find_levers(
         portfolio,
         plan,

@@ -42,10 +42,10 @@ from promisecheck.assess.analysis import (
     trial_costs,
     weekly_utilisation,
 )
+from promisecheck.assess.estimator import Estimator, RunSettings, SingleEstimator
 from promisecheck.compromises.revision import new_hires, with_changes
 from promisecheck.engine import compiled
-from promisecheck.engine.calendar import Capacity, build_capacity
-from promisecheck.engine.forecast import run_plan
+from promisecheck.engine.calendar import Capacity
 from promisecheck.engine.simulate import SimulationResult
 from promisecheck.inputs.history import History
 from promisecheck.inputs.model import Item, Plan, Team
@@ -90,69 +90,32 @@ def round_up(value: float, step: float) -> float:
 
 
 class Evaluator:
-    """Estimates variants of the plan exactly as a fresh run of their files would, on the
-    baseline's seed: same sampling, history and risks, same engine; calendars cached."""
+    """Screens and confirms variants of the plan on the injected estimator, which runs
+    them alone or inside a portfolio's shared schedule (the search does not know which)."""
 
-    def __init__(
-        self,
-        seed: int,
-        trials: int,
-        history: History | None,
-        baseline: Plan,
-        capacity: Capacity,
-        result: SimulationResult,
-    ) -> None:
-        self.seed = seed
-        self.trials = trials
-        self.history = history
-        # The baseline's calendar is already built; variants that keep team and start reuse it.
-        self._capacities: dict[tuple[str, dt.date], Capacity] = {
-            (baseline.team.model_dump_json(), baseline.spec.project.start): capacity
-        }
-        self._baseline = (self._schedule_key(baseline), result)
-        self._last: tuple[str, SimulationResult] | None = None
+    def __init__(self, estimator: Estimator) -> None:
+        self.estimator = estimator
+        self.trials = estimator.settings.trials
 
-    @staticmethod
-    def _schedule_key(plan: Plan) -> str:
-        """What the schedule depends on: everything but the deadline, price and limits."""
-        spec = plan.spec
-        project = spec.project.model_copy(update={"deadline": spec.project.start, "price": None})
-        return (
-            spec.model_copy(update={"project": project, "scenarios": {}}).model_dump_json()
-            + plan.team.model_dump_json()
-        )
+    def calendar(self, team: Team, start: dt.date) -> Capacity:
+        return self.estimator.calendar(team, start)
 
-    def capacity(self, team: Team, start: dt.date) -> Capacity:
-        key = (team.model_dump_json(), start)
-        cached = self._capacities.get(key)
-        if cached is None:
-            cached = build_capacity(team, start)
-            self._capacities[key] = cached
-        return cached
+    def frame(self, variant: Plan) -> Capacity:
+        return self.estimator.frame(variant)
 
     def run(self, variant: Plan, trials: int) -> SimulationResult:
-        """The variant's trials; the baseline and the last full run are kept, since the
-        winner of a search is usually the run just made."""
-        full = trials == self.trials
-        key = self._schedule_key(variant) if full else ""
-        for kept in (self._baseline, self._last):
-            if full and kept is not None and kept[0] == key:
-                return kept[1]
-        capacity = self.capacity(variant.team, variant.spec.project.start)
-        _, result = run_plan(variant, capacity, trials, self.seed, self.history)
-        if full:
-            self._last = (key, result)
-        return result
+        return self.estimator.run(variant, trials)
 
     def finish_days(self, variant: Plan, trials: int) -> IntArray:
-        """Each trial's finish as a day index from the variant's start."""
+        """Each trial's finish as a day index on the variant's frame."""
         days: IntArray = self.run(variant, trials).finish_days.max(axis=1).astype(np.int64)
         return days
 
     def probability(self, variant: Plan, trials: int) -> float:
-        days = self.finish_days(variant, trials)
-        project = variant.spec.project
-        return float(np.count_nonzero(days <= (project.deadline - project.start).days)) / days.size
+        return self.estimator.on_time(variant, trials)
+
+    def breaks(self, variant: Plan) -> tuple[str, ...]:
+        return self.estimator.breaks(variant)
 
     @property
     def screen(self) -> int:
@@ -211,7 +174,7 @@ def _settle(
     cost of the hours actually worked (so the margin is the one the revised file shows),
     and the busiest week anyone is planned for."""
     result = ctx.evaluator.run(variant, ctx.evaluator.trials)
-    capacity = ctx.evaluator.capacity(variant.team, variant.spec.project.start)
+    capacity = ctx.evaluator.frame(variant)
     project = variant.spec.project
     days = result.finish_days.max(axis=1)
     deadline_day = capacity.day_of(project.deadline)
@@ -238,6 +201,7 @@ def _settle(
         added_cost=added,
         margin=margin,
         peak_weekly_load=max(loads) if loads else None,
+        breaks=ctx.evaluator.breaks(variant),
         **fields,
     )
 
@@ -258,7 +222,7 @@ def _move_date(ctx: _Context) -> Compromise | None:
 def _start_shifted(ctx: _Context, shift: int) -> dt.date:
     """The start moved `shift` team working days earlier (later when negative)."""
     base = ctx.start - dt.timedelta(days=LOOKBACK_DAYS)
-    extended = ctx.evaluator.capacity(ctx.plan.team, base)
+    extended = ctx.evaluator.calendar(ctx.plan.team, base)
     day = extended.add_working_days(LOOKBACK_DAYS, -shift)
     return base + dt.timedelta(days=day)
 
@@ -270,7 +234,7 @@ def _shift_allowed(ctx: _Context) -> int:
     if ctx.as_of >= ctx.start:
         return 0
     base = ctx.start - dt.timedelta(days=LOOKBACK_DAYS)
-    extended = ctx.evaluator.capacity(ctx.plan.team, base)
+    extended = ctx.evaluator.calendar(ctx.plan.team, base)
     first = max((ctx.as_of - base).days, 0)
     return min(MAX_START_SHIFT, extended.working_days_between(first - 1, LOOKBACK_DAYS - 1))
 
@@ -503,8 +467,7 @@ class _CapacityBound:
     def optimistic(self, kept: Sequence[int], variant: Plan | None = None) -> float:
         """The bound for the baseline's items `kept`, on `variant`'s team and start."""
         plan = variant or self.plan
-        project = plan.spec.project
-        capacity = self.evaluator.capacity(plan.team, project.start)
+        capacity = self.evaluator.frame(plan)
         upto = max(0, min(capacity.day_of(self.plan.spec.project.deadline) + 1, capacity.days))
         available = capacity.cumulative[:, upto]
         who = self.who(plan.team)
@@ -661,7 +624,7 @@ def _add_hours(
         * workweek
         for m in holders
     )
-    after = ev.capacity(revised.team, ctx.start)
+    after = ev.frame(revised)
     upto = ctx.upto
     extra = float(after.cumulative[:, upto].sum() - ctx.capacity.cumulative[:, upto].sum())
     on_overtime = bool(hours)
@@ -719,7 +682,7 @@ def _add_member(ctx: _Context, skill: str) -> _Capacity | None:
         reached, best = ev.check(variant, ctx.target)
         if not reached:
             continue
-        after = ev.capacity(variant.team, ctx.start)
+        after = ev.frame(variant)
         hours = float(after.cumulative[len(team.members) :, ctx.upto].sum())
         option = _settle(
             ctx,
@@ -833,7 +796,8 @@ def _too_early(option: Compromise, as_of: dt.date | None) -> bool:
 def _judge(
     ctx: _Context, options: Sequence[Compromise]
 ) -> tuple[list[Compromise], list[NotOffered]]:
-    """Keep what the as-of day and the margin floor allow; say why the rest is left out.
+    """Keep what the as-of day, the signed commitments and the margin floor allow; say
+    why the rest is left out.
 
     The floor rules out an option only when its own added cost takes the margin below it:
     an option that costs nothing extra is no worse than the deal as quoted (whose price
@@ -847,6 +811,8 @@ def _judge(
             left.append(
                 NotOffered(kind=option.kind, reason="before-as-of", option=option, as_of=ctx.as_of)
             )
+        elif option.breaks:
+            left.append(NotOffered(kind=option.kind, reason="breaks-commitment", option=option))
         elif (
             price
             and option.margin is not None
@@ -921,15 +887,22 @@ def find_compromises(
     history: History | None = None,
     always: bool = False,
     as_of: dt.date | None = None,
+    estimator: Estimator | None = None,
 ) -> Menu:
     """The menu of checked options that reach the target confidence, within the deal's
     limits, in two groups; what the limits ruled out; how far each lever gets alone.
 
     as_of: the day the options are judged on (None: not judged). Only options are
-    judged; the schedule still starts at the spec's start."""
+    judged; the schedule still starts at the spec's start.
+    estimator: how variants are run (default: the plan alone, on `history` and the
+    assessment's seed); `result` and `capacity` are the baseline's run on its frame. An
+    option that breaks a signed commitment is listed apart, never offered."""
     project = plan.spec.project
     day = as_of
     target = assessment.target_confidence
+    if estimator is None:
+        settings = RunSettings(trials=result.trials, seed=assessment.seed, history=history)
+        estimator = SingleEstimator(settings, plan, capacity, result)
     base = Menu(
         target_confidence=target,
         status="not-needed",
@@ -939,6 +912,8 @@ def find_compromises(
         price=price_advice(plan, assessment),
         start_passed=day is not None and project.start < day,
         deadline_passed=day is not None and project.deadline < day,
+        judges_commitments=estimator.judges_commitments,
+        breaks=estimator.breaks(plan),
     )
     if assessment.verdict == "on-track" and not always:
         return base
@@ -947,7 +922,7 @@ def find_compromises(
     compiled.expect_search()
     upto = max(1, min(capacity.day_of(project.deadline) + 1, capacity.days))
     working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
-    evaluator = Evaluator(assessment.seed, result.trials, history, plan, capacity, result)
+    evaluator = Evaluator(estimator)
     ctx = _Context(
         plan=plan,
         assessment=assessment,

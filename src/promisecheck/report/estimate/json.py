@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from promisecheck.assess.analysis import Assessment, Compromise, Menu
+from promisecheck.assess.analysis import Assessment, Compromise, Menu, NotOffered
 from promisecheck.engine.history_model import HistoryUse
 from promisecheck.engine.risks import RiskImpact
 from promisecheck.report.estimate import menu as menu_words
@@ -182,14 +182,7 @@ def _menu(menu: Menu, currency: str | None) -> dict[str, Any]:
         "note": menu_words.note(menu),
         "probability_per_week_later": _ratio(menu.probability_per_week_later),
         "options": [_option(n, o, menu, currency) for n, o in enumerate(menu.options, start=1)],
-        "not_offered": [
-            {
-                "kind": n.kind,
-                "summary": menu_words.not_offered(n, menu, currency),
-                "reason": n.reason,
-            }
-            for n in menu.not_offered
-        ],
+        "not_offered": [_not_offered(n, menu, currency) for n in menu.not_offered],
         "levers": [
             {
                 "kind": r.kind,
@@ -208,6 +201,19 @@ def _menu(menu: Menu, currency: str | None) -> dict[str, Any]:
             "below_floor": menu.price.below_floor,
         },
     }
+
+
+def _not_offered(n: NotOffered, menu: Menu, currency: str | None) -> dict[str, Any]:
+    """One option left out; `breaks` (whom, by project name) only when that is the reason,
+    so that a plan estimated alone reads as it always has."""
+    entry: dict[str, Any] = {
+        "kind": n.kind,
+        "summary": menu_words.not_offered(n, menu, currency),
+        "reason": n.reason,
+    }
+    if n.reason == "breaks-commitment":
+        entry["breaks"] = list(n.option.breaks) if n.option is not None else []
+    return entry
 
 
 def _option(number: int, o: Compromise, menu: Menu, currency: str | None) -> dict[str, Any]:

@@ -39,6 +39,20 @@ def _unit(currency: str | None) -> str:
 def note(menu: Menu) -> str:
     """One sentence: what the menu says, or why it is empty."""
     goal = target(menu.target_confidence)
+    if menu.breaks and menu.status == "slack":
+        broken = (
+            f"On track at {percent(menu.on_time_probability)}, but it breaks {_names(menu.breaks)}"
+        )
+        if not menu.options:
+            return (
+                f"{broken}, and no change of date or start keeps {goal} without breaking someone."
+            )
+        return f"{broken}; what keeps {goal} and breaks no one:"
+    if menu.judges_commitments and menu.status == "none":
+        return (
+            f"No single lever reaches {goal} within this deal's limits without breaking a "
+            "signed commitment."
+        )
     match menu.status:
         case "not-needed":
             return (
@@ -288,6 +302,10 @@ def not_offered(item: NotOffered, menu: Menu, currency: str | None) -> str:
         case "before-as-of":
             when = item.as_of or menu.as_of
             why = f"it would have to happen before {day(when)}" if when else "too early"
+        case "breaks-commitment":
+            broken = item.option.breaks if item.option is not None else ()
+            whom = "a signed commitment" if len(broken) == 1 else "signed commitments"
+            why = f"it breaks {_names(broken)} ({whom} that holds without this deal)"
     return f"{what[0].upper()}{what[1:]} — {why}."
 
 
