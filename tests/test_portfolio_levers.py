@@ -4,9 +4,13 @@ and added capacity; options that break a signed commitment are kept apart."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from promisecheck.commands.portfolio import estimate_deal
+from promisecheck.compromises.portfolio import MAX_NEW_MEMBERS, Lever, LeverMenu
+from promisecheck.report import render_deal
+from promisecheck.report.portfolio import view as words
 from test_portfolio import EXAMPLE, MONDAY, write_portfolio, write_spec, write_team
 
 
@@ -51,3 +55,51 @@ def test_no_levers_unless_asked_or_needed(tmp_path: Path) -> None:
     assert estimate_deal(deal, path, trials=10, compromises=None).levers is None
     assert estimate_deal(deal, path, trials=10, compromises=False).levers is None
     assert estimate_deal(deal, path, trials=10, compromises=True).levers is not None
+
+
+def test_example_capacity_lever_says_what_it_tried() -> None:
+    # Hires join three weeks after the deal starts, when it already holds Ana: every
+    # number of them still breaks City portal, and the report says so instead of nothing.
+    deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
+    outcome = estimate_deal(deal, EXAMPLE, trials=500, compromises=True)
+    assert outcome.levers is not None
+    tried = [lv for lv in outcome.levers.tried if lv.kind == "capacity"]
+    assert tried and all(lv.new_members == MAX_NEW_MEMBERS for lv in tried)
+    assert all(lv.breaks == ("City portal",) for lv in tried)
+    assert not [lv for lv in outcome.levers.recommended if lv.kind == "capacity"]
+    assert tried[0].skill == "backend"
+    line = "Tried 1 to 3 new backend people from Wed 31 Mar (the earliest a hire joins)"
+    for fmt in ("table", "markdown", "html"):
+        assert line in " ".join(render_deal(outcome, fmt).split()), fmt
+    data = json.loads(render_deal(outcome, "json"))
+    assert [t["skill"] for t in data["portfolio"]["levers"]["tried"]] == [
+        lv.skill for lv in outcome.levers.tried if lv.kind == "capacity"
+    ]
+
+
+def test_tried_lines_say_how_far_the_lever_went() -> None:
+    menu = LeverMenu(target_confidence=0.8, recommended=(), breaking=())
+    hires = Lever(
+        kind="capacity",
+        on_time_probability=0.9,
+        reaches_target=True,
+        breaks=("City portal",),
+        skill="backend",
+        new_members=3,
+        joins=dt.date(2027, 3, 31),
+    )
+    assert words.tried_line(hires, menu, dt.date(2027, 3, 15)) == (
+        "Tried 1 to 3 new backend people from Wed 31 Mar (the earliest a hire joins): "
+        "with 3, 90 % on time; still breaks City portal"
+    )
+    start = Lever(
+        kind="start",
+        on_time_probability=0.5,
+        reaches_target=False,
+        breaks=("Acme shop",),
+        start=dt.date(2027, 9, 13),
+    )
+    assert words.tried_line(start, menu, dt.date(2027, 3, 15)) == (
+        "Tried every start up to Mon 13 Sep (182 days later): the last, 50 % on time "
+        "(below the 80 % target); still breaks Acme shop"
+    )

@@ -42,11 +42,13 @@ class Lever:
 
 @dataclass(frozen=True, kw_only=True)
 class LeverMenu:
-    """Levers that break no signed commitment (recommended), and those that do (apart)."""
+    """Levers that break no signed commitment (recommended), those that do (apart), and
+    those that found nothing, at the furthest setting tried (so the report can say so)."""
 
     target_confidence: float
     recommended: tuple[Lever, ...]
     breaking: tuple[Lever, ...]
+    tried: tuple[Lever, ...] = ()
 
 
 def _lever(run: DealRun, target: float, kind: LeverKind, **fields: object) -> Lever:
@@ -129,8 +131,9 @@ def _with_start(plan: Plan, start: dt.date) -> Plan:
     return plan.model_copy(update={"spec": spec})
 
 
-def _start_lever(r: _Runner) -> Lever | None:
-    """The earliest later start (whole weeks, then days) at which the deal breaks no one."""
+def _start_lever(r: _Runner) -> tuple[Lever | None, Lever | None]:
+    """The earliest later start (whole weeks, then days) at which the deal breaks no one;
+    else (None, the latest start tried)."""
     start = max(r.plan.spec.project.start, r.portfolio.as_of)
 
     def probe(days: int) -> Lever:
@@ -139,18 +142,19 @@ def _start_lever(r: _Runner) -> Lever | None:
 
     found: Lever | None = None
     weeks = 0
+    lever: Lever | None = None
     for weeks in range(1, MAX_WEEKS_LATER + 1):
         lever = probe(7 * weeks)
         if not lever.breaks:
             found = lever
             break
     if found is None:
-        return None
+        return None, lever
     for days in range(7 * (weeks - 1) + 1, 7 * weeks):
         lever = probe(days)
         if not lever.breaks:
-            return lever
-    return found
+            return lever, None
+    return found, None
 
 
 def _contested_skills(r: _Runner, run: DealRun) -> list[str]:
@@ -165,13 +169,15 @@ def _contested_skills(r: _Runner, run: DealRun) -> list[str]:
     return skills
 
 
-def _capacity_lever(r: _Runner, baseline: DealRun) -> Lever | None:
-    """The fewest new people of a contested skill with whom the deal and everyone hold."""
+def _capacity_lever(r: _Runner, baseline: DealRun) -> tuple[Lever | None, tuple[Lever, ...]]:
+    """The fewest new people of a contested skill with whom the deal and everyone hold;
+    else (None, the most people tried of each skill)."""
     team = r.plan.team
     hiring = team.hiring
     capacity = r.before.capacity
     start = capacity.day_of(max(r.plan.spec.project.start, r.portfolio.as_of))
     joins = capacity.date_of(capacity.add_working_days(start, hiring.join_after))
+    tried: list[Lever] = []
     for skill in _contested_skills(r, baseline)[:2]:
         rates = [m.rate for m in team.members if skill in m.skills and m.rate is not None]
         rate = hiring.rates.get(skill, statistics.median(rates) if rates else None)
@@ -182,8 +188,9 @@ def _capacity_lever(r: _Runner, baseline: DealRun) -> Lever | None:
             run = r.run(r.plan.model_copy(update={"team": bigger}), r.position)
             lever = _lever(run, r.target, "capacity", skill=skill, new_members=count, joins=joins)
             if lever.reaches_target and not lever.breaks:
-                return lever
-    return None
+                return lever, ()
+        tried.append(lever)
+    return None, tuple(tried)
 
 
 def find_levers(
@@ -208,17 +215,12 @@ def find_levers(
         history=history,
         position=position,
     )
-    levers = [
-        lever
-        for lever in (
-            _rank_lever(r),
-            _start_lever(r) if baseline.impact.breaks_signed else None,
-            _capacity_lever(r, baseline),
-        )
-        if lever is not None
-    ]
+    start, start_tried = _start_lever(r) if baseline.impact.breaks_signed else (None, None)
+    capacity, capacity_tried = _capacity_lever(r, baseline)
+    levers = [lever for lever in (_rank_lever(r), start, capacity) if lever is not None]
     return LeverMenu(
         target_confidence=r.target,
         recommended=tuple(lv for lv in levers if not lv.breaks),
         breaking=tuple(lv for lv in levers if lv.breaks),
+        tried=(*((start_tried,) if start_tried is not None else ()), *capacity_tried),
     )

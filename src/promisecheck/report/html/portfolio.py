@@ -88,6 +88,9 @@ def render_deal(deal: DealEstimate) -> str:
         breaking=[words.lever_line(x, levers, a.start) for x in levers.breaking]
         if levers is not None
         else [],
+        tried=[words.tried_line(x, levers, a.start) for x in levers.tried]
+        if levers is not None
+        else [],
         **context(a),
     )
 

@@ -129,6 +129,7 @@ def portfolio_block(impact: DealImpact, levers: LeverMenu | None = None) -> dict
             "target_confidence": levers.target_confidence,
             "recommended": [_lever(lv) for lv in levers.recommended],
             "breaking": [_lever(lv) for lv in levers.breaking],
+            "tried": [_lever(lv) for lv in levers.tried],
         },
     }
 

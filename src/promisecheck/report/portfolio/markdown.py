@@ -69,6 +69,7 @@ def render_deal(a: Assessment, impact: DealImpact, levers: LeverMenu | None = No
         lines += [
             f"- {text(words.lever_line(lever, levers, a.start))}" for lever in levers.breaking
         ]
+        lines += [f"- {text(words.tried_line(lever, levers, a.start))}" for lever in levers.tried]
         if lines:
             parts.append("#### What would make it fit\n\n" + "\n".join(lines))
     head = "\n\n".join(parts)

@@ -111,7 +111,9 @@ def _levers(a: Assessment, menu: LeverMenu) -> Table:
         grid.add_row(str(n), words.lever_line(lever, menu, a.start))
     for lever in menu.breaking:
         grid.add_row("–", words.lever_line(lever, menu, a.start))
-    if not menu.recommended and not menu.breaking:
+    for lever in menu.tried:
+        grid.add_row("×", words.tried_line(lever, menu, a.start))
+    if not menu.recommended and not menu.breaking and not menu.tried:
         grid.add_row("", "nothing the portfolio levers try makes it fit")
     return grid
 

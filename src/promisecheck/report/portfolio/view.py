@@ -230,3 +230,28 @@ def lever_line(lever: Lever, menu: LeverMenu, start: dt.date) -> str:
     if lever.breaks:
         return text + f"; breaks {', '.join(lever.breaks)}"
     return text + "; breaks no one"
+
+
+def tried_line(lever: Lever, menu: LeverMenu, start: dt.date) -> str:
+    """A lever that found nothing, at the furthest it was pushed, and why that is not enough."""
+    match lever.kind:
+        case "capacity":
+            n = lever.new_members
+            who = "a new" if n == 1 else f"1 to {n} new"
+            noun = "person" if n == 1 else "people"
+            what = (
+                f"Tried {who} {lever.skill} {noun} from {short_day(lever.joins)} (the earliest "
+                f"a hire joins): with {n}, "
+            )
+        case "start":
+            later = (lever.start - start).days if lever.start is not None else 0
+            what = f"Tried every start up to {short_day(lever.start)} ({count(later, 'day')} "
+            what += "later): the last, "
+        case "rank":
+            what = f"Tried every place in line down to {ordinal(lever.rank or 0)}: "
+    text = f"{what}{percent(lever.on_time_probability)} on time"
+    if not lever.reaches_target:
+        text += f" (below the {target(menu.target_confidence)} target)"
+    if lever.breaks:
+        text += f"; still breaks {', '.join(lever.breaks)}"
+    return text
