@@ -19,7 +19,7 @@ from promisecheck.compromises.revision import with_changes
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
 from promisecheck.inputs.portfolio import load_portfolio
-from test_portfolio import MONDAY, write_portfolio, write_spec, write_team
+from test_portfolio import EXAMPLE, MONDAY, write_portfolio, write_spec, write_team
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
 WEDNESDAY = MONDAY + dt.timedelta(days=2)
@@ -189,3 +189,38 @@ def test_the_menu_is_not_run_when_the_deal_holds_and_breaks_no_one(tmp_path: Pat
     assert outcome.assessment.compromises is None and outcome.levers is None
     asked = estimate_deal(deal, path, trials=TRIALS, compromises=True).assessment.compromises
     assert asked is not None and asked.status == "slack" and asked.breaks == ()
+
+
+def test_a_screen_names_only_commitments_clearly_broken(tmp_path: Path) -> None:
+    # First in line the deal takes Ana on Tuesday and `a` misses it in every trial: broken
+    # on any number of trials. Last in line nobody is broken, screened or not.
+    path = one_person(tmp_path)
+    portfolio = load_portfolio(path)
+    plan = Plan(
+        spec=load(tmp_path / "deal" / "spec.toml", portfolio.team_path).spec, team=portfolio.team
+    )
+    run = schedule_deal(portfolio, plan, DEAL_KEY, 1, trials=TRIALS, seed=0)
+    estimator = DealEstimator(RunSettings(trials=TRIALS, seed=0), run, plan)
+    for trials in (5, TRIALS):
+        first = estimator.odds(plan, trials, position=0)
+        assert (first.breaks, first.on_time_probability, first.trials) == (("a",), 1.0, trials)
+        last = estimator.odds(plan, trials)
+        assert (last.breaks, last.on_time_probability) == ((), 0.0)
+
+
+def test_the_portfolio_levers_screen_then_confirm_on_all_trials() -> None:
+    # The example at 2 000 trials screens on the first 1 000: a recommended lever's odds
+    # are those of all trials, equal to a fresh deal run at that place or start.
+    deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
+    outcome = estimate_deal(deal, EXAMPLE, trials=2000, compromises=True)
+    assert outcome.levers is not None
+    (start,) = [lv for lv in outcome.levers.recommended if lv.kind == "start"]
+    portfolio = load_portfolio(EXAMPLE)
+    plan = Plan(spec=load(deal).spec, team=portfolio.team)
+    project = plan.spec.project.model_copy(update={"start": start.start})
+    moved = Plan(spec=plan.spec.model_copy(update={"project": project}), team=plan.team)
+    fresh = schedule_deal(
+        portfolio, moved, DEAL_KEY, len(portfolio.commitments), trials=2000, seed=0
+    )
+    assert fresh.assessment.on_time_probability == start.on_time_probability
+    assert fresh.impact.breaks_signed == ()

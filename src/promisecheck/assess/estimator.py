@@ -9,13 +9,14 @@ seed and draws (common random numbers), and keep the runs a search asks for twic
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from promisecheck.assess.deal import DEAL_KEY, DealRun, deal_project
-from promisecheck.assess.portfolio import changes
+from promisecheck.assess.portfolio import on_time_shares
 from promisecheck.engine.calendar import Capacity, build_capacity
 from promisecheck.engine.forecast import run_plan
 from promisecheck.engine.shared_schedule import Schedule, run_schedule
@@ -150,25 +151,40 @@ class SingleEstimator:
         return ()
 
 
+@dataclass(frozen=True, kw_only=True)
+class DealOdds:
+    """The deal's odds in one shared schedule, and the signed commitments it breaks."""
+
+    on_time_probability: float
+    breaks: tuple[str, ...]  # by project name
+    trials: int  # all trials (exact), or a screen's first few (`breaks`: clearly broken only)
+
+
 class DealEstimator:
     """The deal inside the shared schedule: each variant scheduled at the deal's place in
-    line with every commitment, on the shared team's calendar from the status date and
-    the draws the deal run keys (`<deal>:<item id>`); judged against the schedule of the
-    commitments without the deal (computed once, by the deal run).
+    line (or another, for the rank lever) with every commitment, on the shared team's
+    calendar from the status date and the draws the deal run keys (`<deal>:<item id>`);
+    judged against the schedule of the commitments without the deal (computed once, by
+    the deal run).
 
     A variant with more people puts them on the shared team: a hire is there for everyone.
     """
 
     def __init__(self, settings: RunSettings, baseline: DealRun, plan: Plan) -> None:
         self._settings = settings
-        self._before = baseline.before
         self._as_of = baseline.before.as_of
         self._commitments = baseline.before.projects
-        self._position = baseline.impact.rank - 1
+        self.position = baseline.impact.rank - 1
+        # Who can be broken: signed commitments that hold without the deal, with their hold.
+        self._held = {
+            c.key: (c.project, c.hold)
+            for c in baseline.impact.commitments
+            if c.status == "signed" and c.before.holds
+        }
         self._calendars = _Calendars()
         self._calendars.keep(plan.team, self._as_of, baseline.after.capacity)
-        self._baseline = (_schedule_key(plan), baseline.after)
-        self._last: tuple[str, Schedule] | None = None
+        self._baseline = ((_schedule_key(plan), self.position), baseline.after)
+        self._last: tuple[tuple[str, int], Schedule] | None = None
 
     @property
     def settings(self) -> RunSettings:
@@ -178,22 +194,27 @@ class DealEstimator:
     def judges_commitments(self) -> bool:
         return True
 
+    @property
+    def commitments(self) -> int:
+        return len(self._commitments)
+
     def calendar(self, team: Team, start: dt.date) -> Capacity:
         return self._calendars.get(team, start)
 
     def frame(self, variant: Plan) -> Capacity:
         return self._calendars.get(variant.team, self._as_of)
 
-    def schedule(self, variant: Plan, trials: int) -> Schedule:
-        """The shared schedule with this variant of the deal at its place in line."""
+    def schedule(self, variant: Plan, trials: int, position: int | None = None) -> Schedule:
+        """The shared schedule with this variant of the deal at `position` (0-based; None:
+        the deal's own place in line)."""
+        at = self.position if position is None else position
         full = trials == self._settings.trials
-        key = _schedule_key(variant) if full else ""
+        key = (_schedule_key(variant), at) if full else ("", at)
         for kept in (self._baseline, self._last):
             if full and kept is not None and kept[0] == key:
                 return kept[1]
-        deal = deal_project(variant.spec, DEAL_KEY)
         projects = list(self._commitments)
-        projects.insert(self._position, deal)
+        projects.insert(at, deal_project(variant.spec, DEAL_KEY))
         s = self._settings
         after = run_schedule(
             projects,
@@ -215,8 +236,25 @@ class DealEstimator:
     def on_time(self, variant: Plan, trials: int) -> float:
         return on_time(self, variant, trials)
 
+    def odds(self, variant: Plan, trials: int, position: int | None = None) -> DealOdds:
+        """The deal's on-time share and whom it breaks. On all trials, exactly as the deal
+        run says it; on a screen's first trials, only the commitments clearly broken (more
+        than three standard errors below their hold), so that a screen never rules out
+        what all trials might keep."""
+        after = self.schedule(variant, trials, position)
+        shares = on_time_shares(after)
+        full = trials == self._settings.trials
+        broken: list[str] = []
+        for k, project in enumerate(after.projects):
+            held = self._held.get(project.key)
+            if held is None or project.key == DEAL_KEY:
+                continue
+            p, n = shares[k]
+            margin = 0.0 if full else 3 * math.sqrt(max(p * (1 - p), 1e-4) / max(n, 1))
+            if p < held[1] - margin:
+                broken.append(held[0])
+        deal, _ = shares[after.index(DEAL_KEY)]
+        return DealOdds(on_time_probability=deal, breaks=tuple(broken), trials=trials)
+
     def breaks(self, variant: Plan) -> tuple[str, ...]:
-        after = self.schedule(variant, self._settings.trials)
-        skills = tuple(m.skills for m in variant.team.members)
-        _, moved = changes(self._before, after, DEAL_KEY, skills)
-        return tuple(c.project for c in moved if c.breaks and c.status == "signed")
+        return self.odds(variant, self._settings.trials).breaks

@@ -206,6 +206,7 @@ def estimate_deal(
     # The deal as the shared schedule holds it (done items gone), so that the menu's items
     # are the assessment's.
     held = Plan(spec=under_way(plan.spec), team=plan.team)
+    estimator = DealEstimator(settings, run, held)
     menu = find_compromises(
         held,
         run.assessment,
@@ -214,21 +215,12 @@ def estimate_deal(
         # On track but breaking someone: the slack (a later start) may be what frees them.
         always=bool(compromises) or bool(run.impact.breaks_signed),
         as_of=portfolio.as_of,
-        estimator=DealEstimator(settings, run, held),
+        estimator=estimator,
     )
     deal = dataclasses.replace(
         deal, assessment=dataclasses.replace(run.assessment, compromises=menu)
     )
-    levers = find_levers(
-        portfolio,
-        plan,
-        run,
-        trials=trials,
-        seed=seed,
-        confidence=confidence,
-        history=evidence,
-        position=position,
-    )
+    levers = find_levers(portfolio, held, run, estimator)
     return dataclasses.replace(deal, levers=levers)
 
 

@@ -2,7 +2,9 @@
 that breaks no one, and the capacity that lets the deal and every commitment hold.
 
 Every variant is the deal scheduled with the commitments on the same draws as the plain
-estimate, against the same schedule of commitments without it (computed once).
+estimate (the injected `DealEstimator`), against the same schedule of commitments without
+it (computed once). As in the compromise search, variants are screened on the first
+`SCREEN_TRIALS` trials and only those that may work are confirmed on all of them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from promisecheck.assess.deal import DEAL_KEY, DealRun, schedule_deal
+from promisecheck.assess.deal import DealRun
+from promisecheck.assess.estimator import DealEstimator, DealOdds
 from promisecheck.compromises.revision import new_hires
-from promisecheck.engine.shared_schedule import Schedule
-from promisecheck.inputs.history import History
+from promisecheck.compromises.search import SCREEN_TRIALS
 from promisecheck.inputs.model import Plan
 from promisecheck.inputs.portfolio import Portfolio
 
@@ -29,7 +31,9 @@ class Lever:
     """One checked variant of the deal in the shared schedule."""
 
     kind: LeverKind
-    on_time_probability: float  # the deal's, in the shared schedule
+    # The deal's, in the shared schedule: on all trials when confirmed (every recommended
+    # lever), else on the screen's first trials (a lever only tried or kept apart may be).
+    on_time_probability: float
     reaches_target: bool
     breaks: tuple[str, ...]  # signed commitments it breaks, by project name
     rank: int | None = None  # 1-based place in line
@@ -51,75 +55,64 @@ class LeverMenu:
     tried: tuple[Lever, ...] = ()
 
 
-def _lever(run: DealRun, target: float, kind: LeverKind, **fields: object) -> Lever:
-    p = run.assessment.on_time_probability
+def _lever(odds: DealOdds, target: float, kind: LeverKind, **fields: object) -> Lever:
+    p = odds.on_time_probability
     return Lever(
         kind=kind,
         on_time_probability=p,
         reaches_target=p >= target,
-        breaks=tuple(c.project for c in run.impact.breaks_signed),
+        breaks=odds.breaks,
         **fields,  # type: ignore[arg-type]
     )
 
 
 class _Runner:
-    """Schedules deal variants against one schedule of the commitments."""
+    """Screens and confirms deal variants on the one estimator of the deal."""
 
-    def __init__(
-        self,
-        portfolio: Portfolio,
-        plan: Plan,
-        before: Schedule,
-        *,
-        trials: int,
-        seed: int,
-        confidence: float | None,
-        history: History | None,
-        position: int,
-    ) -> None:
-        self.portfolio, self.plan, self.before = portfolio, plan, before
-        self.position = position
-        self.trials, self.seed, self.confidence, self.history = trials, seed, confidence, history
-        self.target = confidence if confidence is not None else plan.spec.project.target_confidence
+    def __init__(self, estimator: DealEstimator, plan: Plan, target: float) -> None:
+        self.estimator, self.plan, self.target = estimator, plan, target
+        self.position = estimator.position
+        self.trials = estimator.settings.trials
+        self.screen = min(SCREEN_TRIALS, self.trials)
 
-    def run(self, plan: Plan, position: int) -> DealRun:
-        return schedule_deal(
-            self.portfolio,
-            plan,
-            DEAL_KEY,
-            position,
-            trials=self.trials,
-            seed=self.seed,
-            confidence=self.confidence,
-            history=self.history,
-            before=self.before,
-        )
+    def odds(
+        self, plan: Plan, position: int | None = None, *, needs_target: bool = True
+    ) -> tuple[DealOdds, bool]:
+        """The variant's odds, and whether they are confirmed on all trials: only when the
+        screen leaves it a chance (nobody clearly broken and, when `needs_target`, the
+        deal not clearly below its target)."""
+        if self.screen < self.trials:
+            seen = self.estimator.odds(plan, self.screen, position)
+            p = seen.on_time_probability
+            below = p < self.target - 3 * (max(p * (1 - p), 1e-4) / self.screen) ** 0.5
+            if seen.breaks or (needs_target and below):
+                return seen, False
+        return self.estimator.odds(plan, self.trials, position), True
 
     @property
     def last(self) -> int:
-        return len(self.portfolio.commitments)
+        return self.estimator.commitments
 
 
 def _rank_lever(r: _Runner) -> Lever | None:
     """The latest place in line at which the deal reaches its target and breaks no one, or
-    the place that does best for it without breaking anyone."""
-    tried: list[Lever] = []
+    the place that does best for it without breaking anyone (confirmed on all trials)."""
+    tried: list[tuple[int, Lever]] = []
     for position in range(r.last, -1, -1):
         if position == r.position:
             continue  # the estimate itself
-        lever = _lever(
-            r.run(r.plan, position),
-            r.target,
-            "rank",
-            rank=position + 1,
-            last=position == r.last,
-        )
+        odds, _ = r.odds(r.plan, position)
+        lever = _lever(odds, r.target, "rank", rank=position + 1, last=position == r.last)
         if lever.reaches_target and not lever.breaks:
             return lever
-        tried.append(lever)
-    safe = [t for t in tried if not t.breaks]
+        tried.append((position, lever))
+    safe = [t for t in tried if not t[1].breaks]
     pool = safe or tried
-    return max(pool, key=lambda t: t.on_time_probability, default=None)
+    if not pool:
+        return None
+    position, best = max(pool, key=lambda t: t[1].on_time_probability)
+    odds = r.estimator.odds(r.plan, r.trials, position)
+    return _lever(odds, r.target, "rank", rank=best.rank, last=best.last)
 
 
 def _with_start(plan: Plan, start: dt.date) -> Plan:
@@ -131,14 +124,15 @@ def _with_start(plan: Plan, start: dt.date) -> Plan:
     return plan.model_copy(update={"spec": spec})
 
 
-def _start_lever(r: _Runner) -> tuple[Lever | None, Lever | None]:
+def _start_lever(r: _Runner, as_of: dt.date) -> tuple[Lever | None, Lever | None]:
     """The earliest later start (whole weeks, then days) at which the deal breaks no one;
     else (None, the latest start tried)."""
-    start = max(r.plan.spec.project.start, r.portfolio.as_of)
+    start = max(r.plan.spec.project.start, as_of)
 
     def probe(days: int) -> Lever:
         day = start + dt.timedelta(days=days)
-        return _lever(r.run(_with_start(r.plan, day), r.position), r.target, "start", start=day)
+        odds, _ = r.odds(_with_start(r.plan, day), needs_target=False)
+        return _lever(odds, r.target, "start", start=day)
 
     found: Lever | None = None
     weeks = 0
@@ -157,7 +151,7 @@ def _start_lever(r: _Runner) -> tuple[Lever | None, Lever | None]:
     return found, None
 
 
-def _contested_skills(r: _Runner, run: DealRun) -> list[str]:
+def _contested_skills(run: DealRun) -> list[str]:
     """Skills of the people the deal shares with the commitments it breaks, most shared first."""
     skills: list[str] = []
     for change in run.impact.breaks_signed:
@@ -169,24 +163,26 @@ def _contested_skills(r: _Runner, run: DealRun) -> list[str]:
     return skills
 
 
-def _capacity_lever(r: _Runner, baseline: DealRun) -> tuple[Lever | None, tuple[Lever, ...]]:
+def _capacity_lever(
+    r: _Runner, baseline: DealRun, as_of: dt.date
+) -> tuple[Lever | None, tuple[Lever, ...]]:
     """The fewest new people of a contested skill with whom the deal and everyone hold;
     else (None, the most people tried of each skill)."""
     team = r.plan.team
     hiring = team.hiring
-    capacity = r.before.capacity
-    start = capacity.day_of(max(r.plan.spec.project.start, r.portfolio.as_of))
+    capacity = baseline.before.capacity
+    start = capacity.day_of(max(r.plan.spec.project.start, as_of))
     joins = capacity.date_of(capacity.add_working_days(start, hiring.join_after))
     tried: list[Lever] = []
-    for skill in _contested_skills(r, baseline)[:2]:
+    for skill in _contested_skills(baseline)[:2]:
         rates = [m.rate for m in team.members if skill in m.skills and m.rate is not None]
         rate = hiring.rates.get(skill, statistics.median(rates) if rates else None)
         for count in range(1, MAX_NEW_MEMBERS + 1):
             bigger = team.model_copy(
                 update={"members": team.members + new_hires(team, skill, count, joins, rate)}
             )
-            run = r.run(r.plan.model_copy(update={"team": bigger}), r.position)
-            lever = _lever(run, r.target, "capacity", skill=skill, new_members=count, joins=joins)
+            odds, _ = r.odds(r.plan.model_copy(update={"team": bigger}))
+            lever = _lever(odds, r.target, "capacity", skill=skill, new_members=count, joins=joins)
             if lever.reaches_target and not lever.breaks:
                 return lever, ()
         tried.append(lever)
@@ -194,29 +190,14 @@ def _capacity_lever(r: _Runner, baseline: DealRun) -> tuple[Lever | None, tuple[
 
 
 def find_levers(
-    portfolio: Portfolio,
-    plan: Plan,
-    baseline: DealRun,
-    *,
-    trials: int,
-    seed: int,
-    confidence: float | None = None,
-    history: History | None = None,
-    position: int,
+    portfolio: Portfolio, plan: Plan, baseline: DealRun, estimator: DealEstimator
 ) -> LeverMenu:
-    """The three portfolio levers for a deal estimated at `position` (`baseline`)."""
-    r = _Runner(
-        portfolio,
-        plan,
-        baseline.before,
-        trials=trials,
-        seed=seed,
-        confidence=confidence,
-        history=history,
-        position=position,
-    )
-    start, start_tried = _start_lever(r) if baseline.impact.breaks_signed else (None, None)
-    capacity, capacity_tried = _capacity_lever(r, baseline)
+    """The three portfolio levers for a deal estimated at the estimator's place in line
+    (`baseline`), each variant run by `estimator`."""
+    r = _Runner(estimator, plan, baseline.assessment.target_confidence)
+    as_of = portfolio.as_of
+    start, start_tried = _start_lever(r, as_of) if baseline.impact.breaks_signed else (None, None)
+    capacity, capacity_tried = _capacity_lever(r, baseline, as_of)
     levers = [lever for lever in (_rank_lever(r), start, capacity) if lever is not None]
     return LeverMenu(
         target_confidence=r.target,
