@@ -75,6 +75,9 @@ def test_an_option_that_breaks_a_signed_commitment_is_listed_apart_never_offered
     assert offered["add-member"].new_members == 1
     assert all(o.breaks == () and o.on_time_probability == 1.0 for o in menu.options)
     assert menu.status == "options" and menu.breaks == ()
+    # The busiest week counts everyone's work, not the deal's alone: with Thursday as the
+    # date Ana works `a` on Tuesday and the deal on Wednesday and Thursday, 24 of 40 hours.
+    assert offered["move-date"].peak_weekly_load == pytest.approx(0.6)
 
 
 def test_an_option_that_breaks_no_one_is_recommended(tmp_path: Path) -> None:

@@ -62,6 +62,11 @@ class Estimator(Protocol):
         """The share of the first `trials` trials in which the variant meets its deadline."""
         ...
 
+    def workload(self, variant: Plan) -> SimulationResult:
+        """Every item the team works on beside the variant, on all trials (its days on the
+        variant's frame): the plan's own alone; every project's in a portfolio."""
+        ...
+
     def breaks(self, variant: Plan) -> tuple[str, ...]:
         """The signed commitments (by project name) that hold without the deal and do not
         with this variant of it, on all trials; always empty for a plan alone."""
@@ -146,6 +151,9 @@ class SingleEstimator:
 
     def on_time(self, variant: Plan, trials: int) -> float:
         return on_time(self, variant, trials)
+
+    def workload(self, variant: Plan) -> SimulationResult:
+        return self.run(variant, self._settings.trials)
 
     def breaks(self, variant: Plan) -> tuple[str, ...]:
         return ()
@@ -235,6 +243,9 @@ class DealEstimator:
 
     def on_time(self, variant: Plan, trials: int) -> float:
         return on_time(self, variant, trials)
+
+    def workload(self, variant: Plan) -> SimulationResult:
+        return self.schedule(variant, self._settings.trials).result
 
     def odds(self, variant: Plan, trials: int, position: int | None = None) -> DealOdds:
         """The deal's on-time share and whom it breaks. On all trials, exactly as the deal

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from promisecheck.assess.analysis import Assessment, assess
+from promisecheck.assess.estimator import RunSettings, SingleEstimator
 from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
@@ -116,12 +117,13 @@ def estimate_plan(
         return assessment
     from promisecheck.compromises.search import find_compromises
 
+    settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=history)
     menu = find_compromises(
         plan,
         assessment,
         result,
         capacity,
-        history=history,
+        SingleEstimator(settings, plan, capacity, result),
         always=bool(compromises),
         as_of=as_of,
     )

@@ -212,10 +212,10 @@ def estimate_deal(
         run.assessment,
         run.after.part(run.after.index(DEAL_KEY)),
         run.after.capacity,
+        estimator,
         # On track but breaking someone: the slack (a later start) may be what frees them.
         always=bool(compromises) or bool(run.impact.breaks_signed),
         as_of=portfolio.as_of,
-        estimator=estimator,
     )
     deal = dataclasses.replace(
         deal, assessment=dataclasses.replace(run.assessment, compromises=menu)

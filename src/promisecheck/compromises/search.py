@@ -42,12 +42,11 @@ from promisecheck.assess.analysis import (
     trial_costs,
     weekly_utilisation,
 )
-from promisecheck.assess.estimator import Estimator, RunSettings, SingleEstimator
+from promisecheck.assess.estimator import Estimator
 from promisecheck.compromises.revision import new_hires, with_changes
 from promisecheck.engine import compiled
 from promisecheck.engine.calendar import Capacity
 from promisecheck.engine.simulate import SimulationResult
-from promisecheck.inputs.history import History
 from promisecheck.inputs.model import Item, Plan, Team
 
 SCREEN_TRIALS = 1000
@@ -191,7 +190,10 @@ def _settle(
             margin = project.price - median
     target_day = percentile_days(days, {"t": ctx.target})["t"]
     weeks = max(1, min(MAX_WEEKS, -(-(max(deadline_day, target_day) + 1) // 7)))
-    loads = [x for row in weekly_utilisation(result, capacity, weeks) for x in row if x is not None]
+    workload = ctx.evaluator.estimator.workload(variant)
+    loads = [
+        x for row in weekly_utilisation(workload, capacity, weeks) for x in row if x is not None
+    ]
     return Compromise(
         kind=kind,
         group=GROUP[kind],
@@ -883,26 +885,22 @@ def find_compromises(
     assessment: Assessment,
     result: SimulationResult,
     capacity: Capacity,
+    estimator: Estimator,
     *,
-    history: History | None = None,
     always: bool = False,
     as_of: dt.date | None = None,
-    estimator: Estimator | None = None,
 ) -> Menu:
     """The menu of checked options that reach the target confidence, within the deal's
     limits, in two groups; what the limits ruled out; how far each lever gets alone.
 
+    estimator: how every variant is run (the plan alone, or the deal inside a portfolio's
+    shared schedule); `result` and `capacity` are the baseline's run and its frame. An
+    option that breaks a signed commitment is listed apart, never offered.
     as_of: the day the options are judged on (None: not judged). Only options are
-    judged; the schedule still starts at the spec's start.
-    estimator: how variants are run (default: the plan alone, on `history` and the
-    assessment's seed); `result` and `capacity` are the baseline's run on its frame. An
-    option that breaks a signed commitment is listed apart, never offered."""
+    judged; the schedule still starts at the spec's start."""
     project = plan.spec.project
     day = as_of
     target = assessment.target_confidence
-    if estimator is None:
-        settings = RunSettings(trials=result.trials, seed=assessment.seed, history=history)
-        estimator = SingleEstimator(settings, plan, capacity, result)
     base = Menu(
         target_confidence=target,
         status="not-needed",
