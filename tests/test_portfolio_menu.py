@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from promisecheck.assess.analysis import Menu
@@ -227,3 +230,55 @@ def test_the_portfolio_levers_screen_then_confirm_on_all_trials() -> None:
     )
     assert fresh.assessment.on_time_probability == start.on_time_probability
     assert fresh.impact.breaks_signed == ()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    signed_hours=st.integers(4, 24),
+    deal_hours=st.integers(4, 32),
+    signed_due=st.integers(1, 4),
+    deal_start=st.integers(0, 2),
+    deal_due=st.integers(0, 4),
+)
+def test_an_offered_option_breaks_no_one_when_its_plan_is_run_afresh(
+    signed_hours: int, deal_hours: int, signed_due: int, deal_start: int, deal_due: int
+) -> None:
+    # Whatever the sizes and dates, on one person: every offered option that only moves
+    # the deal's dates, scheduled afresh as its plan, has the odds the menu claims and
+    # breaks no signed commitment; everything listed as breaking one names whom.
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_team(root, [{"name": "Ana", "skills": ["dev"]}])
+        write_spec(
+            root,
+            "a",
+            [{"id": "x", "skill": "dev", "estimate": signed_hours}],
+            start=TUESDAY,
+            deadline=TUESDAY + dt.timedelta(days=signed_due),
+        )
+        start = MONDAY + dt.timedelta(days=deal_start)
+        write_spec(
+            root,
+            "deal",
+            [{"id": "x", "skill": "dev", "estimate": deal_hours}],
+            start=start,
+            deadline=start + dt.timedelta(days=deal_due),
+        )
+        path = write_portfolio(root, [{"spec": "a/spec.toml"}], as_of=MONDAY)
+        deal = root / "deal" / "spec.toml"
+        outcome = estimate_deal(deal, path, trials=TRIALS, compromises=True)
+        menu = outcome.assessment.compromises
+        assert menu is not None
+        portfolio = load_portfolio(path)
+        plan = Plan(spec=load(deal, portfolio.team_path).spec, team=portfolio.team)
+        for n in menu.not_offered:
+            if n.reason == "breaks-commitment":
+                assert n.option is not None and n.option.breaks == ("a",)
+        for option in menu.options:
+            assert option.breaks == ()
+            if option.kind not in ("move-date", "start-earlier", "start-later"):
+                continue
+            revised = with_changes(plan, deadline=option.deadline, start=option.start)
+            fresh = schedule_deal(portfolio, revised, DEAL_KEY, 1, trials=TRIALS, seed=0)
+            assert fresh.assessment.on_time_probability == option.on_time_probability
+            assert fresh.impact.breaks_signed == ()
