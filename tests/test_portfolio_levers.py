@@ -7,10 +7,15 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
+from promisecheck.assess.estimator import DealOdds, RunSettings
 from promisecheck.commands.portfolio import estimate_deal
-from promisecheck.compromises.portfolio import MAX_NEW_MEMBERS, Lever, LeverMenu
+from promisecheck.compromises.portfolio import MAX_NEW_MEMBERS, Lever, LeverMenu, _Runner
+from promisecheck.compromises.search import SCREEN_TRIALS
 from promisecheck.report import render_deal
 from promisecheck.report.portfolio import view as words
+from test_compromises import small_project as small_plan
 from test_portfolio import EXAMPLE, MONDAY, write_portfolio, write_spec, write_team
 
 
@@ -103,3 +108,37 @@ def test_tried_lines_say_how_far_the_lever_went() -> None:
         "Tried every start up to Mon 13 Sep (182 days later): the last, 50 % on time "
         "(below the 80 % target); still breaks Acme shop"
     )
+
+
+class _FixedDeal:
+    """A deal estimator whose every variant has the same odds, recording the trials asked."""
+
+    def __init__(self, odds: float, breaks: tuple[str, ...] = ()) -> None:
+        self.settings = RunSettings(trials=10_000, seed=0)
+        self.position, self.commitments = 1, 1
+        self.result, self.asked = (odds, breaks), list[int]()
+
+    def odds(self, plan: object, trials: int, position: int | None = None) -> DealOdds:
+        self.asked.append(trials)
+        p, breaks = self.result
+        return DealOdds(on_time_probability=p, breaks=breaks, trials=trials)
+
+
+@pytest.mark.parametrize(
+    ("odds", "breaks", "needs_target", "confirmed"),
+    [
+        (0.80, (), True, False),  # 3 standard errors at 80 % on 1 000 trials: 3.8 points
+        (0.83, (), True, True),
+        (0.80, (), False, True),  # the start lever asks only that no one is broken
+        (0.95, ("Acme shop",), True, False),  # clearly broken on the screen
+    ],
+)
+def test_a_lever_is_confirmed_on_all_trials_only_when_its_screen_leaves_it_a_chance(
+    odds: float, breaks: tuple[str, ...], needs_target: bool, confirmed: bool
+) -> None:
+    fake = _FixedDeal(odds, breaks)
+    runner = _Runner(fake, small_plan(), 0.85)  # type: ignore[arg-type]
+    seen, full = runner.odds(small_plan(), needs_target=needs_target)
+    assert full == confirmed
+    assert fake.asked == ([SCREEN_TRIALS, 10_000] if confirmed else [SCREEN_TRIALS])
+    assert seen.trials == fake.asked[-1]
