@@ -69,7 +69,9 @@ def section(title: str, *columns: str | Column) -> Table:
 
 
 def right(header: str) -> Column:
-    return Column(header, justify="right")
+    """A column of numbers or dates: right-aligned, and never wrapped (the text columns
+    give way instead)."""
+    return Column(header, justify="right", no_wrap=True)
 
 
 def labels() -> Table:
