@@ -136,6 +136,25 @@ def test_the_deal_page_says_the_deal_line_first_then_every_commitment_before_and
     assert 'id="s-curve"' in page  # the deal's own estimate follows
 
 
+def test_a_deal_that_breaks_a_commitment_says_so_beside_its_own_verdict(
+    deal: DealEstimate,
+) -> None:
+    heading = re.search(r"<h1>.*?</h1>", render_deal(deal, "html"), re.DOTALL)
+    assert heading is not None
+    assert len(deal.impact.breaks_signed) == 1
+    assert '<span class="verdict infeasible">BREAKS 1 COMMITMENT</span>' in heading.group(0)
+    kept = replace(
+        deal,
+        impact=replace(
+            deal.impact,
+            commitments=tuple(replace(c, breaks=False) for c in deal.impact.commitments),
+        ),
+    )
+    heading = re.search(r"<h1>.*?</h1>", render_deal(kept, "html"), re.DOTALL)
+    assert heading is not None
+    assert "BREAKS" not in heading.group(0)
+
+
 @given(
     st.lists(
         st.tuples(

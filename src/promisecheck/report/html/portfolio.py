@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.assess.analysis import Assessment
+from promisecheck.assess.deal import DealImpact
 from promisecheck.assess.portfolio import ProjectOdds
 from promisecheck.commands.portfolio import DealEstimate, PortfolioReport
-from promisecheck.report._kit.words import percent, target
+from promisecheck.report._kit.words import count, percent, target
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
     WIDTH,
@@ -80,6 +81,7 @@ def render_deal(deal: DealEstimate) -> str:
         "portfolio_deal.html.j2",
         title=a.project,
         deal_line=words.deal_sentence(a, impact),
+        breaks_badge=_breaks_badge(impact),
         changes=changes(deal),
         change_chart=change_chart(deal),
         recommended=[words.lever_line(x, levers, a.start) for x in levers.recommended]
@@ -93,6 +95,13 @@ def render_deal(deal: DealEstimate) -> str:
         else [],
         **context(a),
     )
+
+
+def _breaks_badge(impact: DealImpact) -> str | None:
+    """`BREAKS 1 COMMITMENT` beside the deal's own verdict, which a deal on track for itself
+    would otherwise show alone in green."""
+    broken = len(impact.breaks_signed)
+    return f"BREAKS {count(broken, 'commitment').upper()}" if broken else None
 
 
 def commitments(odds: Sequence[ProjectOdds]) -> Table:
