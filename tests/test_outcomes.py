@@ -16,9 +16,11 @@ from promisecheck import cli
 from promisecheck.assess.analysis import Verdict
 from promisecheck.cli import app
 from promisecheck.commands.calibrate import calibrate
+from promisecheck.commands.calibrate import run as run_calibrate
 from promisecheck.commands.compare import Comparison
 from promisecheck.commands.estimate import EstimateOutcome, estimate_plan, run
-from promisecheck.errors import ExitCode
+from promisecheck.commands.validate import run as run_validate
+from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import make_history
 from promisecheck.inputs.model import Plan
 
@@ -143,3 +145,57 @@ def test_colour_only_for_a_table_on_a_terminal_without_no_color(
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     assert not cli._color(None, "table")
+
+
+def test_validate_returns_an_outcome_whose_code_follows_errors_and_strict() -> None:
+    broken = Path("examples/invalid/dependency-cycle/spec.toml")
+    assert run_validate([TIGHT]).exit_code == ExitCode.ON_TRACK
+    assert run_validate([TIGHT, broken]).exit_code == ExitCode.INVALID_INPUT
+    warned = run_validate([WEBSHOP])
+    assert warned.results[0].warnings and not warned.results[0].errors
+    assert warned.exit_code == ExitCode.ON_TRACK
+    assert run_validate([WEBSHOP], strict=True).exit_code == ExitCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 2)])
+def test_the_cli_exits_with_validates_code(strict: bool, code: int) -> None:
+    args = ["validate", str(WEBSHOP), *(["--strict"] if strict else [])]
+    assert CliRunner().invoke(app, args).exit_code == code
+
+
+def test_calibrate_names_a_wrong_columns_value_by_its_request_field() -> None:
+    with pytest.raises(OptionError) as raised:
+        run_calibrate(Path("examples/evidence/history.csv"), columns="bogus=Spent")
+    assert raised.value.option == "columns"
+    result = CliRunner().invoke(
+        app, ["calibrate", "examples/evidence/history.csv", "--columns", "bogus=Spent"]
+    )
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr.startswith("promisecheck: error: --columns: unknown column `bogus`")
+
+
+def test_every_input_error_leaves_the_cli_located_as_exit_2_without_a_report(
+    tmp_path: Path,
+) -> None:
+    """One path for all commands: the file and line, exit 2, nothing on stdout."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text('[project]\nname = "x"\nstart = 2027-01-04\ndeadline = "soon"\n')
+    for command in (["estimate"], ["compare"], ["check", "--jobs", "1"]):
+        result = CliRunner().invoke(app, [*command, str(spec), "--trials", "10"])
+        assert result.exit_code == ExitCode.INVALID_INPUT, command
+        if command[0] != "check":
+            assert result.stdout == ""
+            assert result.stderr.startswith(f"promisecheck: error: {spec}:4: "), command
+
+
+def test_the_deal_writes_its_summary_line_like_the_estimate() -> None:
+    """`estimate --portfolio -f json` says its verdict on stderr as `estimate -f json` does,
+    and names the signed commitment it breaks (the reason it exits 1 while on track)."""
+    deal = "examples/portfolio/deals/gamma-portal"
+    args = ["estimate", deal, "--portfolio", "examples/portfolio", "--trials", "300"]
+    quiet = CliRunner().invoke(app, [*args, "--no-compromises"])
+    assert quiet.stderr == ""
+    result = CliRunner().invoke(app, [*args, "--no-compromises", "-f", "json"])
+    assert result.exit_code == ExitCode.BELOW_TARGET
+    assert result.stderr.startswith("promisecheck: Gamma portal: on-track: ")
+    assert result.stderr.endswith("; breaks City portal\n")

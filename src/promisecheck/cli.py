@@ -12,7 +12,7 @@ import time
 import warnings
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar
 
 import typer
 
@@ -24,7 +24,12 @@ from promisecheck.safetext import for_json, for_people
 
 if TYPE_CHECKING:
     from promisecheck.assess.analysis import Assessment
+    from promisecheck.commands import Outcome
+    from promisecheck.commands.check import CheckReport
+    from promisecheck.engine.simulate import Progress
     from promisecheck.inputs.model import Plan
+
+T = TypeVar("T")
 app = typer.Typer(
     name="promisecheck",
     help="Before anyone signs: can this team keep this promise? Odds on the real calendar.",
@@ -137,6 +142,47 @@ def progress_bar() -> tuple[Callable[[int, int], None], Callable[[], None]]:
         return (lambda done, total: None), (lambda: None)
     bar = _LateProgressBar()
     return bar.update, bar.close
+
+
+def run_located(action: Callable[[Progress], T], *, progress: bool = False) -> tuple[T, set[Path]]:
+    """Run a command and record the files it read; the one place an InputError becomes its
+    located message and exit 2. progress: a bar on stderr for a long run (on a terminal)."""
+    update, close = progress_bar() if progress else ((lambda done, total: None), (lambda: None))
+    with safefiles.recording() as read:
+        try:
+            return action(update), read
+        except InputError as error:
+            message = worded(error)
+        finally:
+            # Before the message: a live bar would be drawn over it.
+            close()
+    raise fail(message)
+
+
+def report(
+    outcome: Outcome,
+    render: Callable[[bool], str],
+    *,
+    format: Format,
+    output: Path | None,
+    inputs: Collection[Path],
+    summary: str | None = None,
+    always: bool = False,
+    after: Callable[[], None] | None = None,
+) -> NoReturn:
+    """Write the rendered report (render(color) -> text), its summary line, exit with its code.
+
+    The summary goes to stderr when the report is not a table on stdout, where the headline
+    already says it; `always` for check, the gate whose log line is its verdict. `after`
+    writes what else goes out once the report is written (check's GitHub annotations).
+    """
+    color = _color(output, format)
+    emit(render(color), output, json=format == "json", color=color, inputs=inputs)
+    if after is not None:
+        after()
+    if summary is not None and (always or output is not None or format != "table"):
+        say(f"promisecheck: {summary}")
+    raise typer.Exit(outcome.exit_code)
 
 
 def emit(
@@ -258,40 +304,36 @@ def _estimate_deal(
     format: Format,
     output: Path | None,
     compromises: bool | None,
-) -> None:
+) -> NoReturn:
     from promisecheck.commands.portfolio import estimate_deal
     from promisecheck.inputs.loading import proposal_path
     from promisecheck.report import render_deal
+    from promisecheck.report._kit import summary
 
-    update, close = progress_bar()
-    with safefiles.recording() as read:
-        try:
-            deal = estimate_deal(
-                proposal_path(spec),
-                portfolio,
-                team_path=team,
-                rank=rank,
-                as_of=as_of,
-                trials=trials,
-                seed=seed,
-                confidence=confidence,
-                history=history,
-                progress=update,
-                compromises=compromises,
-            )
-        except InputError as error:
-            close()
-            raise fail(worded(error)) from None
-    close()
-    color = _color(output, format)
-    emit(
-        render_deal(deal, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
-        inputs=read,
+    deal, read = run_located(
+        lambda progress: estimate_deal(
+            proposal_path(spec),
+            portfolio,
+            team_path=team,
+            rank=rank,
+            as_of=as_of,
+            trials=trials,
+            seed=seed,
+            confidence=confidence,
+            history=history,
+            progress=progress,
+            compromises=compromises,
+        ),
+        progress=True,
     )
-    raise typer.Exit(deal.exit_code)
+    report(
+        deal,
+        lambda color: render_deal(deal, format, color=color),
+        format=format,
+        output=output,
+        inputs=read,
+        summary=summary.deal(deal),
+    )
 
 
 @app.command()
@@ -388,25 +430,21 @@ def estimate(
     from promisecheck.inputs.loading import proposal_path, team_path_for
 
     spec = proposal_path(spec)
-    update, close = progress_bar()
-    with safefiles.recording() as read:
-        try:
-            outcome = run_estimate(
-                spec,
-                team,
-                scenario=scenario,
-                trials=trials,
-                seed=seed,
-                confidence=confidence,
-                progress=update,
-                compromises=True if apply is not None else compromises,
-                history=history,
-                as_of=as_of.date() if as_of is not None else dt.date.today(),
-            )
-        except InputError as error:
-            close()
-            raise fail(worded(error)) from None
-    close()
+    outcome, read = run_located(
+        lambda progress: run_estimate(
+            spec,
+            team,
+            scenario=scenario,
+            trials=trials,
+            seed=seed,
+            confidence=confidence,
+            progress=progress,
+            compromises=True if apply is not None else compromises,
+            history=history,
+            as_of=as_of.date() if as_of is not None else dt.date.today(),
+        ),
+        progress=True,
+    )
     plan, assessment = outcome.plan, outcome.assessment
     if apply is not None and output is not None:
         if assessment.verdict == "on-track" and compromises is not True:
@@ -418,20 +456,16 @@ def estimate(
         write_revision(plan, assessment, apply, output, originals, force, edit=scenario is None)
         raise typer.Exit(ExitCode.ON_TRACK)
     from promisecheck.report import render
+    from promisecheck.report._kit import summary
 
-    color = _color(output, format)
-    emit(
-        render(assessment, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
+    report(
+        outcome,
+        lambda color: render(assessment, format, color=color),
+        format=format,
+        output=output,
         inputs=read,
+        summary=summary.estimate(assessment),
     )
-    if output is not None or format != "table":
-        from promisecheck.report._kit.summary import one_line
-
-        say(one_line(assessment))
-    raise typer.Exit(outcome.exit_code)
 
 
 def write_revision(
@@ -510,25 +544,19 @@ def portfolio(
     from promisecheck.commands.portfolio import run_portfolio
     from promisecheck.report import render_portfolio
 
-    update, close = progress_bar()
-    with safefiles.recording() as read:
-        try:
-            report = run_portfolio(
-                path, as_of=as_of, trials=trials, seed=seed, history=history, progress=update
-            )
-        except InputError as error:
-            close()
-            raise fail(worded(error)) from None
-    close()
-    color = _color(output, format)
-    emit(
-        render_portfolio(report, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
+    outcome, read = run_located(
+        lambda progress: run_portfolio(
+            path, as_of=as_of, trials=trials, seed=seed, history=history, progress=progress
+        ),
+        progress=True,
+    )
+    report(
+        outcome,
+        lambda color: render_portfolio(outcome, format, color=color),
+        format=format,
+        output=output,
         inputs=read,
     )
-    raise typer.Exit(report.exit_code)
 
 
 @app.command()
@@ -558,10 +586,7 @@ def init(
 
     from promisecheck.inputs.starter import check_free, starter_files
 
-    try:
-        check_free(directory)
-    except InputError as error:
-        raise fail(worded(error)) from None
+    run_located(lambda _: check_free(directory))
     files = starter_files(dt.date.today())
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -589,13 +614,11 @@ def validate(
     strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 2).")] = False,
 ) -> None:
     """Every error in proposal and team files at once, plus warnings. Exit 2 on errors."""
-    from promisecheck.commands.validate import validate as run_validate
+    from promisecheck.commands.validate import run as run_validate
     from promisecheck.report.validate.table import render as render_validation
 
-    results = [run_validate(path, team) for path in paths]
-    emit(render_validation(results, strict=strict), None, inputs=())
-    failed = any(r.errors or (strict and r.warnings) for r in results)
-    raise typer.Exit(ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK)
+    outcome = run_validate(paths, team, strict=strict)
+    report(outcome, lambda _: render_validation(outcome), format="table", output=None, inputs=())
 
 
 HistoryUnitOption = Literal["hours", "days", "minutes"]
@@ -646,33 +669,22 @@ def calibrate(
         history, team = None, history
     if history is None and team is None:
         raise fail("expected a history CSV or a team file with a [history] table")
-    from promisecheck.commands.calibrate import calibrate as run_calibrate
-    from promisecheck.commands.calibrate import load_for_calibration
-    from promisecheck.inputs.history import parse_columns
+    from promisecheck.commands.calibrate import run as run_calibrate
     from promisecheck.report import render_calibration
+    from promisecheck.report._kit import summary
 
-    try:
-        mapping = parse_columns(columns or "")
-    except ValueError as error:
-        raise fail(f"--columns: {error}") from None
-    with safefiles.recording() as read:
-        try:
-            records, method = load_for_calibration(history, team, mapping, unit, hours_per_day)
-            result = run_calibrate(records, method)
-        except InputError as error:
-            raise fail(worded(error)) from None
-    color = _color(output, format)
-    emit(
-        render_calibration(result, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
-        inputs=read,
+    csv = history
+    outcome, read = run_located(
+        lambda _: run_calibrate(csv, team, columns=columns, unit=unit, hours_per_day=hours_per_day)
     )
-    if output is not None or format != "table":
-        summary = f"promisecheck: {result.source}: {result.records} tasks: {result.sentence}"
-        say(summary)
-    raise typer.Exit(result.exit_code)
+    report(
+        outcome,
+        lambda color: render_calibration(outcome, format, color=color),
+        format=format,
+        output=output,
+        inputs=read,
+        summary=summary.calibration(outcome),
+    )
 
 
 @app.command()
@@ -705,22 +717,18 @@ def compare(
     from promisecheck.commands.compare import run as run_compare
     from promisecheck.report import render_comparison
 
-    with safefiles.recording() as read:
-        try:
-            comparison = run_compare(
-                versions, team, trials=trials, seed=seed, history=history, portfolio=portfolio
-            )
-        except InputError as error:
-            raise fail(worded(error)) from None
-    color = _color(output, format)
-    emit(
-        render_comparison(comparison, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
+    outcome, read = run_located(
+        lambda _: run_compare(
+            versions, team, trials=trials, seed=seed, history=history, portfolio=portfolio
+        )
+    )
+    report(
+        outcome,
+        lambda color: render_comparison(outcome, format, color=color),
+        format=format,
+        output=output,
         inputs=read,
     )
-    raise typer.Exit(comparison.exit_code)
 
 
 def check_level(option: str, value: float | None) -> None:
@@ -771,52 +779,55 @@ def check(
     from promisecheck.commands.check import run as run_check
     from promisecheck.commands.portfolio_check import find_portfolio
     from promisecheck.report import render_check
-    from promisecheck.report.check.view import summary
+    from promisecheck.report._kit import summary
 
     if portfolio is not None and portfolio.is_dir():
         portfolio = portfolio / "portfolio.toml"
     portfolio = portfolio or find_portfolio(paths or [Path(".")])
-    update, close = progress_bar()
-    with safefiles.recording() as read:
-        try:
-            report = run_check(
-                paths or [Path(".")],
-                portfolio=portfolio,
-                trials=trials,
-                seed=seed,
-                levels=Levels(fail_under=fail_under, warn_under=warn_under),
-                base=base,
-                jobs=jobs,
-                progress=update,
-                history=history,
-            )
-        except InputError as error:
-            close()
-            raise fail(worded(error)) from None
-    close()
-    color = _color(output, format)
-    emit(
-        render_check(report, format, color=color),
-        output,
-        json=format == "json",
-        color=color,
-        inputs=read,
+    shared = portfolio
+    outcome, read = run_located(
+        lambda progress: run_check(
+            paths or [Path(".")],
+            portfolio=shared,
+            trials=trials,
+            seed=seed,
+            levels=Levels(fail_under=fail_under, warn_under=warn_under),
+            base=base,
+            jobs=jobs,
+            progress=progress,
+            history=history,
+        ),
+        progress=True,
     )
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        # The runner reads workflow commands on stderr too, and stdout stays the report.
-        from promisecheck.report.check import github as check_github
+    report(
+        outcome,
+        lambda color: render_check(outcome, format, color=color),
+        format=format,
+        output=output,
+        inputs=read,
+        summary=summary.check(outcome),
+        always=True,
+        after=(lambda: _github_actions(outcome))
+        if os.environ.get("GITHUB_ACTIONS") == "true"
+        else None,
+    )
 
-        sys.stderr.write(check_github.render(report))
-        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary_file:
-            try:
-                with open(summary_file, "a", encoding="utf-8") as stream:
-                    stream.write(for_people(render_check(report, "markdown")) + "\n")
-            except OSError as error:
-                # The gate's verdict stands; only the summary page misses the table.
-                say(
-                    f"promisecheck: warning: $GITHUB_STEP_SUMMARY {summary_file}: "
-                    f"cannot append the report: {error.strerror or error}"
-                )
-    say(f"promisecheck: {summary(report)} (exit {int(report.exit_code)})")
-    raise typer.Exit(report.exit_code)
+
+def _github_actions(outcome: CheckReport) -> None:
+    """On a GitHub runner: workflow commands on stderr (the runner reads them there too, and
+    stdout stays the report), and the Markdown report appended to the job's summary page."""
+    from promisecheck.report import render_check
+    from promisecheck.report.check import github as check_github
+
+    sys.stderr.write(check_github.render(outcome))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as stream:
+                stream.write(for_people(render_check(outcome, "markdown")) + "\n")
+        except OSError as error:
+            # The gate's verdict stands; only the summary page misses the table.
+            say(
+                f"promisecheck: warning: $GITHUB_STEP_SUMMARY {summary_file}: "
+                f"cannot append the report: {error.strerror or error}"
+            )

@@ -24,8 +24,15 @@ from promisecheck.engine.history_model import (
     PoolFit,
     fit_history,
 )
-from promisecheck.errors import ExitCode, InputError, Problem
-from promisecheck.inputs.history import MIN_RECORDS, History, PoolKind, percentile, read_history
+from promisecheck.errors import ExitCode, InputError, OptionError, Problem
+from promisecheck.inputs.history import (
+    MIN_RECORDS,
+    History,
+    PoolKind,
+    parse_columns,
+    percentile,
+    read_history,
+)
 from promisecheck.inputs.loading import load_spec, load_team, read_toml, team_path_for
 from promisecheck.inputs.model import HistoryMethod, HistoryUnit
 
@@ -332,6 +339,26 @@ def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration
         model=_findings(history, fit_history(history), method),
         warnings=tuple(warnings),
     )
+
+
+def run(
+    csv: Path | None,
+    team_file: Path | None = None,
+    *,
+    columns: str | None = None,
+    unit: HistoryUnit | None = None,
+    hours_per_day: float | None = None,
+) -> Calibration:
+    """`promisecheck calibrate`: read the history (see load_for_calibration) and describe it.
+
+    columns: the CSV's own names as written on the command line (`ours=theirs,…`).
+    """
+    try:
+        mapping = parse_columns(columns or "")
+    except ValueError as error:
+        raise OptionError("columns", str(error)) from None
+    records, method = load_for_calibration(csv, team_file, mapping, unit, hours_per_day)
+    return calibrate(records, method)
 
 
 # --- which file, read how -----------------------------------------------------------------

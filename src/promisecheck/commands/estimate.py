@@ -9,6 +9,7 @@ from pathlib import Path
 
 from promisecheck.assess.analysis import Assessment, assess
 from promisecheck.assess.estimator import RunSettings, SingleEstimator
+from promisecheck.commands import promise_kept
 from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
@@ -36,8 +37,7 @@ class EstimateOutcome:
     @property
     def exit_code(self) -> ExitCode:
         """0 only when the promise holds at its target; below it or infeasible is 1."""
-        on_track = self.assessment.verdict == "on-track"
-        return ExitCode.ON_TRACK if on_track else ExitCode.BELOW_TARGET
+        return promise_kept(self.assessment)
 
 
 def run(

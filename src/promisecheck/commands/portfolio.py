@@ -30,6 +30,7 @@ from promisecheck.assess.portfolio import (
     project_odds,
     shared_skills,
 )
+from promisecheck.commands import promise_kept
 from promisecheck.engine.forecast import load_history
 from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.engine.simulate import Progress, SimulationResult
@@ -155,8 +156,10 @@ class DealEstimate:
 
     @property
     def exit_code(self) -> ExitCode:
-        below = self.assessment.on_time_probability < self.assessment.target_confidence
-        return ExitCode.BELOW_TARGET if below or self.impact.breaks_signed else ExitCode.ON_TRACK
+        """The estimate's rule (promise_kept), and 1 when signing breaks a signed commitment."""
+        if self.impact.breaks_signed:
+            return ExitCode.BELOW_TARGET
+        return promise_kept(self.assessment)
 
 
 def estimate_deal(

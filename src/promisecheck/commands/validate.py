@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from promisecheck.engine.calendar import build_capacity, public_holidays
 from promisecheck.engine.forecast import load_history
-from promisecheck.errors import InputError, Problem
+from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.loading import (
     KeyLines,
@@ -58,6 +58,29 @@ class _Located:
             line=self.lines.line(loc),
             hint=hint,
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidationReport:
+    """`promisecheck validate`: what was found in each file given, in the order given."""
+
+    results: tuple[Validation, ...]
+    strict: bool  # warnings fail too
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """2 when any file has an error (or, strict, a warning); there is no promise to miss."""
+        failed = any(r.errors or (self.strict and r.warnings) for r in self.results)
+        return ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK
+
+
+def run(
+    paths: Sequence[Path], team_path: Path | None = None, *, strict: bool = False
+) -> ValidationReport:
+    """Validate every file; a broken one is a finding, never a stop: the others are read too."""
+    return ValidationReport(
+        results=tuple(validate(path, team_path) for path in paths), strict=strict
+    )
 
 
 def is_team_file(data: dict[str, Any]) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from promisecheck.commands.validate import Validation
+from promisecheck.commands.validate import Validation, ValidationReport
 from promisecheck.report._kit.words import count
 
 
@@ -21,10 +19,10 @@ def verdict(v: Validation, *, strict: bool) -> str:
     return f"{v.path}: {', '.join(parts)}" + ("" if failed else f"; valid {v.kind}")
 
 
-def render(results: Sequence[Validation], *, strict: bool = False) -> str:
+def render(report: ValidationReport) -> str:
     lines: list[str] = []
-    for v in results:
+    for v in report.results:
         lines += [f"error: {problem}" for problem in v.errors]
         lines += [f"warning: {problem}" for problem in v.warnings]
-        lines.append(verdict(v, strict=strict))
+        lines.append(verdict(v, strict=report.strict))
     return "\n".join(lines) + "\n"
