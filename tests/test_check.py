@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from promisecheck.cli import app
 from promisecheck.commands.check import Levels, discover, is_proposal, run
-from promisecheck.errors import ExitCode
+from promisecheck.errors import ExitCode, OptionError
 
 CI = Path("examples/ci")
 PROPOSALS = CI / "proposals"
@@ -234,6 +234,18 @@ def test_unknown_base_revision_is_a_usage_error(history: Path) -> None:
     result = check("proposals", "--base", "no-such-branch")
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "unknown revision `no-such-branch`" in result.stderr
+    # The revision is the option's value: worded as the flag by the CLI, not a file name.
+    assert result.stderr.startswith("promisecheck: error: --base: unknown revision")
+
+
+def test_base_outside_a_repository_is_the_options_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree("examples/tight", tmp_path / "tight")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OptionError) as raised:
+        run([Path("tight")], base="HEAD", trials=10, jobs=1)
+    assert raised.value.option == "base"
 
 
 def test_an_unwritable_step_summary_is_a_warning_not_a_crash(tmp_path: Path) -> None:

@@ -74,3 +74,23 @@ def test_an_option_error_names_the_option_and_survives_pickling() -> None:
     assert isinstance(copy, OptionError) and copy.option == "trials"
     assert copy.problems == error.problems
     assert str(copy) == "spec.toml: trials: too many (10 fit)"
+
+
+def test_report_words_an_options_place_as_its_flag_wherever_the_problem_is_shown() -> None:
+    from promisecheck.report._kit.problems import worded
+
+    error = OptionError("fail_under", "expected a probability", path=Path("spec.toml"))
+    (problem,) = error.problems
+    assert problem.option == "fail_under"
+    assert worded(problem) == "spec.toml: --fail-under: expected a probability"
+    located = Problem(path=Path("t.toml"), location="items[0]", message="m", line=3)
+    assert worded(located) == str(located) == "t.toml:3: items[0]: m"
+    assert pickle.loads(pickle.dumps(error)).problems == error.problems
+
+
+def test_did_you_mean_names_only_a_close_word() -> None:
+    from promisecheck.errors import closest, did_you_mean
+
+    assert did_you_mean("depnds_on", ["depends_on", "skill"]) == "did you mean `depends_on`?"
+    assert closest("frontend", ["backend", "frontend2"]) == "frontend2"
+    assert did_you_mean("zzz", ["depends_on"]) is None

@@ -349,7 +349,7 @@ def test_bad_history_exits_2_with_the_located_message(tmp_path: Path) -> None:
         app, ["estimate", "examples/tight/spec.toml", "--history", str(tmp_path / "no.csv")]
     )
     assert missing.exit_code == ExitCode.INVALID_INPUT
-    assert "history file not found (given by --history)" in missing.stderr
+    assert f"{tmp_path / 'no.csv'}: --history: history file not found" in missing.stderr
 
 
 def test_a_row_the_csv_module_cannot_split_is_located(tmp_path: Path) -> None:

@@ -189,3 +189,15 @@ def test_validate_reads_the_teams_history_file_too(tmp_path: Path) -> None:
         f'{tmp_path / "history.csv"}:2: column `Spent` (actual_hours): got "abc"; '
         "expected a number above 0"
     ]
+
+
+def test_validate_words_a_missing_team_option_as_its_flag() -> None:
+    from typer.testing import CliRunner
+
+    from promisecheck.cli import app
+
+    result = CliRunner().invoke(
+        app, ["validate", "examples/tight/spec.toml", "--team", "absent.toml"]
+    )
+    assert result.exit_code == 2
+    assert result.stdout.startswith("error: absent.toml: --team: team file not found\n")

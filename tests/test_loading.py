@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from promisecheck.errors import InputError
+from promisecheck.errors import InputError, OptionError, did_you_mean
 from promisecheck.inputs.limits import MAX_ITEMS
 from promisecheck.inputs.loading import (
     KeyLines,
     _find_cycle,
     describe,
-    did_you_mean,
     load,
     load_spec,
     load_team,
@@ -286,9 +285,10 @@ def test_team_option_wins_over_the_team_key(project: Path) -> None:
 
 
 def test_a_missing_team_option_file_says_where_it_came_from(project: Path) -> None:
-    with pytest.raises(InputError) as raised:
+    with pytest.raises(OptionError) as raised:
         load("spec.toml", team_path="nope.toml")
-    assert str(raised.value) == "nope.toml: team file not found (given by --team)"
+    assert raised.value.option == "team"
+    assert str(raised.value) == "nope.toml: team: team file not found"
 
 
 def test_a_missing_default_team_file(project: Path) -> None:

@@ -392,3 +392,25 @@ def test_neutral_hooks_give_the_same_schedule_as_none() -> None:
     )
     for field in ("start", "finish", "member"):
         assert np.array_equal(getattr(plain, field), getattr(hooked, field))
+
+
+def test_one_planning_rule_the_engine_default_is_a_plain_specs_planning_efforts() -> None:
+    """network and reference plan with planned_hours when given none: a spec's defaults."""
+    from promisecheck.engine.network import build_network, predecessors_of
+    from promisecheck.engine.planning import planned_hours, planning_efforts
+
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "dev", "estimate": [4, 10, 40]},
+            {"id": "b", "skill": "dev", "estimate": 6, "depends_on": ["a"]},
+            {"id": "c", "skill": "dev", "estimate": [1, 2, 9], "depends_on": ["a", "b"]},
+        ],
+        [{"name": "Ana", "skills": ["dev"]}],
+    )
+    items = plan.spec.items
+    assert planned_hours(items).tolist() == planning_efforts(plan).tolist()
+    assert planned_hours(items).tolist() == pytest.approx([(4 + 40 + 40) / 6, 6.0, (1 + 8 + 9) / 6])
+    assert planned_hours(items, "triangular")[0] == pytest.approx((4 + 10 + 40) / 3)
+    network = build_network(items, plan.team.members)
+    assert network.planning.tolist() == planned_hours(items).tolist()
+    assert predecessors_of(items) == network.predecessors == ((), (0,), (0, 1))

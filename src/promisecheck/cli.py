@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import stat
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar
 import typer
 
 from promisecheck import __version__
-from promisecheck.errors import ExitCode, InputError, OptionError
+from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs import safefiles
 from promisecheck.report import Format
 from promisecheck.safetext import for_json, for_people
@@ -65,11 +64,11 @@ def fail(message: str) -> typer.Exit:
 
 
 def worded(error: InputError) -> str:
-    """The error's problems; an option (named by its request field below) as its flag."""
-    if isinstance(error, OptionError):
-        flag = "--" + error.option.replace("_", "-")
-        return "\n".join(str(dataclasses.replace(p, location=flag)) for p in error.problems)
-    return str(error)
+    """The error's problems, one a line; an option (named by its request field below) as
+    its flag."""
+    from promisecheck.report._kit.problems import worded as problem_words
+
+    return "\n".join(problem_words(p) for p in error.problems)
 
 
 def say(text: str) -> None:

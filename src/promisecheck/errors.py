@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -26,6 +27,9 @@ class Problem:
     message: str
     line: int | None = None
     hint: str | None = None
+    # The request field that gave the value, when it came from the command line, not a
+    # file: report/ words the place as its flag (`trials` is `--trials`).
+    option: str | None = None
 
     def __str__(self) -> str:
         where = str(self.path) if self.path is not None else ""
@@ -76,7 +80,8 @@ class OptionError(InputError):
     def __init__(
         self, option: str, message: str, *, hint: str | None = None, path: Path | None = None
     ) -> None:
-        super().__init__((Problem(path=path, location=option, message=message, hint=hint),))
+        problem = Problem(path=path, location=option, message=message, hint=hint, option=option)
+        super().__init__((problem,))
         self.option = option
         self.args = (option, message)
         self._hint, self._path = hint, path
@@ -87,6 +92,18 @@ class OptionError(InputError):
 
 def _option_error(option: str, message: str, hint: str | None, path: Path | None) -> OptionError:
     return OptionError(option, message, hint=hint, path=path)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The known word closest to `word`, when one is close enough to be a typo of it."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known word (see closest), or None."""
+    close = closest(word, choices)
+    return f"did you mean `{close}`?" if close else None
 
 
 def show(value: object) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,9 +13,13 @@ import numpy.typing as npt
 
 from promisecheck.engine.calendar import DAY_SPAN, HORIZON_YEARS, Capacity
 from promisecheck.engine.history_model import HistoryUse
-from promisecheck.engine.network import build_network, eligibility_class
+from promisecheck.engine.network import eligibility_class, predecessors_of
 from promisecheck.engine.risks import RiskImpact
 from promisecheck.engine.simulate import SimulationResult
+from promisecheck.errors import did_you_mean
+
+# percentile_index is re-exported: the searches and the tests read it beside the analysis.
+from promisecheck.inputs.history import percentile_index as percentile_index
 from promisecheck.inputs.model import Plan
 
 SCHEMA = "promisecheck.estimate/1"
@@ -300,12 +303,6 @@ def verdict_for(probability: float, target: float) -> Verdict:
     return "at-risk" if probability >= 0.5 else "unlikely"
 
 
-def percentile_index(share: float, trials: int) -> int:
-    """Index into sorted outcomes of the earliest one reached by at least `share` of trials."""
-    needed = math.ceil(round(share * trials, 9))
-    return max(0, min(trials, needed) - 1)
-
-
 def percentile_days(days: npt.NDArray[np.integer[Any]], shares: dict[str, float]) -> dict[str, int]:
     ordered = np.sort(days)
     return {key: int(ordered[percentile_index(share, days.size)]) for key, share in shares.items()}
@@ -585,8 +582,8 @@ def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
         skill = name.removeprefix("skill:")
         holders = [i for i, m in enumerate(members) if skill in m.skills]
         if not holders:
-            close = difflib.get_close_matches(skill, known_skills, n=1, cutoff=0.6)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
+            meant = did_you_mean(skill, known_skills)
+            hint = f"; {meant}" if meant else ""
             reasons.append(f"nobody in the team has skill `{skill}` (needed by {listed}){hint}")
         elif all(total[i] <= 0 for i in holders):
             reasons.append(
@@ -739,7 +736,7 @@ def assess(
             "(one standard error)"
         )
 
-    walk = walk_chain(result, build_network(spec.items, team.members).predecessors)
+    walk = walk_chain(result, predecessors_of(spec.items))
     chain = walk.on_chain
     holds = chain_shares(plan, result, capacity, walk, start_day)
     items = tuple(

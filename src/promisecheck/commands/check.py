@@ -25,7 +25,7 @@ from promisecheck.assess.analysis import Assessment
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.commands.portfolio_check import PortfolioAnswer
 from promisecheck.engine.forecast import load_history
-from promisecheck.errors import ExitCode, InputError, Problem
+from promisecheck.errors import ExitCode, InputError, OptionError, Problem
 from promisecheck.inputs import gitfiles, safefiles
 from promisecheck.inputs.loading import load, read_toml
 
@@ -383,6 +383,17 @@ def _repo_relative(path: Path, repo: Path) -> str | None:
         return None
 
 
+def _base_repository(base: str, cwd: Path) -> Path:
+    """The repository `base` is read from; a problem with either is the `base` option's."""
+    try:
+        repo = gitfiles.toplevel(cwd)
+        gitfiles.verify(base, repo)
+    except InputError as error:
+        problem = error.problems[0]
+        raise OptionError("base", problem.message, hint=problem.hint) from None
+    return repo
+
+
 def run(
     paths: Sequence[Path],
     *,
@@ -428,8 +439,7 @@ def run(
         repo: Path | None = None
         if base is not None:
             cwd = Path.cwd().resolve()
-            repo = gitfiles.toplevel(cwd, Path(f"--base {base}"))
-            gitfiles.verify(base, repo, Path(f"--base {base}"))
+            repo = _base_repository(base, cwd)
             scopes = [s for s in (_repo_relative(p, repo) for p in paths) if s is not None]
             base_paths = discover_at(base, repo, scopes)
             base_portfolio = None

@@ -11,13 +11,12 @@ from typing import Any
 
 from promisecheck.engine.calendar import build_capacity, public_holidays
 from promisecheck.engine.forecast import load_history
-from promisecheck.errors import ExitCode, InputError, Problem
+from promisecheck.errors import ExitCode, InputError, Problem, did_you_mean
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.loading import (
     KeyLines,
     Loc,
     describe,
-    did_you_mean,
     load,
     load_spec,
     load_team,

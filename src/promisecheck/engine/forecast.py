@@ -19,7 +19,7 @@ from promisecheck.engine.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
 from promisecheck.engine.risks import RiskDraws, draw_risks
 from promisecheck.engine.sampling import sample_efforts
 from promisecheck.engine.simulate import Progress, SimulationResult, simulate
-from promisecheck.errors import InputError, show
+from promisecheck.errors import InputError, OptionError, show
 from promisecheck.inputs.history import History, Pools, percentile, read_history
 from promisecheck.inputs.model import Plan
 
@@ -50,10 +50,10 @@ def load_history(plan: Plan, override: Path | None = None) -> History | None:
     path = override if override is not None else (Path(settings.file) if settings else None)
     if path is None:
         return None
+    if not path.exists() and override is not None:
+        raise OptionError("history", "history file not found", path=path)
     if not path.exists():
-        hint = "given by --history"
-        if override is None:
-            hint = "named by [history] file, which is relative to the team file"
+        hint = "named by [history] file, which is relative to the team file"
         raise InputError.single(path, "", "history file not found", hint=hint)
     return read_history(
         path,

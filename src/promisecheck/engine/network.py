@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.engine.planning import default_planning
+from promisecheck.engine.planning import planned_hours
 from promisecheck.inputs.model import PRIORITY_ORDER, Item, Member
 
 IntArray = npt.NDArray[np.int64]
@@ -40,19 +40,24 @@ class Network:
         return len(self.ids)
 
 
+def predecessors_of(items: Sequence[Item]) -> tuple[tuple[int, ...], ...]:
+    """For each item, the positions of the items it depends on (ids already checked)."""
+    position = {item.id: index for index, item in enumerate(items)}
+    return tuple(tuple(position[d] for d in item.depends_on) for item in items)
+
+
 def build_network(
     items: Sequence[Item], members: Sequence[Member], planning: FloatArray | None = None
 ) -> Network:
     """Index the items and work out, once, which members are eligible for which items.
 
-    `planning` defaults to `default_planning` (commands pass `planning_efforts`).
+    `planning` defaults to `planned_hours` (commands pass `planning_efforts`).
     """
     ids = tuple(item.id for item in items)
-    position = {item_id: index for index, item_id in enumerate(ids)}
     order = sorted(range(len(items)), key=lambda i: (PRIORITY_ORDER[items[i].priority], i))
     rank = np.empty(len(items), dtype=np.int64)
     rank[order] = np.arange(len(items))
-    predecessors = tuple(tuple(position[d] for d in item.depends_on) for item in items)
+    predecessors = predecessors_of(items)
     successors_lists: list[list[int]] = [[] for _ in items]
     for index, preds in enumerate(predecessors):
         for pred in preds:
@@ -78,7 +83,5 @@ def build_network(
         item_class=item_class,
         classes=tuple(class_names),
         eligible=eligible,
-        planning=np.asarray(
-            default_planning(items) if planning is None else planning, dtype=np.float64
-        ),
+        planning=planned_hours(items) if planning is None else np.asarray(planning, np.float64),
     )

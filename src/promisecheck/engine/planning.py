@@ -10,7 +10,7 @@ import numpy.typing as npt
 from promisecheck.engine.history_model import median_factor
 from promisecheck.engine.sampling import mean_effort
 from promisecheck.inputs.history import History
-from promisecheck.inputs.model import HistoryMethod, Item, Plan
+from promisecheck.inputs.model import Distribution, HistoryMethod, Item, Plan, RangeMeaning
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,19 +27,19 @@ def planning_efforts(
     engine and every command use it.
     """
     project = plan.spec.project
-    planning = np.array(
-        [
-            mean_effort((item.low, item.likely, item.high), project.distribution, project.range)
-            for item in plan.spec.items
-        ],
-        dtype=np.float64,
-    )
+    planning = planned_hours(plan.spec.items, project.distribution, project.range)
     if history is not None:
         for index, item in enumerate(plan.spec.items):
             planning[index] *= median_factor(item, history, method)
     return planning
 
 
-def default_planning(items: Sequence[Item]) -> list[float]:
-    """Planning hours when none are given: each estimate's PERT mean, read as min-max."""
-    return [mean_effort((item.low, item.likely, item.high), "pert", "minmax") for item in items]
+def planned_hours(
+    items: Sequence[Item], distribution: Distribution = "pert", meaning: RangeMeaning = "minmax"
+) -> FloatArray:
+    """[items] each estimate's mean, the planning hours without history. The defaults are a
+    spec's own, so an engine given no planning (tests, the reference) plans as a plain spec."""
+    return np.array(
+        [mean_effort((item.low, item.likely, item.high), distribution, meaning) for item in items],
+        dtype=np.float64,
+    )

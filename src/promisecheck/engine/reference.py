@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promisecheck.engine.calendar import DAY_SPAN, Capacity
-from promisecheck.engine.planning import default_planning
+from promisecheck.engine.planning import planned_hours
 from promisecheck.inputs.model import PRIORITY_ORDER, Item, Member
 
 # A member is available at a moment if their window that day extends beyond it by more
@@ -44,13 +44,13 @@ def reference_schedule(
 ) -> TrialSchedule:
     """Schedule one trial by the documented dispatch rule, event by event.
 
-    `planning`: hours each item is planned with (default `default_planning`); `release`:
+    `planning`: hours each item is planned with (default `planned_hours`); `release`:
     the earliest moment each item may start; `present`: False for an item absent from this
     trial (done at the start, by nobody); `order`: dispatch rank replacing (priority, file
     order), ties by file order.
     """
     count = len(items)
-    plan_hours = list(planning) if planning is not None else default_planning(items)
+    plan_hours = [float(h) for h in (planning if planning is not None else planned_hours(items))]
     index = {item.id: i for i, item in enumerate(items)}
     successors: list[list[int]] = [[] for _ in items]
     for i, item in enumerate(items):

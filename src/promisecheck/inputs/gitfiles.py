@@ -17,7 +17,7 @@ from promisecheck.errors import InputError, Problem
 from promisecheck.inputs import safefiles
 
 
-def _git(args: list[str], cwd: Path, what: Path) -> bytes:
+def _git(args: list[str], cwd: Path, what: Path | None) -> bytes:
     """Run git; a failure is an InputError about `what`, with git's own words."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
@@ -32,8 +32,9 @@ def _git(args: list[str], cwd: Path, what: Path) -> bytes:
     return done.stdout
 
 
-def toplevel(directory: Path, what: Path) -> Path:
-    """The root of the git work tree that holds `directory`; an InputError about `what`."""
+def toplevel(directory: Path, what: Path | None = None) -> Path:
+    """The root of the git work tree that holds `directory`; an InputError about `what`
+    (None: about the revision asked for, whose caller says where it came from)."""
     try:
         out = _git(["rev-parse", "--show-toplevel"], directory, what)
     except InputError as error:
@@ -46,7 +47,7 @@ def toplevel(directory: Path, what: Path) -> Path:
     return Path(out.decode("utf-8").strip())
 
 
-def verify(revision: str, repo: Path, what: Path) -> str:
+def verify(revision: str, repo: Path, what: Path | None = None) -> str:
     """The commit a revision names; an InputError about `what` when it names none."""
     try:
         out = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], repo, what)

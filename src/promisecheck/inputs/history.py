@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from promisecheck.errors import InputError, Problem, show
+from promisecheck.errors import InputError, Problem, closest, did_you_mean, show
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.model import HISTORY_COLUMNS, HistoryUnit, Item
 from promisecheck.safetext import escape, unsafe_character
@@ -126,10 +125,10 @@ def _header_problems(
         if index is not None:
             found[key] = index
         elif key in REQUIRED or key in columns:
-            close = difflib.get_close_matches(wanted, [h.strip() for h in header], n=1)
+            close = closest(wanted, [h.strip() for h in header])
             hint = (
-                f"did you mean `{escape(close[0])}`? "
-                f'Map it with columns = {{ {key} = "{escape(close[0])}" }}'
+                f"did you mean `{escape(close)}`? "
+                f'Map it with columns = {{ {key} = "{escape(close)}" }}'
                 if close
                 else f'map the export\'s own name with columns = {{ {key} = "…" }} in [history] '
                 f"or --columns {key}=…"
@@ -339,10 +338,10 @@ def parse_columns(text: str) -> dict[str, str]:
         if not equals or not header.strip():
             raise ValueError(f"`{part}`: expected ours=theirs, like actual_hours=Spent")
         if key not in HISTORY_COLUMNS:
-            close = difflib.get_close_matches(key, HISTORY_COLUMNS, n=1)
+            hint = did_you_mean(key, HISTORY_COLUMNS)
             raise ValueError(
                 f"unknown column `{key}`; expected one of {', '.join(HISTORY_COLUMNS)}"
-                + (f" (did you mean `{close[0]}`?)" if close else "")
+                + (f" ({hint})" if hint else "")
             )
         mapping[key] = header.strip()
     return mapping
@@ -351,10 +350,19 @@ def parse_columns(text: str) -> dict[str, str]:
 # --- pools --------------------------------------------------------------------------------
 
 
+def percentile_index(share: float, count: int) -> int:
+    """Index into `count` sorted values of the earliest one reached by at least `share` of
+    them: the one percentile rule of every report (finish dates, costs, history ratios).
+
+    round(…, 9) first: 0.85 × 10 000 is 8500.000…01 in floating point, not above 8500.
+    """
+    needed = math.ceil(round(share * count, 9))
+    return max(0, min(count, needed) - 1)
+
+
 def percentile(ordered: FloatArray, share: float) -> float:
     """The smallest value that at least `share` of the (sorted) values do not exceed."""
-    index = max(0, min(ordered.size, math.ceil(round(share * ordered.size, 9))) - 1)
-    return float(ordered[index])
+    return float(ordered[percentile_index(share, ordered.size)])
 
 
 def _grouped(names: Sequence[str | None], ratio: FloatArray) -> dict[str, FloatArray]:

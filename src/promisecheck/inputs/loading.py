@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 import types
@@ -14,7 +13,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from promisecheck.errors import InputError, Problem, show
+from promisecheck.errors import InputError, OptionError, Problem, closest, did_you_mean, show
 from promisecheck.inputs import limits, safefiles, scenarios
 from promisecheck.inputs.model import INVALID, CalendarSettings, Plan, Spec, Team
 
@@ -27,17 +26,6 @@ _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of docu
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _REGIONS_SHOWN = 20
 _TOO_SHORT = {"too_short", "string_too_short"}
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest known word, when one is close enough to be a typo."""
-    close = _closest(word, choices)
-    return f"did you mean `{close}`?" if close else None
-
-
-def _closest(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 class KeyLines:
@@ -422,7 +410,7 @@ def _unknown_key(
     owner = _model_at(model, loc[:-1])
     if owner is None:
         return what, None, None
-    meant = _closest(key, owner.model_fields)
+    meant = closest(key, owner.model_fields)
     if meant is not None:
         return what, f"did you mean `{meant}`?", (*loc[:-1], meant)
     if len(loc) > 1 and key in model.model_fields:
@@ -691,7 +679,7 @@ def _region_names(country: str) -> dict[str, str]:
 
 def _unknown_region(region: str, names: Mapping[str, str], codes: Sequence[str]) -> str | None:
     by_upper = {name.upper(): name for name in names}
-    close = _closest(region.upper(), by_upper)
+    close = closest(region.upper(), by_upper)
     if close is not None:
         name = by_upper[close]
         code = names[name]
@@ -884,7 +872,7 @@ def load(
         )
     if not resolved.exists():
         if override is not None:
-            raise InputError.single(override, "", "team file not found", hint="given by --team")
+            raise OptionError("team", "team file not found", path=override)
         raise _missing_team(spec, spec_path, lines)
     team = load_team(resolved, None if override is not None else root)
     variations = _Report(spec_path, data, lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from typing import Annotated, Any, Literal
 
@@ -20,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from promisecheck.errors import show
+from promisecheck.errors import did_you_mean, show
 
 Priority = Literal["must", "should", "could"]
 Distribution = Literal["pert", "triangular"]
@@ -485,11 +484,10 @@ class HistorySettings(_Frozen):
     def _known_columns(cls, columns: dict[str, str]) -> dict[str, str]:
         for key in columns:
             if key not in HISTORY_COLUMNS:
-                close = difflib.get_close_matches(key, HISTORY_COLUMNS, n=1)
                 example = 'columns = { estimate_hours = "Their header" }'
                 raise invalid(
                     f"unknown column `{key}`; expected one of {', '.join(HISTORY_COLUMNS)}",
-                    hint=f"did you mean `{close[0]}`?" if close else f"write {example}",
+                    hint=did_you_mean(key, HISTORY_COLUMNS) or f"write {example}",
                 )
         return columns
 

@@ -7,21 +7,15 @@ the spec's `deferred`, as a compromise does, so the applied plan still records w
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path
 
-from promisecheck.errors import OptionError
+from promisecheck.errors import OptionError, did_you_mean
 from promisecheck.inputs.model import Plan, Scenario, Spec, Team
 
 Loc = tuple[str | int, ...]
 # (where in spec.toml, what is wrong, a hint): loading turns these into located problems.
 Finding = tuple[Loc, str, str | None]
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else None
 
 
 def dependents(spec: Spec, ids: Collection[str]) -> list[str]:
@@ -60,7 +54,7 @@ def _check_one(
                 ((*at, "defer"), f"`{item_id}` is already deferred in this spec", "drop it here")
             )
         elif item_id not in by_id:
-            hint = _did_you_mean(item_id, planned) or "defer lists ids of [[items]]"
+            hint = did_you_mean(item_id, planned) or "defer lists ids of [[items]]"
             findings.append(((*at, "defer"), f"unknown item id `{item_id}`", hint))
     wanted = [i for i in scenario.defer if i in by_id]
     for dependent in dependents(spec, wanted):
@@ -79,7 +73,7 @@ def _check_one(
 
     for item_id in scenario.estimates:
         if item_id not in by_id:
-            hint = _did_you_mean(item_id, planned) or "estimates are keyed by item id"
+            hint = did_you_mean(item_id, planned) or "estimates are keyed by item id"
             findings.append(((*at, "estimates", item_id), f"unknown item id `{item_id}`", hint))
 
     start = scenario.start or spec.project.start
@@ -146,7 +140,7 @@ def unknown_scenario(spec: Spec, name: str) -> str:
     if not spec.scenarios:
         return f"{name}: this spec has no [scenarios.NAME] tables"
     known = ", ".join(f"`{n}`" for n in spec.scenarios)
-    hint = _did_you_mean(name, spec.scenarios)
+    hint = did_you_mean(name, spec.scenarios)
     return f"{name}: unknown scenario ({hint or 'this spec has ' + known})"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.check import CheckReport, Proposal
-from promisecheck.report._kit import words
+from promisecheck.report._kit import problems, words
 from promisecheck.report.check import view as check_words
 from promisecheck.safetext import escape
 
@@ -32,7 +32,7 @@ def _for(p: Proposal, r: CheckReport) -> list[str]:
                 str(problem.path) if problem.path is not None else p.path,
                 problem.line,
                 "promisecheck: invalid input",
-                (f"{problem.location}: " if problem.location else "")
+                (f"{problems.place(problem)}: " if problems.place(problem) else "")
                 + problem.message
                 + (f" ({problem.hint})" if problem.hint else ""),
             )

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from promisecheck.commands.check import CheckReport, Proposal
+from promisecheck.report._kit import problems
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -33,12 +34,12 @@ def _proposal(p: Proposal) -> dict[str, Any]:
         "target_date": _date(a.target_date) if a is not None else None,
         "finish": {k: _date(a.finish.get(k)) for k in ("p50", "p85")} if a is not None else None,
         "reasons": list(a.reasons) if a is not None else [],
-        "problems": [str(problem) for problem in p.problems],
+        "problems": [problems.worded(problem) for problem in p.problems],
         "base": None
         if p.base is None
         else {
             "on_time_probability": _ratio(p.base.on_time_probability),
-            "problems": [str(problem) for problem in p.base.problems],
+            "problems": [problems.worded(problem) for problem in p.base.problems],
         },
         "change": p.change,
         "delta": p.delta,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.check import CheckReport, Proposal, Status
-from promisecheck.report._kit import words
+from promisecheck.report._kit import problems, words
 from promisecheck.report.check import view as check_words
 from promisecheck.report.estimate.markdown import code, prose, table, text
 
@@ -63,6 +63,6 @@ def _details(r: CheckReport) -> str:
 def _detail(p: Proposal) -> str:
     title = f"{ICONS[p.status]} {code(p.path)}"
     if p.assessment is None:
-        listed = "\n".join(f"- {code(str(problem))}" for problem in p.problems)
+        listed = "\n".join(f"- {code(problems.worded(problem))}" for problem in p.problems)
         return f"{title}\n\n{listed}"
     return f"{title}: {prose(words.headline(p.assessment))}"

@@ -8,7 +8,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.commands.check import CheckReport, Status
-from promisecheck.report._kit import terminal
+from promisecheck.report._kit import problems, terminal
 from promisecheck.report.check import view as check_words
 
 STYLES: dict[Status, str] = {
@@ -52,9 +52,9 @@ def render(r: CheckReport, *, color: bool = False, width: int = 120) -> str:
         row.append(check_words.reason(p, r))
         table.add_row(*row)
     console.print(table)
-    problems = [problem for p in r.proposals if p.status == "invalid" for problem in p.problems]
-    if problems:
+    invalid = [problem for p in r.proposals if p.status == "invalid" for problem in p.problems]
+    if invalid:
         console.print()
-        for problem in problems:
-            console.print(Text.assemble(("error:", "red"), " ", str(problem)))
+        for problem in invalid:
+            console.print(Text.assemble(("error:", "red"), " ", problems.worded(problem)))
     return terminal.text(buffer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.check import CheckReport, Proposal, Status
-from promisecheck.report._kit import words
+from promisecheck.report._kit import problems, words
 
 STATUS_WORDS: dict[Status, str] = {
     "invalid": "INVALID",
@@ -105,14 +105,14 @@ def reason(p: Proposal, r: CheckReport) -> str:
         return f"removed since {r.base}"
     if p.breaks:
         return f"breaks-commitment: signing it breaks {', '.join(p.breaks)}"
-    source = "--fail-under" if r.fail_under is not None else "its target"
+    source = problems.flag("fail_under") if r.fail_under is not None else "its target"
     fail_level = f"{level(p.fail_level)} ({source})"
     if a.verdict == "infeasible":
         why = "infeasible: " + "; ".join(a.reasons)
     elif p.status == "pass":
         why = f"{on_time(p)} ≥ {fail_level}"
     elif p.status == "warn" and not p.lenient:
-        source = "--warn-under" if r.warn_under is not None else "its target"
+        source = problems.flag("warn_under") if r.warn_under is not None else "its target"
         why = f"{on_time(p)} < {level(p.warn_level)} ({source})"
     else:
         why = f"{on_time(p)} < {fail_level}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promisecheck.commands.check import CheckReport, Proposal, Status
-from promisecheck.report._kit import words
+from promisecheck.report._kit import problems, words
 from promisecheck.report.check import view as check_words
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import Chart
@@ -57,7 +57,7 @@ def entry(number: int, p: Proposal, r: CheckReport) -> Entry:
         against_base=check_words.against_base(p, r.base),
         reason=check_words.reason(p, r),
         headline=words.headline(a) if a is not None else None,
-        problems=tuple(str(problem) for problem in p.problems),
+        problems=tuple(problems.worded(problem) for problem in p.problems),
         curve=(
             s_curve(a, id=f"proposal-{number}-curve", height=200)
             if a is not None and words.show_estimates(a) and a.histogram

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.validate import Validation, ValidationReport
+from promisecheck.report._kit import problems
 from promisecheck.report._kit.words import count
 
 
@@ -22,7 +23,7 @@ def verdict(v: Validation, *, strict: bool) -> str:
 def render(report: ValidationReport) -> str:
     lines: list[str] = []
     for v in report.results:
-        lines += [f"error: {problem}" for problem in v.errors]
-        lines += [f"warning: {problem}" for problem in v.warnings]
+        lines += [f"error: {problems.worded(problem)}" for problem in v.errors]
+        lines += [f"warning: {problems.worded(problem)}" for problem in v.warnings]
         lines.append(verdict(v, strict=report.strict))
     return "\n".join(lines) + "\n"
