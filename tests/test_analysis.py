@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import make_plan
+from conftest import MONDAY, make_plan
 from promisecheck.assess.analysis import (
     CURVE_POINTS,
     CurvePoint,
@@ -247,3 +248,67 @@ def test_the_curve_reads_the_on_time_odds_at_the_deadline_and_the_percentiles() 
         share = int(key[1:]) / 100
         day_before = finish - dt.timedelta(days=1)
         assert share_by(a.curve, day_before) < share <= share_by(a.curve, finish)
+
+
+def by_hand(finish_days: list[tuple[float, float]]) -> SimulationResult:
+    """Trials of two items done by member 0; inf: never finished (nor started)."""
+    finish = np.array([[d * DAY_SPAN + 4 for d in trial] for trial in finish_days])
+    start = np.where(np.isfinite(finish), finish - 4, np.inf)
+    member = np.where(np.isfinite(finish), 0, -1).astype(np.int32)
+    return SimulationResult(
+        efforts=np.full(finish.shape, 4.0), start=start, finish=finish, member=member
+    )
+
+
+def test_the_odds_of_must_items_late_trials_and_few_trials_by_hand() -> None:
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "x", "estimate": 4, "priority": "must"},
+            {"id": "b", "skill": "x", "estimate": [2, 4, 8], "priority": "should"},
+        ],
+        [{"name": "Ana", "skills": ["x"], "rate": 100}, {"name": "Bo", "skills": ["x"]}],
+        deadline=MONDAY + dt.timedelta(days=4),
+    )
+    capacity = build_capacity(plan.team, MONDAY)
+    trials = [(1, 2), (4, 6), (5, 2), (math.inf, math.inf)]
+    a = assess(plan, by_hand(trials), capacity, seed=0, confidence=0.5)
+    assert a.on_time_probability == 0.25  # only the first trial finishes by day 4
+    assert a.must_on_time_probability == 0.5  # `a` alone: the first two
+    assert [i.on_time_probability for i in a.items] == [0.5, 0.5]  # a on the deadline day
+    assert a.ranged_items == 1
+    ana, bo = a.members
+    assert ana.utilisation is not None and 0 < ana.utilisation < 1
+    assert bo.utilisation == 0.0
+    assert (ana.bottleneck, bo.bottleneck) == (True, False)  # only Ana is on the chain
+    assert a.on_time_standard_error == pytest.approx(math.sqrt(0.25 * 0.75 / 4))
+    assert a.verdict == "unlikely" and a.reasons == ()
+    assert a.warnings[:3] == (
+        "cost not shown: no rate for Bo",
+        "1 of 4 trials did not finish within 10 years (counted as late)",
+        "only 4 trials: the on-time probability is ±21.7 points (one standard error)",
+    )
+    # The weekly loads run to the later of the deadline and the target date (day 5 here).
+    assert len(a.members[0].weekly) == 1
+    never = assess(plan, by_hand([(math.inf, math.inf)] * 2), capacity, seed=0)
+    assert never.verdict == "infeasible" and len(never.reasons) == 1
+    assert not any(m.bottleneck for m in never.members)  # nobody is on a chain never walked
+    assert not any("did not finish" in w for w in never.warnings)  # the verdict says it
+
+
+@pytest.mark.parametrize(("last", "weeks"), [(6, 1), (7, 2), (13, 2), (14, 3)])
+def test_weekly_loads_cover_whole_weeks_up_to_the_deadline(last: int, weeks: int) -> None:
+    plan = make_plan(
+        [{"id": "a", "skill": "x", "estimate": 4}],
+        [{"name": "Ana", "skills": ["x"]}],
+        deadline=MONDAY + dt.timedelta(days=last),
+    )
+    capacity = build_capacity(plan.team, MONDAY)
+    done_monday = SimulationResult(
+        efforts=np.full((1000, 1), 4.0),
+        start=np.zeros((1000, 1)),
+        finish=np.full((1000, 1), 4.0),
+        member=np.zeros((1000, 1), dtype=np.int32),
+    )
+    a = assess(plan, done_monday, capacity, seed=0)
+    assert len(a.members[0].weekly) == weeks
+    assert not any("trials" in w for w in a.warnings)  # 1000 trials are enough to say nothing

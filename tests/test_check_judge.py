@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from promisecheck.commands.check import Base, Estimated, Levels, Task, estimate_one, judge
+from promisecheck.commands.check import (
+    Base,
+    Estimated,
+    Levels,
+    Task,
+    _base,
+    estimate_one,
+    judge,
+)
 
 CITY = Path("examples/ci/proposals/city-portal/spec.toml")
 
@@ -64,3 +72,54 @@ def test_with_a_base_unchanged_is_a_warning(city: Estimated) -> None:
 def test_infeasible_at_the_base_and_feasible_now_is_better(city: Estimated) -> None:
     proposal = judge("p", city, Levels(fail_under=0.5), base(0.0, infeasible=True), True)
     assert proposal.change == "better"
+
+
+@pytest.fixture(scope="module")
+def never(tmp_path_factory: pytest.TempPathFactory) -> Estimated:
+    """The city proposal with only a designer on the team: infeasible."""
+    folder = tmp_path_factory.mktemp("never")
+    text = CITY.read_text(encoding="utf-8").replace('team = "../../team.toml"', "")
+    (folder / "spec.toml").write_text(text, encoding="utf-8")
+    designer = '[[members]]\nname = "Dora"\nskills = ["design"]\n'
+    (folder / "team.toml").write_text(designer, encoding="utf-8")
+    answer = estimate_one(Task(spec=folder / "spec.toml", trials=50, seed=1))
+    assert answer.assessment is not None and answer.assessment.verdict == "infeasible"
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("before", "change"),
+    [
+        (base(0.0, infeasible=True), "same"),  # infeasible then and now: no news
+        (base(0.0), "worse"),  # 0 % then, but it could be done: newly infeasible
+        (base(None), "new"),
+    ],
+)
+def test_an_infeasible_proposal_against_its_base(
+    never: Estimated, before: Base, change: str
+) -> None:
+    proposal = judge("p", never, Levels(fail_under=0.5), before, with_base=True)
+    assert proposal.change == change
+    assert proposal.status == ("warn" if change == "same" else "fail")
+
+
+def test_the_base_records_whether_it_was_infeasible(city: Estimated, never: Estimated) -> None:
+    assert city.assessment is not None
+    feasible = _base(city)
+    assert (feasible.on_time_probability, feasible.infeasible) == (
+        city.assessment.on_time_probability,
+        False,
+    )
+    assert _base(never).infeasible is True
+    unreadable = _base(Estimated(assessment=None, problems=(), deadline_line=None))
+    assert (unreadable.on_time_probability, unreadable.infeasible) == (None, False)
+
+
+def test_a_change_below_the_shown_precision_is_no_change(city: Estimated) -> None:
+    """`same` and a delta of 0 go together: both judged at 4 decimals (0.01 points)."""
+    assert city.assessment is not None
+    now = city.assessment.on_time_probability
+    proposal = judge("p", city, Levels(fail_under=0.5), base(now - 0.00001), with_base=True)
+    assert (proposal.change, proposal.delta) == ("same", 0.0)
+    moved = judge("p", city, Levels(fail_under=0.5), base(now - 0.0001), with_base=True)
+    assert (moved.change, moved.delta) == ("better", 0.0001)

@@ -143,7 +143,7 @@ def _member_window(
     member: Member, team: Team, start: dt.date, days: int, closed: npt.NDArray[np.bool_]
 ) -> FloatArray:
     hours = (member.hours_per_day or team.calendar.hours_per_day) * member.allocation
-    open_ = ~closed.copy()
+    open_ = ~closed  # a new array: the team calendar stays as it is
     if member.joins is not None:
         open_[: max(0, min(days, (member.joins - start).days))] = False
     if member.leaves is not None:
@@ -170,7 +170,6 @@ def build_capacity(team: Team, start: dt.date) -> Capacity:
     if team.calendar.country:
         off |= public_holidays(team.calendar.country, team.calendar.region, start, days)
     closed = np.array([d.weekday() not in workdays or d in off for d in dates], dtype=bool)
-    closed.setflags(write=False)
     window = np.array(
         [_member_window(m, team, start, days, closed) for m in team.members], dtype=np.float64
     )
@@ -187,7 +186,8 @@ def build_capacity(team: Team, start: dt.date) -> Capacity:
         positions = np.searchsorted(working, np.arange(days + 1), side="left")
         has_next = positions < working.size
         next_working_day[m, has_next] = working[positions[has_next]]
-    for array in (window, focus, cumulative, next_working_day):
+    team_working = ~closed
+    for array in (window, focus, cumulative, next_working_day, team_working):
         array.setflags(write=False)
     return Capacity(
         start=start,
@@ -196,5 +196,5 @@ def build_capacity(team: Team, start: dt.date) -> Capacity:
         focus=focus,
         cumulative=cumulative,
         next_working_day=next_working_day,
-        team_working=~closed,
+        team_working=team_working,
     )
