@@ -20,6 +20,7 @@ import argparse
 import ast
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -327,6 +328,9 @@ def main() -> None:
         "--timeout", type=float, help="seconds per test run (default: 10× the clean run)"
     )
     args = parser.parse_args()
+    # Stopped from outside: unwind, so that the running pytest is killed and the scratch
+    # copy removed (subprocess.run and TemporaryDirectory clean up on an exception).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     chosen = [t for t in TARGETS if not args.targets or t.name in args.targets]
     survivors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="promisecheck-mutants-") as folder:
