@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -250,8 +251,8 @@ def test_the_curve_reads_the_on_time_odds_at_the_deadline_and_the_percentiles() 
         assert share_by(a.curve, day_before) < share <= share_by(a.curve, finish)
 
 
-def by_hand(finish_days: list[tuple[float, float]]) -> SimulationResult:
-    """Trials of two items done by member 0; inf: never finished (nor started)."""
+def by_hand(finish_days: Sequence[tuple[float, ...]]) -> SimulationResult:
+    """Trials of items done by member 0 on the given days; inf: never finished (nor started)."""
     finish = np.array([[d * DAY_SPAN + 4 for d in trial] for trial in finish_days])
     start = np.where(np.isfinite(finish), finish - 4, np.inf)
     member = np.where(np.isfinite(finish), 0, -1).astype(np.int32)
@@ -263,36 +264,70 @@ def by_hand(finish_days: list[tuple[float, float]]) -> SimulationResult:
 def test_the_odds_of_must_items_late_trials_and_few_trials_by_hand() -> None:
     plan = make_plan(
         [
-            {"id": "a", "skill": "x", "estimate": 4, "priority": "must"},
+            {"id": "a", "skill": "x", "estimate": [2, 4, 8], "priority": "must"},
             {"id": "b", "skill": "x", "estimate": [2, 4, 8], "priority": "should"},
         ],
-        [{"name": "Ana", "skills": ["x"], "rate": 100}, {"name": "Bo", "skills": ["x"]}],
+        [
+            {"name": "Ana", "skills": ["x"], "rate": 100},
+            {"name": "Bo", "skills": ["x"]},
+            {"name": "Cy", "skills": ["x"], "leaves": MONDAY - dt.timedelta(days=1)},
+            {"name": "Dee", "skills": ["y"], "allocation": 0.01, "leaves": MONDAY},
+        ],
         deadline=MONDAY + dt.timedelta(days=4),
     )
     capacity = build_capacity(plan.team, MONDAY)
-    trials = [(1, 2), (4, 6), (5, 2), (math.inf, math.inf)]
+    trials = [(1, 2), (4, 6), (5, 7), (math.inf, math.inf)]
     a = assess(plan, by_hand(trials), capacity, seed=0, confidence=0.5)
     assert a.on_time_probability == 0.25  # only the first trial finishes by day 4
     assert a.must_on_time_probability == 0.5  # `a` alone: the first two
-    assert [i.on_time_probability for i in a.items] == [0.5, 0.5]  # a on the deadline day
-    assert a.ranged_items == 1
-    ana, bo = a.members
+    assert [i.on_time_probability for i in a.items] == [0.5, 0.25]  # a on the deadline day
+    assert a.ranged_items == 2
+    ana, bo, cy, dee = a.members
     assert ana.utilisation is not None and 0 < ana.utilisation < 1
     assert bo.utilisation == 0.0
+    assert cy.utilisation is None and cy.capacity_hours == 0  # gone before the start
+    assert dee.utilisation == 0.0  # a few minutes are still hours to be idle in
+    # Hours available from the start through the day the work finished (Mon-Wed, the first
+    # week, the first week and Monday; the whole horizon when it never finished).
+    horizon = capacity.cumulative[1, -1]
+    assert bo.capacity_hours == pytest.approx((24 + 40 + 48 + horizon) / 4)
     assert (ana.bottleneck, bo.bottleneck) == (True, False)  # only Ana is on the chain
     assert a.on_time_standard_error == pytest.approx(math.sqrt(0.25 * 0.75 / 4))
     assert a.verdict == "unlikely" and a.reasons == ()
     assert a.warnings[:3] == (
-        "cost not shown: no rate for Bo",
+        "cost not shown: no rate for Bo, Cy, Dee",
         "1 of 4 trials did not finish within 10 years (counted as late)",
         "only 4 trials: the on-time probability is ±21.7 points (one standard error)",
     )
-    # The weekly loads run to the later of the deadline and the target date (day 5 here).
+    # The weekly loads run to the later of the deadline and the target date (day 6 here).
     assert len(a.members[0].weekly) == 1
     never = assess(plan, by_hand([(math.inf, math.inf)] * 2), capacity, seed=0)
     assert never.verdict == "infeasible" and len(never.reasons) == 1
     assert not any(m.bottleneck for m in never.members)  # nobody is on a chain never walked
     assert not any("did not finish" in w for w in never.warnings)  # the verdict says it
+
+    # Never finished: available through the horizon's last day (a working day here).
+    every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    open_plan = make_plan(
+        [{"id": "a", "skill": "x", "estimate": 4}],
+        [{"name": "Ana", "skills": ["x"]}],
+        calendar={"workdays": every_day},
+    )
+    open_capacity = build_capacity(open_plan.team, MONDAY)
+    late = assess(open_plan, by_hand([(math.inf,)]), open_capacity, seed=0)
+    assert late.members[0].capacity_hours == open_capacity.cumulative[0, -1]
+    assert open_capacity.cumulative[0, -1] > open_capacity.cumulative[0, -2]
+
+
+def test_each_items_finish_percentiles() -> None:
+    plan = make_plan([{"id": "a", "skill": "x", "estimate": 4}], [{"name": "Ana", "skills": ["x"]}])
+    capacity = build_capacity(plan.team, MONDAY)
+    a = assess(plan, by_hand([(day,) for day in range(20)]), capacity, seed=0)
+    # The 10th of 20 trials finishes on day 9, the 17th on day 16.
+    assert a.items[0].finish == {
+        "p50": MONDAY + dt.timedelta(days=9),
+        "p85": MONDAY + dt.timedelta(days=16),
+    }
 
 
 @pytest.mark.parametrize(("last", "weeks"), [(6, 1), (7, 2), (13, 2), (14, 3)])

@@ -155,6 +155,12 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
         "False",
     ): "chain_shares gives one share per time-off period: the lengths are equal",
     (
+        "assess",
+        "top_member = int(held.argmax()) if held.size and held.max() > 0 else -1",
+        "1",
+        "2",
+    ): "any index that is no member's means nobody is the bottleneck",
+    (
         "_order",
         "return (STATUS_ORDER[p.status], probability if probability is not None else -1.0, p.path)",
         "1.0",
