@@ -26,6 +26,7 @@ from promisecheck.inputs.history import (
     read_history,
 )
 from promisecheck.inputs.model import HistoryMethod, Item, Plan
+from promisecheck.notices import RepeatedIds
 
 runner = CliRunner()
 
@@ -153,10 +154,7 @@ def test_repeated_ids_count_once_with_a_warning(tmp_path: Path) -> None:
     history = read_history(path)
     assert history.records == MIN_RECORDS
     assert np.all(history.ratio == 2)
-    assert history.warnings == (
-        f"{path}: 2 rows repeat the id of an earlier row; kept the first of each "
-        "(a task counts once)",
-    )
+    assert history.warnings == (RepeatedIds(path=path, rows=2),)
 
 
 def test_parse_columns() -> None:

@@ -20,8 +20,9 @@ from promisecheck.assess.analysis import Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.cli import app
 from promisecheck.commands.estimate import run
 from promisecheck.engine.risks import RiskImpact
+from promisecheck.notices import IdleMember
 from promisecheck.report import render, render_comparison
-from promisecheck.report._kit import words
+from promisecheck.report._kit import notices, words
 from promisecheck.report.compare import view as compare_words
 from promisecheck.report.estimate import menu as menu_words
 from promisecheck.report.html import charts
@@ -76,7 +77,7 @@ def test_the_words_are_the_terminal_reports() -> None:
         words.simulated(a),
         words.with_error(a),
         words.verdict_meaning(a),
-        *a.warnings,
+        *notices.notices(a.warnings),
     ):
         assert html.escape(sentence, quote=False) in page
     for row in words.chart(a):
@@ -121,7 +122,7 @@ def _with_text(text: str) -> str:
                     name=text, work_hours=1.0, capacity_hours=2.0, utilisation=0.5, weekly=(0.5,)
                 ),
             ),
-            warnings=(text,),
+            warnings=(IdleMember(member=text, why="no-skills"),),
         ),
         "html",
     )

@@ -19,6 +19,7 @@ from promisecheck.assess.analysis import (
     SkillLoad,
     TimeOffOnChain,
 )
+from promisecheck.notices import FewTrials, NobodyHasSkill
 from promisecheck.report import render
 from promisecheck.report._kit import words
 from promisecheck.report.estimate import table
@@ -151,7 +152,7 @@ def assessment(**changes: Any) -> Assessment:
                 (6, 1.0),
             )
         ),
-        warnings=("only 800 trials: the on-time probability is ±1.6 points (one standard error)",),
+        warnings=(FewTrials(trials=800, standard_error=0.016),),
     )
     return dataclasses.replace(base, **changes)
 
@@ -162,9 +163,7 @@ def infeasible() -> Assessment:
         on_time_standard_error=0.0,
         must_on_time_probability=0.0,
         verdict="infeasible",
-        reasons=(
-            "nobody in the team has skill `desing` (needed by design); did you mean `design`?",
-        ),
+        reasons=(NobodyHasSkill(skill="desing", items=("design",), close="design"),),
         finish=dict.fromkeys(("p50", "p70", "p85", "p95")),
         target_date=None,
         beyond_horizon=800,

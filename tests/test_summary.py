@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from conftest import make_plan
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
+from promisecheck.notices import NobodyHasSkill, SkillNeverWorks
 from promisecheck.report._kit import summary
 
 
@@ -22,8 +23,15 @@ def test_an_estimate_line_says_verdict_odds_deadline_and_target() -> None:
     )
     a = estimate_plan(plan, trials=50)
     assert summary.estimate(a) == "Test: on-track: 100% on time by 2027-01-29 (target 85%)"
-    never = dataclasses.replace(a, verdict="infeasible", reasons=("nobody has skill `x`", "b"))
-    assert summary.estimate(never) == "Test: infeasible: nobody has skill `x`; b"
+    reasons = (
+        NobodyHasSkill(skill="x", items=("a",), close=None),
+        SkillNeverWorks(skill="y", items=("b",)),
+    )
+    never = dataclasses.replace(a, verdict="infeasible", reasons=reasons)
+    assert summary.estimate(never) == (
+        "Test: infeasible: nobody in the team has skill `x` (needed by a); "
+        "nobody with skill `y` ever has working hours (needed by b)"
+    )
 
 
 def test_the_summary_goes_to_stderr_only_beside_a_report_not_on_the_terminal_table(

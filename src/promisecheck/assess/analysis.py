@@ -16,11 +16,23 @@ from promisecheck.engine.history_model import HistoryUse
 from promisecheck.engine.network import eligibility_class, predecessors_of
 from promisecheck.engine.risks import RiskImpact
 from promisecheck.engine.simulate import SimulationResult
-from promisecheck.errors import did_you_mean
+from promisecheck.errors import closest
 
 # percentile_index is re-exported: the searches and the tests read it beside the analysis.
 from promisecheck.inputs.history import percentile_index as percentile_index
 from promisecheck.inputs.model import Plan
+from promisecheck.notices import (
+    BeyondHorizon,
+    CostNotShown,
+    FewTrials,
+    NeverFinishes,
+    NobodyHasSkill,
+    Notice,
+    OnlyMemberNeverWorks,
+    Overloaded,
+    Reason,
+    SkillNeverWorks,
+)
 
 SCHEMA = "promisecheck.estimate/1"
 PERCENTILES: tuple[tuple[str, float], ...] = (
@@ -259,7 +271,7 @@ class Assessment:
     on_time_standard_error: float
     must_on_time_probability: float
     verdict: Verdict
-    reasons: tuple[str, ...]  # why infeasible, in words
+    reasons: tuple[Reason, ...]  # why infeasible
     finish: dict[str, dt.date | None]  # None: past the ten-year horizon
     target_date: dt.date | None  # earliest date reached with the target confidence
     beyond_horizon: int  # trials that did not finish within the horizon
@@ -275,7 +287,7 @@ class Assessment:
     # Every day from the first finish to the last within the horizon, in order; a span of more
     # than CURVE_POINTS days keeps every k-th day plus the deadline and the percentile days.
     curve: tuple[CurvePoint, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Notice, ...] = field(default=())
     compromises: Menu | None = None
     as_of: dt.date | None = None  # the day options and passed dates are judged on
     history: HistoryUse | None = None  # how history corrected the estimates; None without
@@ -562,39 +574,36 @@ _CHAIN_BLOCK = 2000
 SHARE_DIGITS = 9
 
 
-def _infeasibility(plan: Plan, capacity: Capacity) -> list[str]:
+def _infeasibility(plan: Plan, capacity: Capacity) -> list[Reason]:
     """Reasons no trial can ever finish, found without simulating."""
     members = plan.team.members
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     known_skills = sorted({s for m in members for s in m.skills})
     total = capacity.cumulative[:, -1]
     by_class: dict[str, list[str]] = {}
     for item in plan.spec.items:
         by_class.setdefault(eligibility_class(item), []).append(item.id)
     for name, ids in by_class.items():
-        listed = ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")
         if name.startswith("@"):
             who = name[1:]
             index = next(i for i, m in enumerate(members) if m.name == who)
             if total[index] <= 0:
-                reasons.append(f"{who} never has working hours, and only {who} may do: {listed}")
+                reasons.append(OnlyMemberNeverWorks(member=who, items=tuple(ids)))
             continue
         skill = name.removeprefix("skill:")
         holders = [i for i, m in enumerate(members) if skill in m.skills]
         if not holders:
-            meant = did_you_mean(skill, known_skills)
-            hint = f"; {meant}" if meant else ""
-            reasons.append(f"nobody in the team has skill `{skill}` (needed by {listed}){hint}")
-        elif all(total[i] <= 0 for i in holders):
             reasons.append(
-                f"nobody with skill `{skill}` ever has working hours (needed by {listed})"
+                NobodyHasSkill(skill=skill, items=tuple(ids), close=closest(skill, known_skills))
             )
+        elif all(total[i] <= 0 for i in holders):
+            reasons.append(SkillNeverWorks(skill=skill, items=tuple(ids)))
     return reasons
 
 
-def _why_never(plan: Plan, result: SimulationResult) -> str:
-    """In words, why no trial finished within the horizon: work nobody could start, or
-    work too long to end in ten years."""
+def _why_never(plan: Plan, result: SimulationResult) -> NeverFinishes:
+    """Why no trial finished within the horizon: work nobody could start, or work too long
+    to end in ten years."""
     ids = plan.spec.items
     unstarted = [ids[i].id for i in np.flatnonzero(~np.isfinite(result.start).any(axis=0))]
     unfinished = [
@@ -603,15 +612,9 @@ def _why_never(plan: Plan, result: SimulationResult) -> str:
             np.isfinite(result.start).any(axis=0) & ~np.isfinite(result.finish).any(axis=0)
         )
     ]
-    text = f"no trial finishes within {HORIZON_YEARS} years of the start"
-    if unfinished:
-        text += f"; too much work to finish in that time: {', '.join(unfinished[:5])}"
-    elif unstarted:
-        text += (
-            f"; never started: {', '.join(unstarted[:5])} (check joins, leaves and time off "
-            "of the members who may do them)"
-        )
-    return text
+    return NeverFinishes(
+        years=HORIZON_YEARS, unfinished=tuple(unfinished), unstarted=tuple(unstarted)
+    )
 
 
 def _histogram(
@@ -713,7 +716,7 @@ def assess(
     rates = [m.rate for m in team.members]
     cost: dict[str, float] | None = None
     margin: dict[str, float] | None = None
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     worked = _hours_by_member(result, len(team.members))
     per_trial = trial_costs(plan, result, capacity, worked)
     if per_trial is not None:
@@ -722,19 +725,13 @@ def assess(
             margin = {k: project.price - v for k, v in cost.items()}
     elif any(rate is not None for rate in rates) or project.price is not None:
         # Without any rates cost is simply not tracked; a partial set is a slip.
-        missing = [m.name for m in team.members if m.rate is None]
-        warnings.append("cost not shown: no rate for " + ", ".join(missing))
+        missing = tuple(m.name for m in team.members if m.rate is None)
+        warnings.append(CostNotShown(unrated=missing))
     if beyond and verdict != "infeasible":
-        warnings.append(
-            f"{beyond} of {trials} trials did not finish within {HORIZON_YEARS} years "
-            "(counted as late)"
-        )
+        warnings.append(BeyondHorizon(beyond=beyond, trials=trials, years=HORIZON_YEARS))
     standard_error = math.sqrt(on_time * (1 - on_time) / trials)
     if trials < 1000:
-        warnings.append(
-            f"only {trials} trials: the on-time probability is ±{standard_error * 100:.1f} points "
-            "(one standard error)"
-        )
+        warnings.append(FewTrials(trials=trials, standard_error=standard_error))
 
     walk = walk_chain(result, predecessors_of(spec.items))
     chain = walk.on_chain
@@ -887,7 +884,7 @@ def _shares(
     ]
 
 
-def overload_warnings(members: Sequence[MemberLoad]) -> list[str]:
+def overload_warnings(members: Sequence[MemberLoad]) -> list[Overloaded]:
     """People planned above 90 % for four weeks or more in a row: a risk in itself."""
     warnings = []
     for member in members:
@@ -896,11 +893,7 @@ def overload_warnings(members: Sequence[MemberLoad]) -> list[str]:
             run = run + 1 if share is not None and share > OVERLOAD else 0
             longest = max(longest, run)
         if longest >= OVERLOAD_WEEKS:
-            warnings.append(
-                f"{member.name} is planned above {OVERLOAD * 100:.0f} % for {longest} weeks "
-                "in a row: "
-                "a plan that only works if people run flat out is a risk in itself"
-            )
+            warnings.append(Overloaded(member=member.name, above=OVERLOAD, weeks=longest))
     return warnings
 
 

@@ -35,6 +35,7 @@ from promisecheck.inputs.history import (
 )
 from promisecheck.inputs.loading import load_spec, load_team, read_toml, team_path_for
 from promisecheck.inputs.model import HistoryMethod, HistoryUnit
+from promisecheck.notices import Notice, UndatedTasks
 
 SCHEMA = "promisecheck.calibrate/1"
 # Edges of the ratio chart's bars: "on estimate" is within a factor 1.25 either way.
@@ -146,7 +147,7 @@ class Calibration:
     trend_sentence: str | None
     chart: tuple[RatioBin, ...]
     model: ModelFindings
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
     @property
     def exit_code(self) -> ExitCode:
@@ -320,7 +321,7 @@ def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration
     warnings = list(history.warnings)
     undated = sum(day is None for day in history.date)
     if trend and undated:
-        warnings.append(f"{undated} tasks have no date and are left out of the trend")
+        warnings.append(UndatedTasks(tasks=undated))
     return Calibration(
         source=history.source,
         records=history.records,

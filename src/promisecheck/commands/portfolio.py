@@ -39,6 +39,7 @@ from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
 from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
+from promisecheck.notices import NeverWon, Notice
 
 if TYPE_CHECKING:
     from promisecheck.compromises.portfolio import LeverMenu
@@ -58,7 +59,7 @@ class PortfolioReport:
     commitments: tuple[ProjectOdds, ...]
     members: tuple[MemberShare, ...]
     skills: tuple[SharedSkill, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
     @property
     def exit_code(self) -> ExitCode:
@@ -116,7 +117,7 @@ def run_portfolio(
         commitments=odds,
         members=member_shares(schedule, odds, skills),
         skills=shared_skills(schedule, skills),
-        warnings=tuple(str(w) for w in portfolio.warnings) + schedule.warnings,
+        warnings=portfolio.warnings + schedule.warnings,
     )
 
 
@@ -233,11 +234,11 @@ def commitment_assessment(
     """One commitment judged inside the shared schedule: over the trials in which it is won."""
     part = schedule.part(k)
     won = np.flatnonzero(schedule.present[:, k])
-    note: tuple[str, ...] = ()
+    note: tuple[Notice, ...] = ()
     if won.size == 0:
         # Never won: its items took no one; judge the trials as they are and say so.
         won = np.arange(schedule.trials)
-        note = ("a win probability of 0: never part of the shared schedule",)
+        note = (NeverWon(),)
     if won.size < schedule.trials:
         part = SimulationResult(
             efforts=part.efforts[won],

@@ -27,18 +27,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-# Fixed English names: strftime's %a and %b follow the process locale, and a report must not.
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_day(value: dt.date) -> str:
-    """`Fri 26 Mar 2027`, whatever the locale."""
-    return (
-        f"{WEEKDAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
-    )
-
-
 def horizon_days(start: dt.date) -> int:
     """Days from start up to (not including) the same date ten years later."""
     try:

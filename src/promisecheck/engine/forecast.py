@@ -15,13 +15,14 @@ import numpy.typing as npt
 from promisecheck.engine.calendar import Capacity
 from promisecheck.engine.history_model import HistoryUse, calibrate_efforts
 from promisecheck.engine.planning import planning_efforts
-from promisecheck.engine.ranges import HIGH_SHARE, LOW_SHARE, is_narrow
+from promisecheck.engine.ranges import HIGH_SHARE, LOW_SHARE, NARROW, is_narrow
 from promisecheck.engine.risks import RiskDraws, draw_risks
 from promisecheck.engine.sampling import sample_efforts
 from promisecheck.engine.simulate import Progress, SimulationResult, simulate
-from promisecheck.errors import InputError, OptionError, show
+from promisecheck.errors import InputError, OptionError
 from promisecheck.inputs.history import History, Pools, percentile, read_history
 from promisecheck.inputs.model import Plan
+from promisecheck.notices import HistoryBand, IdleMember, NarrowRanges, Notice, RiskDelayPastHorizon
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,7 +38,7 @@ class Inputs:
     start_day: IntArray | None  # per-trial first day of work; None: the start, always
     risks: RiskDraws
     history: HistoryUse | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
 
 def load_history(plan: Plan, override: Path | None = None) -> History | None:
@@ -63,33 +64,31 @@ def load_history(plan: Plan, override: Path | None = None) -> History | None:
     )
 
 
-def _narrow_ranges(plan: Plan, history: History | None) -> list[str]:
+def _narrow_ranges(plan: Plan, history: History | None) -> list[Notice]:
     narrow = [item for item in plan.spec.items if is_narrow(item.low, item.likely, item.high)]
     if not narrow:
         return []
-    listed = ", ".join(f"{item.id} {show(item.estimate)}" for item in narrow[:5])
-    listed += " …" if len(narrow) > 5 else ""
+    band = None
     if history is not None:
         ratios = Pools.of(history).everyone
-        evidence = (
-            f"in the team's history 80 % of tasks took between "
-            f"{percentile(ratios, LOW_SHARE):.1f}× and {percentile(ratios, HIGH_SHARE):.1f}× "
-            "their estimate"
+        band = HistoryBand(
+            share=HIGH_SHARE - LOW_SHARE,
+            low=percentile(ratios, LOW_SHARE),
+            high=percentile(ratios, HIGH_SHARE),
         )
-    else:
-        evidence = "few tasks land that close to their estimate"
-    return [f"suspiciously narrow ranges (under ±10 % of the likely hours): {listed}; {evidence}"]
+    listed = tuple((item.id, item.estimate) for item in narrow)
+    return [NarrowRanges(items=listed, within=NARROW / 2, history=band)]
 
 
-def _idle_members(plan: Plan, capacity: Capacity) -> list[str]:
+def _idle_members(plan: Plan, capacity: Capacity) -> list[Notice]:
     """Members who never work: `skills = []` with nothing assigned, or no hours at all."""
     assigned = {item.assignee for item in plan.spec.items}
-    found = []
+    found: list[Notice] = []
     for index, member in enumerate(plan.team.members):
         if not member.skills and member.name not in assigned:
-            found.append(f"{member.name} has no skills and no item assigned: they never work")
+            found.append(IdleMember(member=member.name, why="no-skills"))
         elif not capacity.window[index].any():
-            found.append(f"{member.name} has no working hours in the ten-year horizon")
+            found.append(IdleMember(member=member.name, why="no-hours"))
     return found
 
 
@@ -101,7 +100,7 @@ def prepare(
     items = plan.spec.items
     efforts = sample_efforts(items, project.distribution, trials, seed, project.range)
     used: HistoryUse | None = None
-    warnings = list(history.warnings) if history is not None else []
+    warnings: list[Notice] = list(history.warnings) if history is not None else []
     method = plan.team.history.method if plan.team.history is not None else "fitted"
     if history is not None:
         efforts, used = calibrate_efforts(items, efforts, history, seed, method)
@@ -111,10 +110,7 @@ def prepare(
     working_days = int(capacity.team_working.sum())
     for k, risk in enumerate(plan.spec.risks):
         if draws.delay[:, k].max(initial=0) >= working_days:
-            warnings.append(
-                f"risk `{risk.id}` can delay the start past the {working_days} working days "
-                "of the ten-year horizon"
-            )
+            warnings.append(RiskDelayPastHorizon(risk=risk.id, working_days=working_days))
     total = efforts + draws.extra() if plan.spec.risks else efforts
     if not np.isfinite(total).all():
         # Every input number is bounded so that this cannot happen; if it ever does, a wrong

@@ -24,6 +24,7 @@ from promisecheck.engine.sampling import item_stream
 from promisecheck.engine.simulate import Progress, SimulationResult, run_parallel
 from promisecheck.inputs.history import History
 from promisecheck.inputs.model import PRIORITY_ORDER, Item, Plan, Risk, Spec, Team
+from promisecheck.notices import InProject, Notice, StartDelaysNotShared
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -86,7 +87,7 @@ class Schedule:
     release_day: tuple[int, ...]  # per project, the first day it may be worked on
     present: BoolArray  # [trials, projects] the project is in the trial (won)
     histories: tuple[HistoryUse | None, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
 
     @property
     def trials(self) -> int:
@@ -152,7 +153,7 @@ def run_schedule(
     columns: list[range] = []
     releases: list[int] = []
     histories: list[HistoryUse | None] = []
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     items: list[Item] = []
     present = np.ones((trials, len(projects)), dtype=bool)
     for k, project in enumerate(projects):
@@ -161,12 +162,10 @@ def run_schedule(
         efforts.append(inputs.efforts)
         planning.append(inputs.planning)
         histories.append(inputs.history)
-        warnings += [f"{project.spec.project.name}: {w}" for w in inputs.warnings]
+        name = project.spec.project.name
+        warnings += [InProject(project=name, notice=w) for w in inputs.warnings]
         if any(r.delay_days is not None for r in spec.risks):
-            warnings.append(
-                f"{project.spec.project.name}: risks that delay the start are not applied "
-                "in the shared schedule (only their extra hours are)"
-            )
+            warnings.append(InProject(project=name, notice=StartDelaysNotShared()))
         columns.append(range(len(items), len(items) + len(spec.items)))
         items.extend(spec.items)
         releases.append(max(0, capacity.day_of(max(project.spec.project.start, as_of))))

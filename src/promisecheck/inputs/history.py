@@ -22,6 +22,7 @@ import numpy.typing as npt
 from promisecheck.errors import InputError, Problem, closest, did_you_mean, show
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.model import HISTORY_COLUMNS, HistoryUnit, Item
+from promisecheck.notices import Notice, RepeatedIds
 from promisecheck.safetext import escape, unsafe_character
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,7 +46,7 @@ class History:
     skill: tuple[str | None, ...]
     person: tuple[str | None, ...]
     date: tuple[dt.date | None, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Notice, ...] = ()
 
     @property
     def records(self) -> int:
@@ -296,12 +297,9 @@ def read_history(
             hint="fewer say little about how this team estimates; leave the history out "
             "until there are more",
         )
-    warnings = []
+    warnings: list[Notice] = []
     if repeated:
-        warnings.append(
-            f"{path}: {repeated} rows repeat the id of an earlier row; kept the first of each "
-            "(a task counts once)"
-        )
+        warnings.append(RepeatedIds(path=path, rows=repeated))
     return History(
         source=str(path),
         estimate=np.array(estimates),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from promisecheck.report._kit import notices
+
 if TYPE_CHECKING:
     from promisecheck.assess.analysis import Assessment
     from promisecheck.commands.calibrate import Calibration
@@ -14,7 +16,7 @@ if TYPE_CHECKING:
 def estimate(a: Assessment) -> str:
     """`Acme web shop: at-risk: 53% on time by 2027-03-26 (target 85%)`."""
     if a.verdict == "infeasible":
-        return f"{a.project}: infeasible: {'; '.join(a.reasons)}"
+        return f"{a.project}: infeasible: {'; '.join(notices.reasons(a.reasons))}"
     return (
         f"{a.project}: {a.verdict}: {a.on_time_probability:.0%} on time by "
         f"{a.deadline.isoformat()} (target {a.target_confidence:.0%})"

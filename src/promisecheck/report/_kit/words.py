@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from promisecheck.assess.analysis import Assessment, Bin, ItemRisk, Verdict
-from promisecheck.engine.calendar import HORIZON_YEARS, MONTH_NAMES, format_day
+from promisecheck.engine.calendar import HORIZON_YEARS
+from promisecheck.report._kit import notices
 
 BEYOND_HORIZON = f"after the {HORIZON_YEARS}-year horizon"
 VERDICT_WORDS: dict[Verdict, str] = {
@@ -23,9 +24,16 @@ SLIVER = "▏"  # a bin with trials too few to earn a whole block still shows
 DASH = "\N{EN DASH}"
 
 
+# Fixed English names: strftime's %a and %b follow the process locale, and a report must not.
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day(value: dt.date) -> str:
-    """`Fri 26 Mar 2027`."""
-    return format_day(value)
+    """`Fri 26 Mar 2027`, whatever the locale."""
+    return (
+        f"{WEEKDAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    )
 
 
 SPARK = " ▁▂▃▄▅▆▇█"
@@ -145,7 +153,9 @@ def verdict_meaning(a: Assessment) -> str:
 def headline(a: Assessment) -> str:
     """The verdict as one sentence a salesperson can repeat."""
     if a.verdict == "infeasible":
-        return _sentence(f"Cannot be delivered: {'; '.join(a.reasons) or 'no trial finishes'}")
+        return _sentence(
+            f"Cannot be delivered: {'; '.join(notices.reasons(a.reasons)) or 'no trial finishes'}"
+        )
     odds = f"{percent(a.on_time_probability)} chance of delivering {a.project} by {day(a.deadline)}"
     goal = target(a.target_confidence)
     if a.target_date is None:

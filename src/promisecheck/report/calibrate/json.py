@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from promisecheck.commands.calibrate import Calibration, ModelFindings, RatioSummary, SizeExample
+from promisecheck.report._kit import notices
 from promisecheck.report.calibrate import view as words
 
 
@@ -55,7 +56,7 @@ def to_dict(c: Calibration) -> dict[str, Any]:
             for b in c.chart
         ],
         "model": _model(c.model),
-        "warnings": list(c.warnings),
+        "warnings": list(notices.notices(c.warnings)),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.calibrate import Calibration, RatioSummary
+from promisecheck.report._kit import notices
 from promisecheck.report.calibrate import view as words
 from promisecheck.report.estimate.markdown import text
 
@@ -31,7 +32,9 @@ def render(c: Calibration) -> str:
         parts.append(_trend(c))
     parts.append(_chart(c))
     if c.warnings:
-        parts.append("#### Warnings\n\n" + "\n".join(f"- {text(w)}" for w in c.warnings))
+        parts.append(
+            "#### Warnings\n\n" + "\n".join(f"- {text(w)}" for w in notices.notices(c.warnings))
+        )
     return "\n\n".join(parts) + "\n"
 
 

@@ -7,7 +7,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from promisecheck.commands.calibrate import Calibration, RatioSummary
-from promisecheck.report._kit import terminal
+from promisecheck.report._kit import notices, terminal
 from promisecheck.report.calibrate import view as words
 
 HEADING = terminal.HEADING
@@ -15,7 +15,7 @@ HEADING = terminal.HEADING
 
 def render(c: Calibration, *, color: bool = False, width: int = 100) -> str:
     """The whole calibrate report as text; ANSI colour codes only when `color` is true."""
-    return terminal.document(_blocks(c), c.warnings, color=color, width=width)
+    return terminal.document(_blocks(c), notices.notices(c.warnings), color=color, width=width)
 
 
 def _blocks(c: Calibration) -> list[RenderableType]:

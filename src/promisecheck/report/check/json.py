@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from promisecheck.commands.check import CheckReport, Proposal
-from promisecheck.report._kit import problems
+from promisecheck.report._kit import notices, problems
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -33,7 +33,7 @@ def _proposal(p: Proposal) -> dict[str, Any]:
         "deadline_line": p.deadline_line,
         "target_date": _date(a.target_date) if a is not None else None,
         "finish": {k: _date(a.finish.get(k)) for k in ("p50", "p85")} if a is not None else None,
-        "reasons": list(a.reasons) if a is not None else [],
+        "reasons": list(notices.reasons(a.reasons)) if a is not None else [],
         "problems": [problems.worded(problem) for problem in p.problems],
         "base": None
         if p.base is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.check import CheckReport, Proposal, Status
-from promisecheck.report._kit import problems, words
+from promisecheck.report._kit import notices, problems, words
 
 STATUS_WORDS: dict[Status, str] = {
     "invalid": "INVALID",
@@ -108,7 +108,7 @@ def reason(p: Proposal, r: CheckReport) -> str:
     source = problems.flag("fail_under") if r.fail_under is not None else "its target"
     fail_level = f"{level(p.fail_level)} ({source})"
     if a.verdict == "infeasible":
-        why = "infeasible: " + "; ".join(a.reasons)
+        why = "infeasible: " + "; ".join(notices.reasons(a.reasons))
     elif p.status == "pass":
         why = f"{on_time(p)} ≥ {fail_level}"
     elif p.status == "warn" and not p.lenient:

@@ -9,6 +9,7 @@ from typing import Any
 from promisecheck.assess.analysis import Assessment, Compromise, Menu, NotOffered
 from promisecheck.engine.history_model import HistoryUse
 from promisecheck.engine.risks import RiskImpact
+from promisecheck.report._kit import notices
 from promisecheck.report.estimate import menu as menu_words
 
 
@@ -45,7 +46,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "on_time_standard_error": round(a.on_time_standard_error, 4),
         "must_on_time_probability": round(a.must_on_time_probability, 4),
         "verdict": a.verdict,
-        "reasons": list(a.reasons),
+        "reasons": list(notices.reasons(a.reasons)),
         "finish": _dates(a.finish),
         "target_date": _date(a.target_date),
         "beyond_horizon_trials": a.beyond_horizon,

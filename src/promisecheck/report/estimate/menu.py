@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from promisecheck.assess.analysis import Assessment, Compromise, LeverReach, Menu, NotOffered
 from promisecheck.compromises.revision import Revision
+from promisecheck.report._kit import notices
 from promisecheck.report._kit.words import (
     count,
     day,
@@ -391,7 +392,7 @@ def passed(a: Assessment) -> list[str]:
 
 def warnings(a: Assessment) -> tuple[str, ...]:
     """The report's warnings: the assessment's, then any passed dates."""
-    return (*passed(a), *a.warnings)
+    return (*passed(a), *notices.notices(a.warnings))
 
 
 def applied(number: int, option: Compromise, menu: Menu, revision: Revision) -> str:

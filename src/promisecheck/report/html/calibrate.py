@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.calibrate import Calibration, RatioSummary
+from promisecheck.report._kit import notices
 from promisecheck.report.calibrate import view as cwords
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
@@ -31,6 +32,7 @@ def render(c: Calibration) -> str:
         "calibrate.html.j2",
         title=f"How this team estimates: {c.source}",
         c=c,
+        warning_words=notices.notices(c.warnings),
         headline=cwords.headline(c),
         summary=[
             ("Tasks", f"{c.records:,} from {c.source}"),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from promisecheck.engine.calendar import MONTH_NAMES
+from promisecheck.report._kit.words import MONTH_NAMES
 
 WIDTH = 720  # every chart is drawn on a canvas this wide and scaled to the page
 

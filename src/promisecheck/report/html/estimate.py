@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from promisecheck.assess.analysis import Assessment, ItemRisk
-from promisecheck.report._kit import words
+from promisecheck.report._kit import notices, words
 from promisecheck.report.estimate import evidence
 from promisecheck.report.estimate import menu as menu_words
 from promisecheck.report.html import page
@@ -54,6 +54,7 @@ def context(a: Assessment) -> dict[str, object]:
         charts.append(heat_map(a))
     return {
         "a": a,
+        "warning_words": notices.notices(a.warnings),
         "verdict": words.verdict_word(a),
         "headline": words.headline(a),
         "summary": summary(a),

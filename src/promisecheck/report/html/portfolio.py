@@ -13,6 +13,7 @@ from promisecheck.assess.analysis import Assessment
 from promisecheck.assess.deal import DealImpact
 from promisecheck.assess.portfolio import ProjectOdds
 from promisecheck.commands.portfolio import DealEstimate, PortfolioReport
+from promisecheck.report._kit import notices
 from promisecheck.report._kit.words import count, percent, target
 from promisecheck.report.html import page
 from promisecheck.report.html.charts import (
@@ -70,7 +71,7 @@ def render(r: PortfolioReport) -> str:
         load_title=f"Weekly load from {words.short_day(r.as_of)}",
         notes=[n for c in r.commitments if (n := words.held_note(c)) is not None],
         simulated=words.simulated(r),
-        warnings=r.warnings,
+        warnings=notices.notices(r.warnings),
     )
 
 

@@ -11,6 +11,7 @@ from promisecheck.assess.deal import DealImpact
 from promisecheck.assess.portfolio import Change, ProjectOdds
 from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import Lever, LeverMenu
+from promisecheck.report._kit import notices
 from promisecheck.report.estimate import json as estimate_json
 
 
@@ -74,7 +75,7 @@ def to_dict(r: PortfolioReport) -> dict[str, Any]:
             {"skill": s.skill, "projects": list(s.projects), "members": list(s.members)}
             for s in r.skills
         ],
-        "warnings": list(r.warnings),
+        "warnings": list(notices.notices(r.warnings)),
     }
 
 

@@ -6,6 +6,7 @@ from promisecheck.assess.analysis import Assessment
 from promisecheck.assess.deal import DealImpact
 from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
+from promisecheck.report._kit import notices
 from promisecheck.report.estimate import markdown as estimate_markdown
 from promisecheck.report.estimate.markdown import code, prose, table, text
 from promisecheck.report.portfolio import view as words
@@ -47,7 +48,9 @@ def render(r: PortfolioReport) -> str:
         parts.append("\n".join(notes))
     parts.append(prose(words.simulated(r)))
     if r.warnings:
-        parts.append("#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in r.warnings))
+        parts.append(
+            "#### Warnings\n\n" + "\n".join(f"- {prose(w)}" for w in notices.notices(r.warnings))
+        )
     return "\n\n".join(parts) + "\n"
 
 

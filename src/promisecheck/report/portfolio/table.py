@@ -10,7 +10,7 @@ from promisecheck.assess.analysis import Assessment
 from promisecheck.assess.deal import DealImpact
 from promisecheck.commands.portfolio import PortfolioReport
 from promisecheck.compromises.portfolio import LeverMenu
-from promisecheck.report._kit import terminal
+from promisecheck.report._kit import notices, terminal
 from promisecheck.report.estimate import table as estimate_table
 from promisecheck.report.portfolio import view as words
 
@@ -80,7 +80,7 @@ def render(r: PortfolioReport, *, color: bool = False, width: int = 100) -> str:
     if notes:
         blocks.append(Text("\n".join(notes)))
     blocks.append(Text(words.simulated(r)))
-    return terminal.document(blocks, r.warnings, color=color, width=width)
+    return terminal.document(blocks, notices.notices(r.warnings), color=color, width=width)
 
 
 def _changes(impact: DealImpact) -> Table:
