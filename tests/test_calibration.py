@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promisecheck.cli import app
-from promisecheck.commands.calibrate import Calibration, bias_sentence, calibrate
+from promisecheck.commands.calibrate import Calibration, calibrate
 from promisecheck.errors import ExitCode
 from promisecheck.inputs.history import make_history
 from promisecheck.report import render_calibration
@@ -38,23 +38,28 @@ def test_every_task_at_1_5x() -> None:
     c = calibrate(make_history([4.0] * 25, [6.0] * 25))
     assert (c.overall.median, c.overall.p85, c.overall.p95) == (1.5, 1.5, 1.5)
     assert (
-        c.sentence == "estimates run 1.5× over at the median; no task took over 1.5× its estimate"
+        words.sentence(c)
+        == "estimates run 1.5× over at the median; no task took over 1.5× its estimate"
     )
     assert c.over_share == 1.0
-    assert c.trend == () and c.trend_sentence is None
+    assert c.trend == () and c.trend_change is None and words.trend_sentence(c) is None
 
 
 def test_bias_sentence() -> None:
-    assert bias_sentence(1.3, 2.5, 1 / 7) == (
+    assert words.bias_sentence(1.3, 2.5, 1 / 7) == (
         "estimates run 1.3× over at the median; one task in seven takes over 2.5× its estimate"
     )
-    assert bias_sentence(0.8, 1.4, 0.1).startswith("tasks take 0.8× their estimate at the median")
-    assert bias_sentence(1.02, 1.7, 0.04).endswith("one task in 25 takes over 1.7× its estimate")
+    assert words.bias_sentence(0.8, 1.4, 0.1).startswith(
+        "tasks take 0.8× their estimate at the median"
+    )
+    assert words.bias_sentence(1.02, 1.7, 0.04).endswith(
+        "one task in 25 takes over 1.7× its estimate"
+    )
 
 
 def test_groups_trend_and_chart() -> None:
     c = mixed()
-    assert c.sentence == (
+    assert words.sentence(c) == (
         "estimates are right at the median; one task in eight takes over 1.5× its estimate"
     )
     assert [(g.name, g.records, g.pooled) for g in c.by_skill] == [
@@ -68,10 +73,20 @@ def test_groups_trend_and_chart() -> None:
         ("2026-03", 10),
     ]
     assert (
-        c.trend_sentence
+        words.trend_sentence(c)
         == "the median went from 1.0× in 2026-01 to 1.5× in 2026-03; P85 from 1.0× to 3.0×"
     )
+    assert c.trend_change == (c.trend[0], c.trend[-1])
     assert [b.records for b in c.chart] == [0, 0, 20, 6, 0, 4, 0]
+    assert [words.bin_label(b) for b in c.chart] == [
+        "under 0.5×",
+        "0.5 to 0.8×",
+        "0.8 to 1.25×",
+        "1.25 to 2×",
+        "2 to 3×",
+        "3 to 5×",
+        "5× and over",
+    ]
 
 
 def test_json() -> None:

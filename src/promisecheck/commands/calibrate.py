@@ -1,4 +1,4 @@
-"""History → Calibration: how a team estimates, in numbers and one sentence, computed once.
+"""History → Calibration: how a team estimates, in numbers, computed once.
 
 A ratio is actual hours / estimated hours of one finished task: 1.0 is spot on, 2.0
 took twice as long. Percentiles are of tasks: P85 is the ratio that 85 % of tasks stayed
@@ -42,10 +42,6 @@ SCHEMA = "promisecheck.calibrate/1"
 CHART_EDGES: tuple[float, ...] = (0.5, 0.8, 1.25, 2.0, 3.0, 5.0)
 # Periods with fewer tasks than this are shown but not used in the trend sentence.
 TREND_MIN_RECORDS = 5
-_NUMBER_WORDS: tuple[str, ...] = ("zero", "one", "two", "three", "four", "five", "six", "seven")
-_NUMBER_WORDS += ("eight", "nine")
-_NUMBER_WORDS += ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen")
-_NUMBER_WORDS += ("seventeen", "eighteen", "nineteen", "twenty")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,7 +74,6 @@ class Period:
 class RatioBin:
     """One bar of the ratio chart: tasks with low ≤ ratio < high."""
 
-    label: str
     low: float | None
     high: float | None
     records: int
@@ -138,13 +133,13 @@ class Calibration:
     actual_hours: float  # total actual
     overall: RatioSummary
     over_share: float  # share of tasks that took longer than estimated
-    tail_ratio: float  # the ratio the sentence's "one task in N" takes more than
+    tail_ratio: float  # the typical high overrun (P85, one decimal) the tail is counted above
     tail_share: float  # share of tasks above tail_ratio
-    sentence: str  # the bias in one sentence
     by_skill: tuple[RatioSummary, ...]
     by_person: tuple[RatioSummary, ...]
     trend: tuple[Period, ...]  # empty without dates
-    trend_sentence: str | None
+    # The first and last periods with TREND_MIN_RECORDS tasks or more, when there are two.
+    trend_change: tuple[Period, Period] | None
     chart: tuple[RatioBin, ...]
     model: ModelFindings
     warnings: tuple[Notice, ...]
@@ -176,30 +171,6 @@ def _groups(names: Sequence[str | None], ratio: FloatArray) -> tuple[RatioSummar
     return tuple(_summary(name, ratio[where]) for name, where in ordered)
 
 
-def times(ratio: float) -> str:
-    """A ratio as people say it: 1.3×."""
-    return f"{ratio:.1f}×"
-
-
-def _in_words(count: int) -> str:
-    return _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
-
-
-def bias_sentence(median: float, tail_ratio: float, tail_share: float) -> str:
-    """ "estimates run 1.3× over at the median; one task in seven takes over 2.5× its estimate"."""
-    shown = round(median, 1)
-    if shown > 1.0:
-        first = f"estimates run {times(median)} over at the median"
-    elif shown < 1.0:
-        first = f"tasks take {times(median)} their estimate at the median (estimates run high)"
-    else:
-        first = "estimates are right at the median"
-    if tail_share <= 0:
-        return f"{first}; no task took over {times(tail_ratio)} its estimate"
-    one_in = max(2, round(1 / tail_share))
-    return f"{first}; one task in {_in_words(one_in)} takes over {times(tail_ratio)} its estimate"
-
-
 def _period_of(day: dt.date, span_days: int) -> str:
     if span_days > 3 * 365:
         return f"{day.year}"
@@ -208,7 +179,9 @@ def _period_of(day: dt.date, span_days: int) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _trend(history: History, ratio: FloatArray) -> tuple[tuple[Period, ...], str | None]:
+def _trend(
+    history: History, ratio: FloatArray
+) -> tuple[tuple[Period, ...], tuple[Period, Period] | None]:
     dated = [(day, i) for i, day in enumerate(history.date) if day is not None]
     if not dated:
         return (), None
@@ -231,15 +204,7 @@ def _trend(history: History, ratio: FloatArray) -> tuple[tuple[Period, ...], str
             )
         )
     solid = [p for p in trend if p.records >= TREND_MIN_RECORDS]
-    sentence = None
-    if len(solid) >= 2:
-        first, last = solid[0], solid[-1]
-        sentence = (
-            f"the median went from {times(first.median)} in {first.label} "
-            f"to {times(last.median)} in {last.label}; "
-            f"P85 from {times(first.p85)} to {times(last.p85)}"
-        )
-    return tuple(trend), sentence
+    return tuple(trend), (solid[0], solid[-1]) if len(solid) >= 2 else None
 
 
 def _chart(ratio: FloatArray) -> tuple[RatioBin, ...]:
@@ -251,16 +216,8 @@ def _chart(ratio: FloatArray) -> tuple[RatioBin, ...]:
             inside &= ratio >= low
         if high is not None:
             inside &= ratio < high
-        if low is None:
-            label = f"under {high:g}×"
-        elif high is None:
-            label = f"{low:g}× and over"
-        else:
-            label = f"{low:g} to {high:g}×"
         count = int(np.count_nonzero(inside))
-        bins.append(
-            RatioBin(label=label, low=low, high=high, records=count, share=count / ratio.size)
-        )
+        bins.append(RatioBin(low=low, high=high, records=count, share=count / ratio.size))
     return tuple(bins)
 
 
@@ -317,7 +274,7 @@ def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration
     overall = _summary("everyone", ratio)
     tail_ratio = round(overall.p85, 1)
     tail_share = float(np.count_nonzero(ratio > tail_ratio)) / ratio.size
-    trend, trend_sentence = _trend(history, ratio)
+    trend, trend_change = _trend(history, ratio)
     warnings = list(history.warnings)
     undated = sum(day is None for day in history.date)
     if trend and undated:
@@ -331,11 +288,10 @@ def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration
         over_share=float(np.count_nonzero(ratio > 1.0)) / ratio.size,
         tail_ratio=tail_ratio,
         tail_share=tail_share,
-        sentence=bias_sentence(overall.median, tail_ratio, tail_share),
         by_skill=_groups(history.skill, ratio),
         by_person=_groups(history.person, ratio),
         trend=trend,
-        trend_sentence=trend_sentence,
+        trend_change=trend_change,
         chart=_chart(ratio),
         model=_findings(history, fit_history(history), method),
         warnings=tuple(warnings),

@@ -33,7 +33,9 @@ def deal(d: DealEstimate) -> str:
 
 def calibration(c: Calibration) -> str:
     """`history.csv: 160 tasks: estimates run 1.2× over at the median; …`."""
-    return f"{c.source}: {c.records} tasks: {c.sentence}"
+    from promisecheck.report.calibrate.view import sentence
+
+    return f"{c.source}: {c.records} tasks: {sentence(c)}"
 
 
 def check(r: CheckReport) -> str:

@@ -29,6 +29,11 @@ WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def times(ratio: float) -> str:
+    """A ratio as people say it: 1.3×."""
+    return f"{ratio:.1f}×"
+
+
 def day(value: dt.date) -> str:
     """`Fri 26 Mar 2027`, whatever the locale."""
     return (

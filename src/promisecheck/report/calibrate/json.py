@@ -36,7 +36,7 @@ def to_dict(c: Calibration) -> dict[str, Any]:
         "ratio": {k: v for k, v in _group(c.overall).items() if k != "name"},
         "over_share": round(c.over_share, 4),
         "tail": {"ratio": c.tail_ratio, "share": round(c.tail_share, 4)},
-        "sentence": c.sentence,
+        "sentence": words.sentence(c),
         "by_skill": [_group(g) for g in c.by_skill],
         "by_person": [_group(g) for g in c.by_person],
         "trend": [
@@ -50,7 +50,7 @@ def to_dict(c: Calibration) -> dict[str, Any]:
             }
             for p in c.trend
         ],
-        "trend_sentence": c.trend_sentence,
+        "trend_sentence": words.trend_sentence(c),
         "chart": [
             {"low": b.low, "high": b.high, "records": b.records, "share": round(b.share, 4)}
             for b in c.chart

@@ -71,8 +71,8 @@ def _groups(title: str, name: str, groups: tuple[RatioSummary, ...]) -> str:
 
 def _trend(c: Calibration) -> str:
     rows = ["#### Over time", ""]
-    if c.trend_sentence:
-        rows += [c.trend_sentence[:1].upper() + c.trend_sentence[1:] + ".", ""]
+    if (trend := words.trend_line(c)) is not None:
+        rows += [trend, ""]
     rows += ["| Period | Tasks | Median | P85 |", "| --- | ---: | ---: | ---: |"]
     rows += [
         f"| {p.label} | {p.records:,} | {words.times(p.median)} | {words.times(p.p85)} |"
@@ -84,7 +84,7 @@ def _trend(c: Calibration) -> str:
 def _chart(c: Calibration) -> str:
     largest = max(b.share for b in c.chart)
     lines = [
-        f"{b.label:>14}  {words.bar(b.share, largest):<{words.BAR_WIDTH + 1}} "
+        f"{words.bin_label(b):>14}  {words.bar(b.share, largest):<{words.BAR_WIDTH + 1}} "
         f"{words.percent(b.share):>5}"
         for b in c.chart
     ]

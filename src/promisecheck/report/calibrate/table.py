@@ -108,8 +108,8 @@ def _trend(c: Calibration) -> RenderableType:
             words.times(p.p85),
             words.bar(p.median, largest),
         )
-    if c.trend_sentence:
-        return Group(table, Text(c.trend_sentence[:1].upper() + c.trend_sentence[1:] + "."))
+    if (trend := words.trend_line(c)) is not None:
+        return Group(table, Text(trend))
     return table
 
 
@@ -124,6 +124,9 @@ def _chart(c: Calibration) -> Table:
     )
     for b in c.chart:
         table.add_row(
-            b.label, words.bar(b.share, largest), f"{b.records:,}", words.percent(b.share)
+            words.bin_label(b),
+            words.bar(b.share, largest),
+            f"{b.records:,}",
+            words.percent(b.share),
         )
     return table

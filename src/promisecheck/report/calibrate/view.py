@@ -8,33 +8,96 @@ from promisecheck.commands.calibrate import (
     Calibration,
     ModelFindings,
     PoolFinding,
+    RatioBin,
     RatioSummary,
     SizeExample,
-    times,
 )
 from promisecheck.engine.history_model import MIN_SLOPE_RECORDS
 from promisecheck.inputs.history import MIN_RECORDS
+from promisecheck.report._kit.words import times
 
 BAR_WIDTH = 30
 _COUNTS = ("no", "one", "two", "three", "four", "five", "six")
+_NUMBER_WORDS = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+)
 
 __all__ = [
     "bar",
+    "bias_sentence",
+    "bin_label",
     "findings",
     "headline",
     "hours",
     "percent",
     "pool",
     "pool_label",
+    "sentence",
     "size_examples",
     "summary_line",
     "times",
+    "trend_line",
+    "trend_sentence",
 ]
+
+
+def _in_words(count: int) -> str:
+    return _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+
+
+def bias_sentence(median: float, tail_ratio: float, tail_share: float) -> str:
+    """ "estimates run 1.3× over at the median; one task in seven takes over 2.5× its estimate"."""
+    shown = round(median, 1)
+    if shown > 1.0:
+        first = f"estimates run {times(median)} over at the median"
+    elif shown < 1.0:
+        first = f"tasks take {times(median)} their estimate at the median (estimates run high)"
+    else:
+        first = "estimates are right at the median"
+    if tail_share <= 0:
+        return f"{first}; no task took over {times(tail_ratio)} its estimate"
+    one_in = max(2, round(1 / tail_share))
+    return f"{first}; one task in {_in_words(one_in)} takes over {times(tail_ratio)} its estimate"
+
+
+def sentence(c: Calibration) -> str:
+    """The bias in one sentence, lower case, unended (the JSON and stderr summary's form)."""
+    return bias_sentence(c.overall.median, c.tail_ratio, c.tail_share)
 
 
 def headline(c: Calibration) -> str:
     """The sentence, capitalised and ended."""
-    return c.sentence[:1].upper() + c.sentence[1:] + "."
+    text = sentence(c)
+    return text[:1].upper() + text[1:] + "."
+
+
+def trend_sentence(c: Calibration) -> str | None:
+    """How the median and P85 moved from the first solid period to the last; None without."""
+    if c.trend_change is None:
+        return None
+    first, last = c.trend_change
+    return (
+        f"the median went from {times(first.median)} in {first.label} "
+        f"to {times(last.median)} in {last.label}; "
+        f"P85 from {times(first.p85)} to {times(last.p85)}"
+    )
+
+
+def trend_line(c: Calibration) -> str | None:
+    """The trend sentence, capitalised and ended; None without."""
+    text = trend_sentence(c)
+    return text[:1].upper() + text[1:] + "." if text is not None else None
+
+
+def bin_label(b: RatioBin) -> str:
+    """`under 0.5×`, `0.5 to 0.8×`, `5× and over`."""
+    if b.low is None:
+        return f"under {b.high:g}×"
+    if b.high is None:
+        return f"{b.low:g}× and over"
+    return f"{b.low:g} to {b.high:g}×"
 
 
 def percent(share: float) -> str:

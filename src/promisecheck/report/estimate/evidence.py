@@ -6,10 +6,9 @@ import math
 from dataclasses import dataclass
 
 from promisecheck.assess.analysis import Assessment
-from promisecheck.commands.calibrate import times
 from promisecheck.engine.history_model import HistoryUse, ItemCalibration
 from promisecheck.engine.risks import RiskImpact
-from promisecheck.report._kit.words import percent, whole
+from promisecheck.report._kit.words import percent, times, whole
 
 
 def history_line(h: HistoryUse) -> str:

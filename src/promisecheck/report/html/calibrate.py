@@ -57,9 +57,7 @@ def render(c: Calibration) -> str:
             )
             if found
         ],
-        trend_sentence=(
-            c.trend_sentence[:1].upper() + c.trend_sentence[1:] + "." if c.trend_sentence else None
-        ),
+        trend_sentence=cwords.trend_line(c),
         charts=charts,
     )
 
@@ -100,16 +98,16 @@ def ratio_chart(c: Calibration) -> Chart:
     for n, b in enumerate(c.chart):
         left = LEFT + n * slot
         over = b.low is not None and b.low >= 1.0
-        tip = f"{b.label}: {b.records:,} tasks ({cwords.percent(b.share)})"
+        tip = f"{cwords.bin_label(b)}: {b.records:,} tasks ({cwords.percent(b.share)})"
         marks.append(
             rect(left + 2, y(b.share), slot - 4, bottom - y(b.share), "late" if over else "ok", tip)
         )
         marks.append(
             label(left + slot / 2, y(b.share) - 4, cwords.percent(b.share), "value", "middle")
         )
-        marks.append(label(left + slot / 2, bottom + 14, b.label, "tick", "middle"))
+        marks.append(label(left + slot / 2, bottom + 14, cwords.bin_label(b), "tick", "middle"))
     marks.append(label((LEFT + RIGHT) / 2, bottom + 32, "actual ÷ estimate", "tick", "middle"))
-    rows = [(b.label, f"{b.records:,}", cwords.percent(b.share)) for b in c.chart]
+    rows = [(cwords.bin_label(b), f"{b.records:,}", cwords.percent(b.share)) for b in c.chart]
     return Chart(
         id="ratios",
         title="How long tasks took against their estimate",
