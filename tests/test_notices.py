@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import typing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,7 +38,10 @@ from promisecheck.notices import (
     StartDelaysNotShared,
     UndatedTasks,
 )
+from promisecheck.report import Format, render, render_calibration
+from promisecheck.report._kit import summary
 from promisecheck.report._kit.notices import notice, notices, reason, reasons
+from test_report_table import assessment, infeasible
 
 SIX = tuple(f"i{k}" for k in range(6))
 
@@ -222,3 +227,37 @@ def test_a_calibration_counts_undated_tasks_as_a_value() -> None:
     dates[:4] = [None] * 4
     history = make_history([10.0] * 30, [12.0] * 30, date=dates, source="h.csv")
     assert calibrate(history).warnings == (UndatedTasks(tasks=4),)
+
+
+FORMATS: tuple[Format, ...] = ("table", "markdown", "json", "html")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_shows_the_kits_words(fmt: Format) -> None:
+    warned = (CostNotShown(unrated=("Ana",)), UndatedTasks(tasks=3))
+    said = notices(warned)
+    a = replace(assessment(), warnings=warned[:1])
+    history = make_history([10.0] * 30, [12.0] * 30, date=[dt.date(2026, 1, 5)] * 29 + [None])
+    c = replace(calibrate(history), warnings=warned[1:])
+    for text, expected in ((render(a, fmt), said[0]), (render_calibration(c, fmt), said[1])):
+        if fmt == "json":
+            assert expected in json.loads(text)["warnings"]
+        else:
+            assert expected in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_shows_the_reasons_in_the_kits_words(fmt: Format) -> None:
+    a = infeasible()
+    said = reasons(a.reasons)
+    text = render(a, fmt)
+    if fmt == "json":
+        assert json.loads(text)["reasons"] == list(said)
+    else:
+        # Markdown puts the skill names in code spans; the words around them are the kit's.
+        assert said[0].split("`")[0] in text and "desing" in text
+
+
+def test_the_stderr_summary_gives_the_reasons_in_the_kits_words() -> None:
+    a = infeasible()
+    assert summary.estimate(a) == f"{a.project}: infeasible: {reason(a.reasons[0])}"
