@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -9,6 +10,8 @@ from typer.testing import CliRunner
 from promisecheck.cli import app
 from promisecheck.commands.validate import validate
 from promisecheck.errors import ExitCode
+from promisecheck.notices import BigItem, DeadlineOnDayOff, Finding, LateJoiner
+from promisecheck.report._kit.notices import finding, finding_words
 
 runner = CliRunner()
 
@@ -56,7 +59,15 @@ def write(
 
 
 def messages(spec: Path) -> list[str]:
-    return [str(w) for w in validate(spec).warnings]
+    return [finding(w) for w in validate(spec).warnings]
+
+
+def message(w: Finding) -> str:
+    return finding_words(w.kind)[0]
+
+
+def hint(w: Finding) -> str | None:
+    return finding_words(w.kind)[1]
 
 
 def test_a_sound_proposal_has_no_errors_and_no_warnings(tmp_path: Path) -> None:
@@ -106,7 +117,10 @@ def test_member_joining_after_the_deadline(tmp_path: Path) -> None:
     spec = write(tmp_path, team_extra=extra)
     [warning] = validate(spec).warnings
     assert warning.path == tmp_path / "team.toml" and warning.line == 13
-    assert warning.message == (
+    assert warning.kind == LateJoiner(
+        member="Late", joins=dt.date(2027, 3, 1), deadline=dt.date(2027, 1, 29)
+    )
+    assert message(warning) == (
         "Late joins on 2027-03-01, after the deadline 2027-01-29: no help with this promise"
     )
 
@@ -115,7 +129,7 @@ def test_only_holder_of_a_skill_off_during_the_whole_project(tmp_path: Path) -> 
     spec = write(tmp_path, sofia="time_off = [[2027-01-01, 2027-02-10]]")
     [warning] = validate(spec).warnings
     assert warning.location == 'items[1] "b".skill'
-    assert warning.message == (
+    assert message(warning) == (
         "Sofia, the only member with skill `qa`, has no working hours from 2027-01-04 to "
         "2027-01-29 (1 item needs it)"
     )
@@ -127,12 +141,13 @@ def test_holder_off_for_part_of_the_project_is_fine(tmp_path: Path) -> None:
 
 def test_big_item_and_narrow_range(tmp_path: Path) -> None:
     big = validate(write(tmp_path, a="[60, 100, 160]")).warnings
-    assert [w.message for w in big] == [
+    assert [w.kind for w in big] == [BigItem(likely=100, limit=80)]
+    assert [message(w) for w in big] == [
         "100 h likely: an item over 80 h hides work nobody has thought through"
     ]
-    assert big[0].hint == "split it into smaller items"
+    assert hint(big[0]) == "split it into smaller items"
     narrow = validate(write(tmp_path, a="[38, 40, 42]")).warnings
-    assert [w.message for w in narrow] == [
+    assert [message(w) for w in narrow] == [
         "[38, 40, 42] is within ±10 % of 40 h; real effort varies more than that"
     ]
     # Exactly ±10 % is wide enough; an exact number is a deliberate statement.
@@ -143,10 +158,16 @@ def test_big_item_and_narrow_range(tmp_path: Path) -> None:
 def test_deadline_on_a_weekend_or_public_holiday(tmp_path: Path) -> None:
     [weekend] = validate(write(tmp_path, deadline="2027-01-30")).warnings
     assert weekend.location == "project.deadline" and weekend.line == 4
-    assert weekend.message.startswith("2027-01-30 (Saturday) is not a working day")
-    assert "2027-01-29 (Friday)" in (weekend.hint or "")
+    assert weekend.kind == DeadlineOnDayOff(
+        deadline=dt.date(2027, 1, 30),
+        why="not-a-workday",
+        region=None,
+        before=dt.date(2027, 1, 29),
+    )
+    assert message(weekend).startswith("2027-01-30 (Saturday) is not a working day")
+    assert "2027-01-29 (Friday)" in (hint(weekend) or "")
     [holiday] = validate(Path("examples/webshop/spec.toml")).warnings
-    assert holiday.message == "2027-03-26 (Friday) is a public holiday in DE-BY"
+    assert message(holiday) == "2027-03-26 (Friday) is a public holiday in DE-BY"
 
 
 def test_cli_exit_codes_and_strict(tmp_path: Path) -> None:

@@ -14,35 +14,54 @@ from conftest import MONDAY, make_plan
 from promisecheck.commands.calibrate import calibrate
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.shared_schedule import Project, run_schedule
-from promisecheck.errors import Problem
 from promisecheck.inputs.history import make_history
 from promisecheck.inputs.model import Risk
 from promisecheck.notices import (
+    AbsentHolders,
     BeyondHorizon,
+    BigItem,
     CostNotShown,
+    DatePassed,
+    DeadlineOnDayOff,
     FewTrials,
+    Finding,
+    FindingKind,
     HistoryBand,
     IdleMember,
     InProject,
+    LateJoiner,
     NarrowRanges,
     NeverFinishes,
+    NeverOnProposal,
     NeverWon,
     NobodyHasSkill,
     Notice,
     OnlyMemberNeverWorks,
     Overloaded,
+    OwnTeam,
     Reason,
     RepeatedIds,
     RiskDelayPastHorizon,
     SkillNeverWorks,
     StartDelaysNotShared,
+    TentativeWithoutOdds,
+    TightRange,
     UndatedTasks,
+    UnknownSkill,
 )
 from promisecheck.report import Format, render, render_calibration
 from promisecheck.report._kit import summary
-from promisecheck.report._kit.notices import notice, notices, reason, reasons
+from promisecheck.report._kit.notices import (
+    finding,
+    finding_words,
+    notice,
+    notices,
+    reason,
+    reasons,
+)
 from test_report_table import assessment, infeasible
 
+WEEKEND = dt.timedelta(days=2)
 SIX = tuple(f"i{k}" for k in range(6))
 
 WORDED_NOTICES: list[tuple[Notice, str]] = [
@@ -105,8 +124,120 @@ WORDED_NOTICES: list[tuple[Notice, str]] = [
         "a plan that only works if people run flat out is a risk in itself",
     ),
     (
-        Problem(path=Path("portfolio.toml"), location="commitments[0].spec", message="m", line=2),
-        "portfolio.toml:2: commitments[0].spec: m",
+        Finding(
+            path=Path("portfolio.toml"),
+            location="commitments[3].status",
+            line=17,
+            kind=TentativeWithoutOdds(),
+        ),
+        "portfolio.toml:17: commitments[3].status: tentative without `win_probability`: "
+        "counted as won in every trial "
+        "(add win_probability = 0.5 (the share of trials in which it is won))",
+    ),
+]
+
+DAY = dt.date(2027, 6, 27)
+START = dt.date(2027, 4, 5)
+TEAM = Path("team.toml")
+
+WORDED_FINDINGS: list[tuple[FindingKind, str, str]] = [
+    (
+        UnknownSkill(skill="desing", team=TEAM, close="design"),
+        "nobody in team.toml has skill `desing`; the estimate will be infeasible",
+        "did you mean `design`?",
+    ),
+    (
+        UnknownSkill(skill="qa", team=TEAM, close=None),
+        "nobody in team.toml has skill `qa`; the estimate will be infeasible",
+        "add the skill to a member, or fix the name",
+    ),
+    (
+        LateJoiner(member="Late", joins=dt.date(2027, 9, 1), deadline=DAY),
+        "Late joins on 2027-09-01, after the deadline 2027-06-27: no help with this promise",
+        "remove the member or correct the date",
+    ),
+    (
+        AbsentHolders(
+            skill="ops", holders=("Gone",), start=START, deadline=DAY, items=1, team=TEAM
+        ),
+        "Gone, the only member with skill `ops`, has no working hours from 2027-04-05 to "
+        "2027-06-27 (1 item needs it)",
+        "check time_off, joins and leaves in team.toml",
+    ),
+    (
+        AbsentHolders(
+            skill="ops", holders=("A1", "A2"), start=START, deadline=DAY, items=2, team=TEAM
+        ),
+        "none of the members with skill `ops` (A1, A2) has no working hours from 2027-04-05 to "
+        "2027-06-27 (2 items need it)",
+        "check time_off, joins and leaves in team.toml",
+    ),
+    (
+        BigItem(likely=120.0, limit=80),
+        "120 h likely: an item over 80 h hides work nobody has thought through",
+        "split it into smaller items",
+    ),
+    (
+        TightRange(low=9.5, likely=10.0, high=10.5, within=0.1),
+        "[9.5, 10, 10.5] is within ±10 % of 10 h; real effort varies more than that",
+        "widen the range, or write 10 if the effort is truly fixed",
+    ),
+    (
+        DeadlineOnDayOff(deadline=DAY, why="not-a-workday", region=None, before=DAY - WEEKEND),
+        "2027-06-27 (Sunday) is not a working day of the team (`workdays` in the team file)",
+        "work ends on the last working day before it, 2027-06-25 (Friday); promise that day",
+    ),
+    (
+        DeadlineOnDayOff(
+            deadline=dt.date(2027, 6, 25),
+            why="team-holiday",
+            region=None,
+            before=dt.date(2027, 6, 24),
+        ),
+        "2027-06-25 (Friday) is a team holiday (`holidays` in the team file)",
+        "work ends on the last working day before it, 2027-06-24 (Thursday); promise that day",
+    ),
+    (
+        DeadlineOnDayOff(
+            deadline=dt.date(2027, 5, 17),
+            why="public-holiday",
+            region="DE-BY",
+            before=dt.date(2027, 5, 14),
+        ),
+        "2027-05-17 (Monday) is a public holiday in DE-BY",
+        "work ends on the last working day before it, 2027-05-14 (Friday); promise that day",
+    ),
+    (
+        NeverOnProposal(member="Idle", why="no-skills", start=START, deadline=DAY),
+        "Idle has no skills and no item is assigned to them: they never work on this proposal",
+        'list what they can do, like skills = ["backend"]',
+    ),
+    (
+        NeverOnProposal(member="Away", why="no-hours", start=START, deadline=DAY),
+        "Away has no working hours from 2027-04-05 to 2027-06-27: they never work on this promise",
+        "check their time_off, joins and leaves",
+    ),
+    (
+        DatePassed(which="deadline", day=DAY, today=dt.date(2028, 1, 3)),
+        "the deadline 2027-06-27 has passed (today is 2028-01-03)",
+        "move it, or archive the proposal",
+    ),
+    (
+        DatePassed(which="start", day=START, today=dt.date(2027, 5, 3)),
+        "the start 2027-04-05 has passed (today is 2027-05-03); the estimate counts all the "
+        "work from that day, as if none were done yet",
+        "set start to the first day of the remaining work",
+    ),
+    (
+        OwnTeam(spec="signed/app/spec.toml", own=Path("other.toml"), team=TEAM),
+        "`signed/app/spec.toml` names its own team `other.toml`, not the portfolio's "
+        "`team.toml`; the portfolio's team is used",
+        "the portfolio's team wins: make them the same file",
+    ),
+    (
+        TentativeWithoutOdds(),
+        "tentative without `win_probability`: counted as won in every trial",
+        "add win_probability = 0.5 (the share of trials in which it is won)",
     ),
 ]
 
@@ -154,8 +285,25 @@ def test_each_reason_in_words(given: Reason, expected: str) -> None:
     assert reason(given) == expected
 
 
+@pytest.mark.parametrize(("given", "message", "hint"), WORDED_FINDINGS)
+def test_each_finding_in_words(given: FindingKind, message: str, hint: str) -> None:
+    assert finding_words(given) == (message, hint)
+
+
+def test_a_finding_is_placed_as_an_input_error_is() -> None:
+    kind = BigItem(likely=120.0, limit=80)
+    placed = Finding(path=Path("spec.toml"), location='items[2] "c".estimate', line=18, kind=kind)
+    assert finding(placed) == (
+        'spec.toml:18: items[2] "c".estimate: 120 h likely: an item over 80 h hides work '
+        "nobody has thought through (split it into smaller items)"
+    )
+    unplaced = replace(placed, line=None, location="")
+    assert finding(unplaced).startswith("spec.toml: 120 h likely")
+
+
 def test_every_kind_has_its_words_tested() -> None:
     """A new kind of warning or reason needs a line above: its words are the report's."""
+    assert {type(k) for k, _, _ in WORDED_FINDINGS} == set(typing.get_args(FindingKind))
     assert {type(n) for n, _ in WORDED_NOTICES} == set(typing.get_args(Notice))
     assert {type(r) for r, _ in WORDED_REASONS} == set(typing.get_args(Reason))
 

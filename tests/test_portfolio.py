@@ -17,6 +17,7 @@ from promisecheck.engine.reference import reference_schedule
 from promisecheck.engine.shared_schedule import dispatch_order, keyed_spec, run_schedule
 from promisecheck.errors import InputError, OptionError
 from promisecheck.inputs.portfolio import load_portfolio, under_way
+from promisecheck.notices import OwnTeam
 
 MONDAY = dt.date(2027, 1, 4)
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "portfolio"
@@ -375,7 +376,11 @@ def test_spec_with_another_team_is_a_located_warning(tmp_path: Path) -> None:
     path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
     result = validate(path)
     assert result.kind == "portfolio" and not result.errors
-    assert "portfolio.toml:2: commitments[0].spec" in str(result.warnings[0])
+    [warning] = result.warnings
+    assert (warning.path, warning.line, warning.location) == (path, 2, "commitments[0].spec")
+    assert warning.kind == OwnTeam(
+        spec="a/spec.toml", own=tmp_path / "a" / "own-team.toml", team=tmp_path / "team.toml"
+    )
 
 
 def test_validate_reports_portfolio_errors(tmp_path: Path) -> None:

@@ -281,13 +281,14 @@ def test_passed_dates_are_warnings(tmp_path: Path) -> None:
     import datetime as dt
 
     from promisecheck.commands.validate import lint
+    from promisecheck.report._kit.notices import finding_words
 
     spec = proposal(tmp_path / "p")
     plan = load(spec)
     late = lint(plan, spec, spec.parent / "team.toml", today=dt.date(2027, 2, 1))
     assert [w.location for w in late] == ["project.start"]
     later = lint(plan, spec, spec.parent / "team.toml", today=dt.date(2028, 1, 1))
-    assert [w.message for w in later] == [
+    assert [finding_words(w.kind)[0] for w in later] == [
         "the deadline 2027-03-01 has passed (today is 2028-01-01)"
     ]
 

@@ -7,11 +7,10 @@ are made in one place, report/_kit/notices.py, so that every format says the sam
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
-
-from promisecheck.errors import Problem
 
 Estimate: TypeAlias = float | tuple[float, float, float]
 
@@ -122,8 +121,126 @@ class InProject:
     notice: Notice
 
 
-# A located finding in an input file (the portfolio's team mismatch, say): its text is the
-# located input message, made where the file was read, as with InputError.
+# --- findings: located in an input file, as a reviewer would question it --------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnknownSkill:
+    """An item needs a skill nobody in the team has: the estimate will be infeasible."""
+
+    skill: str
+    team: Path
+    close: str | None  # a skill the team has that is spelled nearly the same
+
+
+@dataclass(frozen=True, kw_only=True)
+class LateJoiner:
+    """A member who joins after the deadline."""
+
+    member: str
+    joins: dt.date
+    deadline: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbsentHolders:
+    """Every holder of a skill has no working hours from the start to the deadline."""
+
+    skill: str
+    holders: tuple[str, ...]
+    start: dt.date
+    deadline: dt.date
+    items: int  # items that need the skill (and name no assignee)
+    team: Path
+
+
+@dataclass(frozen=True, kw_only=True)
+class BigItem:
+    """A likely estimate above `limit` hours: several items in one."""
+
+    likely: float
+    limit: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class TightRange:
+    """A range within ±`within` of its likely hours: more certainty than real effort has."""
+
+    low: float
+    likely: float
+    high: float
+    within: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineOnDayOff:
+    """The deadline is a day the team does not work; work ends on the working day `before`."""
+
+    deadline: dt.date
+    why: Literal["not-a-workday", "team-holiday", "public-holiday"]
+    region: str | None  # public-holiday: where, as COUNTRY or COUNTRY-REGION
+    before: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class NeverOnProposal:
+    """A member who never works on this proposal: no skills and nothing assigned, or no
+    working hours from the start to the deadline."""
+
+    member: str
+    why: Literal["no-skills", "no-hours"]
+    start: dt.date
+    deadline: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatePassed:
+    """The proposal's start or deadline is before today: likely a copy nobody updated."""
+
+    which: Literal["start", "deadline"]
+    day: dt.date
+    today: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class OwnTeam:
+    """A commitment's spec names another team file than the portfolio's, which is used."""
+
+    spec: str  # as written in portfolio.toml
+    own: Path
+    team: Path
+
+
+@dataclass(frozen=True, kw_only=True)
+class TentativeWithoutOdds:
+    """A tentative commitment without `win_probability`: it counts as won in every trial."""
+
+
+FindingKind: TypeAlias = (
+    UnknownSkill
+    | LateJoiner
+    | AbsentHolders
+    | BigItem
+    | TightRange
+    | DeadlineOnDayOff
+    | NeverOnProposal
+    | DatePassed
+    | OwnTeam
+    | TentativeWithoutOdds
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """A warning placed in an input file, the way an input error is: validate lists it
+    beside the file's errors, and reports that read the file show it too."""
+
+    path: Path
+    location: str  # the key, named as input errors name it (`items[0] "a".skill`)
+    line: int | None
+    kind: FindingKind
+
+
 Notice: TypeAlias = (
     NarrowRanges
     | IdleMember
@@ -137,7 +254,7 @@ Notice: TypeAlias = (
     | FewTrials
     | Overloaded
     | InProject
-    | Problem
+    | Finding
 )
 
 

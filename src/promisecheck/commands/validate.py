@@ -7,11 +7,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from promisecheck.engine.calendar import build_capacity, public_holidays
 from promisecheck.engine.forecast import load_history
-from promisecheck.errors import ExitCode, InputError, Problem, did_you_mean
+from promisecheck.errors import ExitCode, InputError, Problem, closest
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.loading import (
     KeyLines,
@@ -25,9 +25,20 @@ from promisecheck.inputs.loading import (
     team_path_for,
 )
 from promisecheck.inputs.model import WEEKDAYS, Plan
+from promisecheck.notices import (
+    AbsentHolders,
+    BigItem,
+    DatePassed,
+    DeadlineOnDayOff,
+    Finding,
+    FindingKind,
+    LateJoiner,
+    NeverOnProposal,
+    TightRange,
+    UnknownSkill,
+)
 
 BIG_ITEM_HOURS = 80  # a likely estimate above this is several items in one
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NARROW_RANGE = 0.10  # a range within ±10 % of its likely value claims more certainty than exists
 
 
@@ -38,7 +49,7 @@ class Validation:
     path: Path
     kind: str  # "proposal", "team" or "portfolio"
     errors: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
+    warnings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -49,13 +60,9 @@ class _Located:
     data: Any
     lines: KeyLines
 
-    def problem(self, loc: Loc, message: str, hint: str | None = None) -> Problem:
-        return Problem(
-            path=self.path,
-            location=describe(loc, self.data),
-            message=message,
-            line=self.lines.line(loc),
-            hint=hint,
+    def finding(self, loc: Loc, kind: FindingKind) -> Finding:
+        return Finding(
+            path=self.path, location=describe(loc, self.data), line=self.lines.line(loc), kind=kind
         )
 
 
@@ -153,7 +160,7 @@ def _raw_team_key(data: dict[str, Any]) -> str:
 
 def lint(
     plan: Plan, spec_path: Path, team_path: Path, today: dt.date | None = None
-) -> tuple[Problem, ...]:
+) -> tuple[Finding, ...]:
     """Warnings on a valid proposal: things that load but that a reviewer would question.
 
     today: for the dates that have passed (default: the system's date).
@@ -173,44 +180,41 @@ def lint(
     ]
     # In reading order: the spec first, then the team file, each from the top.
     order = {spec_path: 0, team_path: 1}
-    return tuple(sorted(found, key=lambda p: (order.get(p.path or spec_path, 2), p.line or 0)))
+    return tuple(sorted(found, key=lambda f: (order.get(f.path, 2), f.line or 0)))
 
 
-def _unknown_skills(plan: Plan, spec: _Located, team_path: Path) -> list[Problem]:
+def _unknown_skills(plan: Plan, spec: _Located, team_path: Path) -> list[Finding]:
     known = sorted({skill for member in plan.team.members for skill in member.skills})
     return [
-        spec.problem(
+        spec.finding(
             ("items", index, "skill"),
-            f"nobody in {team_path} has skill `{item.skill}`; the estimate will be infeasible",
-            did_you_mean(item.skill, known) or "add the skill to a member, or fix the name",
+            UnknownSkill(skill=item.skill, team=team_path, close=closest(item.skill, known)),
         )
         for index, item in enumerate(plan.spec.items)
         if item.skill is not None and item.assignee is None and item.skill not in known
     ]
 
 
-def _late_joiners(plan: Plan, team: _Located) -> list[Problem]:
+def _late_joiners(plan: Plan, team: _Located) -> list[Finding]:
     deadline = plan.spec.project.deadline
     return [
-        team.problem(
+        team.finding(
             ("members", index, "joins"),
-            f"{member.name} joins on {member.joins}, after the deadline {deadline}: "
-            "no help with this promise",
-            "remove the member or correct the date",
+            LateJoiner(member=member.name, joins=member.joins, deadline=deadline),
         )
         for index, member in enumerate(plan.team.members)
         if member.joins is not None and member.joins > deadline
     ]
 
 
-def _absent_holders(plan: Plan, spec: _Located, team: _Located) -> list[Problem]:
+def _absent_holders(plan: Plan, spec: _Located, team: _Located) -> list[Finding]:
     """Skills whose every holder has no working hours from the start to the deadline."""
     project = plan.spec.project
     members = plan.team.members
     capacity = build_capacity(plan.team, project.start)
     last = min(capacity.day_of(project.deadline) + 1, capacity.days)
     present = [bool(capacity.window[m, :last].sum() > 0) for m in range(len(members))]
-    problems: list[Problem] = []
+    found: list[Finding] = []
     reported: set[str] = set()
     for index, item in enumerate(plan.spec.items):
         skill = item.skill
@@ -221,53 +225,38 @@ def _absent_holders(plan: Plan, spec: _Located, team: _Located) -> list[Problem]
             continue
         reported.add(skill)
         needed = sum(1 for i in plan.spec.items if i.skill == skill and i.assignee is None)
-        who = (
-            f"{members[holders[0]].name}, the only member with skill `{skill}`,"
-            if len(holders) == 1
-            else f"none of the members with skill `{skill}` ("
-            + ", ".join(members[m].name for m in holders)
-            + ")"
-        )
-        problems.append(
-            spec.problem(
+        found.append(
+            spec.finding(
                 ("items", index, "skill"),
-                f"{who} has no working hours from {project.start} to {project.deadline} "
-                f"({needed} item{'s need' if needed != 1 else ' needs'} it)",
-                f"check time_off, joins and leaves in {team.path}",
+                AbsentHolders(
+                    skill=skill,
+                    holders=tuple(members[m].name for m in holders),
+                    start=project.start,
+                    deadline=project.deadline,
+                    items=needed,
+                    team=team.path,
+                ),
             )
         )
-    return problems
+    return found
 
 
-def _estimates(plan: Plan, spec: _Located) -> list[Problem]:
-    problems: list[Problem] = []
+def _estimates(plan: Plan, spec: _Located) -> list[Finding]:
+    found: list[Finding] = []
     for index, item in enumerate(plan.spec.items):
         loc: Loc = ("items", index, "estimate")
         if item.likely > BIG_ITEM_HOURS:
-            problems.append(
-                spec.problem(
-                    loc,
-                    f"{item.likely:g} h likely: an item over {BIG_ITEM_HOURS} h hides work "
-                    "nobody has thought through",
-                    "split it into smaller items",
-                )
-            )
+            found.append(spec.finding(loc, BigItem(likely=item.likely, limit=BIG_ITEM_HOURS)))
         if isinstance(item.estimate, tuple):
             low, likely, high = item.estimate
             spread = NARROW_RANGE * likely
             if likely - low < spread and high - likely < spread:
-                problems.append(
-                    spec.problem(
-                        loc,
-                        f"[{low:g}, {likely:g}, {high:g}] is within ±{NARROW_RANGE * 100:g} % of "
-                        f"{likely:g} h; real effort varies more than that",
-                        f"widen the range, or write {likely:g} if the effort is truly fixed",
-                    )
-                )
-    return problems
+                tight = TightRange(low=low, likely=likely, high=high, within=NARROW_RANGE)
+                found.append(spec.finding(loc, tight))
+    return found
 
 
-def _deadline_day(plan: Plan, spec: _Located) -> list[Problem]:
+def _deadline_day(plan: Plan, spec: _Located) -> list[Finding]:
     project = plan.spec.project
     deadline = project.deadline
     why = _day_off(plan, deadline)
@@ -276,31 +265,40 @@ def _deadline_day(plan: Plan, spec: _Located) -> list[Problem]:
     before = deadline - dt.timedelta(days=1)
     while before > project.start and _day_off(plan, before) is not None:
         before -= dt.timedelta(days=1)
+    calendar = plan.team.calendar
+    region = None
+    if calendar.country is not None:
+        region = calendar.country + (f"-{calendar.region}" if calendar.region else "")
     return [
-        spec.problem(
+        spec.finding(
             ("project", "deadline"),
-            f"{deadline} ({_DAY_NAMES[deadline.weekday()]}) is {why}",
-            f"work ends on the last working day before it, {before} "
-            f"({_DAY_NAMES[before.weekday()]}); promise that day",
+            DeadlineOnDayOff(
+                deadline=deadline,
+                why=why,
+                region=region if why == "public-holiday" else None,
+                before=before,
+            ),
         )
     ]
 
 
-def _day_off(plan: Plan, day: dt.date) -> str | None:
+def _day_off(
+    plan: Plan, day: dt.date
+) -> Literal["not-a-workday", "team-holiday", "public-holiday"] | None:
     """Why the team calendar has no work on this day, or None when it is a working day."""
     calendar = plan.team.calendar
     if WEEKDAYS[day.weekday()] not in calendar.workdays:
-        return "not a working day of the team (`workdays` in the team file)"
+        return "not-a-workday"
     if day in calendar.holidays:
-        return "a team holiday (`holidays` in the team file)"
-    if calendar.country is not None:
-        where = calendar.country + (f"-{calendar.region}" if calendar.region else "")
-        if day in public_holidays(calendar.country, calendar.region, day, 1):
-            return f"a public holiday in {where}"
+        return "team-holiday"
+    if calendar.country is not None and day in public_holidays(
+        calendar.country, calendar.region, day, 1
+    ):
+        return "public-holiday"
     return None
 
 
-def _idle_members(plan: Plan, team: _Located) -> list[Problem]:
+def _idle_members(plan: Plan, team: _Located) -> list[Finding]:
     """Members who can never work on this proposal: no skill and no item, or no hours."""
     project = plan.spec.project
     members = plan.team.members
@@ -315,51 +313,33 @@ def _idle_members(plan: Plan, team: _Located) -> list[Problem]:
         for skill in member.skills
         if not any(present[m] for m, other in enumerate(members) if skill in other.skills)
     }
-    problems: list[Problem] = []
+    found: list[Finding] = []
     for index, member in enumerate(members):
         if not member.skills and member.name not in assigned:
-            problems.append(
-                team.problem(
-                    ("members", index, "skills"),
-                    f"{member.name} has no skills and no item is assigned to them: "
-                    "they never work on this proposal",
-                    'list what they can do, like skills = ["backend"]',
-                )
-            )
+            why: Literal["no-skills", "no-hours"] = "no-skills"
+            loc: Loc = ("members", index, "skills")
         elif (
             not present[index]
             and not set(member.skills) <= covered
             and not (member.joins is not None and member.joins > project.deadline)
         ):
-            problems.append(
-                team.problem(
-                    ("members", index),
-                    f"{member.name} has no working hours from {project.start} to "
-                    f"{project.deadline}: they never work on this promise",
-                    "check their time_off, joins and leaves",
-                )
-            )
-    return problems
+            why, loc = "no-hours", ("members", index)
+        else:
+            continue
+        idle = NeverOnProposal(
+            member=member.name, why=why, start=project.start, deadline=project.deadline
+        )
+        found.append(team.finding(loc, idle))
+    return found
 
 
-def _passed(plan: Plan, spec: _Located, today: dt.date) -> list[Problem]:
+def _passed(plan: Plan, spec: _Located, today: dt.date) -> list[Finding]:
     """A start or deadline in the past: likely a copied proposal nobody updated."""
     project = plan.spec.project
     if project.deadline < today:
-        return [
-            spec.problem(
-                ("project", "deadline"),
-                f"the deadline {project.deadline} has passed (today is {today})",
-                "move it, or archive the proposal",
-            )
-        ]
+        passed = DatePassed(which="deadline", day=project.deadline, today=today)
+        return [spec.finding(("project", "deadline"), passed)]
     if project.start < today:
-        return [
-            spec.problem(
-                ("project", "start"),
-                f"the start {project.start} has passed (today is {today}); the estimate "
-                "counts all the work from that day, as if none were done yet",
-                "set start to the first day of the remaining work",
-            )
-        ]
+        passed = DatePassed(which="start", day=project.start, today=today)
+        return [spec.finding(("project", "start"), passed)]
     return []

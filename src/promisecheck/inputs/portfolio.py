@@ -27,6 +27,7 @@ from promisecheck.inputs.loading import (
     read_toml,
 )
 from promisecheck.inputs.model import Date, Item, Number, Share, Spec, Team, _Frozen, invalid
+from promisecheck.notices import Finding, OwnTeam, TentativeWithoutOdds
 
 Status = Literal["signed", "tentative"]
 Order = Literal["rank", "deadline"]
@@ -108,7 +109,7 @@ class Portfolio:
     as_of: dt.date
     order: Order
     commitments: tuple[Commitment, ...]
-    warnings: tuple[Problem, ...]  # located, for validate; reports show them as text
+    warnings: tuple[Finding, ...]  # located, for validate; the portfolio report shows them too
 
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.commitments)
@@ -198,7 +199,7 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
     team = load_team(team_path, root)
     loaded: list[tuple[CommitmentEntry, Path, Spec]] = []
     problems: list[Problem] = []
-    warnings: list[Problem] = []
+    warnings: list[Finding] = []
     for index, entry in enumerate(entries.commitments):
         spec_path = path.parent / entry.spec
         try:
@@ -209,13 +210,11 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
         problems += check_assignees(spec, team, spec_path, spec_data, spec_lines, team_path)
         if (own := _own_team(spec, spec_path, team_path)) is not None:
             warnings.append(
-                Problem(
+                Finding(
                     path=path,
                     location=describe(("commitments", index, "spec"), data),
                     line=lines.line(("commitments", index, "spec")),
-                    message=f"`{entry.spec}` names its own team `{own}`, not the portfolio's "
-                    f"`{team_path}`; the portfolio's team is used",
-                    hint="the portfolio's team wins: make them the same file",
+                    kind=OwnTeam(spec=entry.spec, own=own, team=team_path),
                 )
             )
         loaded.append((entry, spec_path, spec))
@@ -245,12 +244,11 @@ def load_portfolio(path: Path, as_of: dt.date | None = None) -> Portfolio:
     for index, entry in enumerate(entries.commitments):
         if entry.status == "tentative" and entry.win_probability is None:
             warnings.append(
-                Problem(
+                Finding(
                     path=path,
                     location=describe(("commitments", index, "status"), data),
                     line=lines.line(("commitments", index, "status")),
-                    message="tentative without `win_probability`: counted as won in every trial",
-                    hint="add win_probability = 0.5 (the share of trials in which it is won)",
+                    kind=TentativeWithoutOdds(),
                 )
             )
     return Portfolio(

@@ -6,32 +6,47 @@ here, so a warning reads the same wherever it appears.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import assert_never
 
 from promisecheck.errors import Problem, show
 from promisecheck.notices import (
+    AbsentHolders,
     BeyondHorizon,
+    BigItem,
     CostNotShown,
+    DatePassed,
+    DeadlineOnDayOff,
     FewTrials,
+    Finding,
+    FindingKind,
     IdleMember,
     InProject,
+    LateJoiner,
     NarrowRanges,
     NeverFinishes,
+    NeverOnProposal,
     NeverWon,
     NobodyHasSkill,
     Notice,
     OnlyMemberNeverWorks,
     Overloaded,
+    OwnTeam,
     Reason,
     RepeatedIds,
     RiskDelayPastHorizon,
     SkillNeverWorks,
     StartDelaysNotShared,
+    TentativeWithoutOdds,
+    TightRange,
     UndatedTasks,
+    UnknownSkill,
 )
 
 LISTED = 5  # ids named in one notice; more are shown as " …"
+# Fixed English names, whatever the locale (as report/_kit/words does for dates).
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _listed(ids: tuple[str, ...]) -> str:
@@ -101,8 +116,8 @@ def notice(n: Notice) -> str:
             )
         case InProject():
             return f"{n.project}: {notice(n.notice)}"
-        case Problem():
-            return str(n)
+        case Finding():
+            return finding(n)
         case _:
             assert_never(n)
 
@@ -110,6 +125,113 @@ def notice(n: Notice) -> str:
 def notices(found: Iterable[Notice]) -> tuple[str, ...]:
     """Each warning in words, in order."""
     return tuple(notice(n) for n in found)
+
+
+def _day_off(n: DeadlineOnDayOff) -> str:
+    match n.why:
+        case "not-a-workday":
+            return "not a working day of the team (`workdays` in the team file)"
+        case "team-holiday":
+            return "a team holiday (`holidays` in the team file)"
+        case "public-holiday":
+            return f"a public holiday in {n.region}"
+        case _:
+            assert_never(n.why)
+
+
+def _weekday(day: dt.date) -> str:
+    return f"{day} ({DAY_NAMES[day.weekday()]})"
+
+
+def _absent(n: AbsentHolders) -> str:
+    if len(n.holders) == 1:
+        who = f"{n.holders[0]}, the only member with skill `{n.skill}`,"
+    else:
+        who = f"none of the members with skill `{n.skill}` ({', '.join(n.holders)})"
+    needs = "item needs" if n.items == 1 else "items need"
+    return f"{who} has no working hours from {n.start} to {n.deadline} ({n.items} {needs} it)"
+
+
+def finding_words(kind: FindingKind) -> tuple[str, str | None]:
+    """A finding's message and hint: what a reviewer would question, and what to do."""
+    match kind:
+        case UnknownSkill():
+            return (
+                f"nobody in {kind.team} has skill `{kind.skill}`; the estimate will be infeasible",
+                f"did you mean `{kind.close}`?"
+                if kind.close is not None
+                else "add the skill to a member, or fix the name",
+            )
+        case LateJoiner():
+            return (
+                f"{kind.member} joins on {kind.joins}, after the deadline {kind.deadline}: "
+                "no help with this promise",
+                "remove the member or correct the date",
+            )
+        case AbsentHolders():
+            return _absent(kind), f"check time_off, joins and leaves in {kind.team}"
+        case BigItem():
+            return (
+                f"{kind.likely:g} h likely: an item over {kind.limit:g} h hides work "
+                "nobody has thought through",
+                "split it into smaller items",
+            )
+        case TightRange():
+            low, likely, high = kind.low, kind.likely, kind.high
+            return (
+                f"[{low:g}, {likely:g}, {high:g}] is within ±{kind.within * 100:g} % of "
+                f"{likely:g} h; real effort varies more than that",
+                f"widen the range, or write {likely:g} if the effort is truly fixed",
+            )
+        case DeadlineOnDayOff():
+            return (
+                f"{_weekday(kind.deadline)} is {_day_off(kind)}",
+                f"work ends on the last working day before it, {_weekday(kind.before)}; "
+                "promise that day",
+            )
+        case NeverOnProposal(why="no-skills"):
+            return (
+                f"{kind.member} has no skills and no item is assigned to them: "
+                "they never work on this proposal",
+                'list what they can do, like skills = ["backend"]',
+            )
+        case NeverOnProposal():
+            return (
+                f"{kind.member} has no working hours from {kind.start} to {kind.deadline}: "
+                "they never work on this promise",
+                "check their time_off, joins and leaves",
+            )
+        case DatePassed(which="deadline"):
+            return (
+                f"the deadline {kind.day} has passed (today is {kind.today})",
+                "move it, or archive the proposal",
+            )
+        case DatePassed():
+            return (
+                f"the start {kind.day} has passed (today is {kind.today}); the estimate "
+                "counts all the work from that day, as if none were done yet",
+                "set start to the first day of the remaining work",
+            )
+        case OwnTeam():
+            return (
+                f"`{kind.spec}` names its own team `{kind.own}`, not the portfolio's "
+                f"`{kind.team}`; the portfolio's team is used",
+                "the portfolio's team wins: make them the same file",
+            )
+        case TentativeWithoutOdds():
+            return (
+                "tentative without `win_probability`: counted as won in every trial",
+                "add win_probability = 0.5 (the share of trials in which it is won)",
+            )
+        case _:
+            assert_never(kind)
+
+
+def finding(f: Finding) -> str:
+    """`file:line: key: message (hint)`: placed as an input error is."""
+    message, hint = finding_words(f.kind)
+    located = Problem(path=f.path, location=f.location, line=f.line, message=message, hint=hint)
+    return str(located)
 
 
 def reason(r: Reason) -> str:

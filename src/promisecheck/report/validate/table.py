@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promisecheck.commands.validate import Validation, ValidationReport
-from promisecheck.report._kit import problems
+from promisecheck.report._kit import notices, problems
 from promisecheck.report._kit.words import count
 
 
@@ -24,6 +24,6 @@ def render(report: ValidationReport) -> str:
     lines: list[str] = []
     for v in report.results:
         lines += [f"error: {problems.worded(problem)}" for problem in v.errors]
-        lines += [f"warning: {problems.worded(problem)}" for problem in v.warnings]
+        lines += [f"warning: {notices.finding(finding)}" for finding in v.warnings]
         lines.append(verdict(v, strict=report.strict))
     return "\n".join(lines) + "\n"
