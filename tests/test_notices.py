@@ -168,7 +168,7 @@ WORDED_FINDINGS: list[tuple[FindingKind, str, str]] = [
         AbsentHolders(
             skill="ops", holders=("A1", "A2"), start=START, deadline=DAY, items=2, team=TEAM
         ),
-        "none of the members with skill `ops` (A1, A2) has no working hours from 2027-04-05 to "
+        "none of the members with skill `ops` (A1, A2) has working hours from 2027-04-05 to "
         "2027-06-27 (2 items need it)",
         "check time_off, joins and leaves in team.toml",
     ),

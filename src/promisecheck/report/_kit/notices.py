@@ -145,11 +145,12 @@ def _weekday(day: dt.date) -> str:
 
 def _absent(n: AbsentHolders) -> str:
     if len(n.holders) == 1:
-        who = f"{n.holders[0]}, the only member with skill `{n.skill}`,"
+        who = f"{n.holders[0]}, the only member with skill `{n.skill}`, has no"
     else:
-        who = f"none of the members with skill `{n.skill}` ({', '.join(n.holders)})"
+        # "none … has" already denies: "none … has no working hours" would say they all work.
+        who = f"none of the members with skill `{n.skill}` ({', '.join(n.holders)}) has"
     needs = "item needs" if n.items == 1 else "items need"
-    return f"{who} has no working hours from {n.start} to {n.deadline} ({n.items} {needs} it)"
+    return f"{who} working hours from {n.start} to {n.deadline} ({n.items} {needs} it)"
 
 
 def finding_words(kind: FindingKind) -> tuple[str, str | None]:
