@@ -161,7 +161,6 @@ def test_deadline_on_a_weekend_or_public_holiday(tmp_path: Path) -> None:
     assert weekend.kind == DeadlineOnDayOff(
         deadline=dt.date(2027, 1, 30),
         why="not-a-workday",
-        region=None,
         before=dt.date(2027, 1, 29),
     )
     assert message(weekend).startswith("2027-01-30 (Saturday) is not a working day")

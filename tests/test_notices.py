@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import typing
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import MONDAY, make_plan
 from promisecheck.commands.calibrate import calibrate
@@ -39,6 +43,7 @@ from promisecheck.notices import (
     OnlyMemberNeverWorks,
     Overloaded,
     OwnTeam,
+    PublicHoliday,
     Reason,
     RepeatedIds,
     RiskDelayPastHorizon,
@@ -183,7 +188,7 @@ WORDED_FINDINGS: list[tuple[FindingKind, str, str]] = [
         "widen the range, or write 10 if the effort is truly fixed",
     ),
     (
-        DeadlineOnDayOff(deadline=DAY, why="not-a-workday", region=None, before=DAY - WEEKEND),
+        DeadlineOnDayOff(deadline=DAY, why="not-a-workday", before=DAY - WEEKEND),
         "2027-06-27 (Sunday) is not a working day of the team (`workdays` in the team file)",
         "work ends on the last working day before it, 2027-06-25 (Friday); promise that day",
     ),
@@ -191,7 +196,6 @@ WORDED_FINDINGS: list[tuple[FindingKind, str, str]] = [
         DeadlineOnDayOff(
             deadline=dt.date(2027, 6, 25),
             why="team-holiday",
-            region=None,
             before=dt.date(2027, 6, 24),
         ),
         "2027-06-25 (Friday) is a team holiday (`holidays` in the team file)",
@@ -200,8 +204,7 @@ WORDED_FINDINGS: list[tuple[FindingKind, str, str]] = [
     (
         DeadlineOnDayOff(
             deadline=dt.date(2027, 5, 17),
-            why="public-holiday",
-            region="DE-BY",
+            why=PublicHoliday(region="DE-BY"),
             before=dt.date(2027, 5, 14),
         ),
         "2027-05-17 (Monday) is a public holiday in DE-BY",
@@ -409,3 +412,37 @@ def test_every_format_shows_the_reasons_in_the_kits_words(fmt: Format) -> None:
 def test_the_stderr_summary_gives_the_reasons_in_the_kits_words() -> None:
     a = infeasible()
     assert summary.estimate(a) == f"{a.project}: infeasible: {reason(a.reasons[0])}"
+
+
+def _any(union: object) -> st.SearchStrategy[Any]:
+    """Any value of any kind in the union, with any data in it."""
+    return st.one_of(*(st.from_type(kind) for kind in typing.get_args(union)))
+
+
+def _named(value: Any) -> list[str]:
+    """The free-text fields of a notice (names, keys, ids), nested ones included."""
+    hints = typing.get_type_hints(type(value))
+    found: list[str] = []
+    for field in dataclasses.fields(value):
+        held = getattr(value, field.name)
+        if hints[field.name] in (str, str | None) and held is not None:
+            found.append(held)
+        elif dataclasses.is_dataclass(held):
+            found += _named(held)
+    return found
+
+
+# Paths are drawn as Path() only (hypothesis warns so): they are not names the words must keep.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.SmallSearchSpaceWarning")
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(_any(Notice), _any(Reason), _any(FindingKind))
+def test_any_notice_is_worded_and_names_what_it_carries(
+    warned: Notice, why: Reason, found: FindingKind
+) -> None:
+    """Every value of every kind has words (the match is exhaustive), and no name, key or
+    skill it carries is dropped on the way."""
+    said = notice(warned)
+    assert all(name in said for name in _named(warned))
+    assert all(name in reason(why) for name in _named(why))
+    message, hint = finding_words(found)
+    assert all(name in message + (hint or "") for name in _named(found))

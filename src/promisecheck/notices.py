@@ -173,12 +173,23 @@ class TightRange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PublicHoliday:
+    """A public holiday of the team's calendar."""
+
+    region: str  # COUNTRY or COUNTRY-REGION, as the team file gives it
+
+
+# Why the team does not work on a day: not one of its workdays, one of its own holidays
+# (`holidays` in the team file), or a public holiday where it is.
+DayOff: TypeAlias = Literal["not-a-workday", "team-holiday"] | PublicHoliday
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeadlineOnDayOff:
     """The deadline is a day the team does not work; work ends on the working day `before`."""
 
     deadline: dt.date
-    why: Literal["not-a-workday", "team-holiday", "public-holiday"]
-    region: str | None  # public-holiday: where, as COUNTRY or COUNTRY-REGION
+    why: DayOff
     before: dt.date
 
 

@@ -29,11 +29,13 @@ from promisecheck.notices import (
     AbsentHolders,
     BigItem,
     DatePassed,
+    DayOff,
     DeadlineOnDayOff,
     Finding,
     FindingKind,
     LateJoiner,
     NeverOnProposal,
+    PublicHoliday,
     TightRange,
     UnknownSkill,
 )
@@ -265,26 +267,11 @@ def _deadline_day(plan: Plan, spec: _Located) -> list[Finding]:
     before = deadline - dt.timedelta(days=1)
     while before > project.start and _day_off(plan, before) is not None:
         before -= dt.timedelta(days=1)
-    calendar = plan.team.calendar
-    region = None
-    if calendar.country is not None:
-        region = calendar.country + (f"-{calendar.region}" if calendar.region else "")
-    return [
-        spec.finding(
-            ("project", "deadline"),
-            DeadlineOnDayOff(
-                deadline=deadline,
-                why=why,
-                region=region if why == "public-holiday" else None,
-                before=before,
-            ),
-        )
-    ]
+    off = DeadlineOnDayOff(deadline=deadline, why=why, before=before)
+    return [spec.finding(("project", "deadline"), off)]
 
 
-def _day_off(
-    plan: Plan, day: dt.date
-) -> Literal["not-a-workday", "team-holiday", "public-holiday"] | None:
+def _day_off(plan: Plan, day: dt.date) -> DayOff | None:
     """Why the team calendar has no work on this day, or None when it is a working day."""
     calendar = plan.team.calendar
     if WEEKDAYS[day.weekday()] not in calendar.workdays:
@@ -294,7 +281,8 @@ def _day_off(
     if calendar.country is not None and day in public_holidays(
         calendar.country, calendar.region, day, 1
     ):
-        return "public-holiday"
+        region = calendar.country + (f"-{calendar.region}" if calendar.region else "")
+        return PublicHoliday(region=region)
     return None
 
 

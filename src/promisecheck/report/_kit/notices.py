@@ -33,6 +33,7 @@ from promisecheck.notices import (
     OnlyMemberNeverWorks,
     Overloaded,
     OwnTeam,
+    PublicHoliday,
     Reason,
     RepeatedIds,
     RiskDelayPastHorizon,
@@ -133,8 +134,8 @@ def _day_off(n: DeadlineOnDayOff) -> str:
             return "not a working day of the team (`workdays` in the team file)"
         case "team-holiday":
             return "a team holiday (`holidays` in the team file)"
-        case "public-holiday":
-            return f"a public holiday in {n.region}"
+        case PublicHoliday(region=region):
+            return f"a public holiday in {region}"
         case _:
             assert_never(n.why)
 
