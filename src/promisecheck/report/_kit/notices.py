@@ -1,7 +1,7 @@
-"""The words for every warning and reason (promisecheck.notices), one sentence per kind.
+"""The words for every warning, reason and finding (promisecheck.notices), one per kind.
 
-Every format (table, Markdown, JSON, HTML) and the one-line stderr summary word notices
-here, so a warning reads the same wherever it appears.
+Every format (table, Markdown, JSON, HTML), validate's text and the one-line stderr
+summary word notices here, so a warning reads the same wherever it appears.
 """
 
 from __future__ import annotations
