@@ -18,6 +18,7 @@ from promisecheck.assess.analysis import (
     chain_shares,
     walk_chain,
 )
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.calendar import DAY_SPAN, build_capacity
 from promisecheck.engine.network import build_network
@@ -235,7 +236,7 @@ def test_a_start_delayed_by_a_risk_is_nobodys_wait() -> None:
     plan = chain_of_three([])
     risk = Risk(id="late-kickoff", probability=1.0, delay_days=5)
     plan = plan.model_copy(update={"spec": plan.spec.model_copy(update={"risks": (risk,)})})
-    a = estimate_plan(plan, trials=20)
+    a = estimate_plan(plan, RunSettings(trials=20))
     assert a.finish["p50"] == dt.date(2027, 1, 29)
     ana = member(a, "Ana")
     assert (ana.chain_working, ana.chain_waiting) == (1.0, 0.0)

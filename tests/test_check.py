@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.check import Levels, discover, is_proposal, run
+from promisecheck.commands.check import CheckRequest, Levels, discover, is_proposal, run
 from promisecheck.errors import ExitCode, OptionError
 
 CI = Path("examples/ci")
@@ -125,8 +126,22 @@ def test_no_annotations_outside_github_actions() -> None:
 
 
 def test_parallel_and_sequential_runs_agree() -> None:
-    one = run([CI], trials=300, seed=2, levels=Levels(fail_under=0.5), jobs=1)
-    two = run([CI], trials=300, seed=2, levels=Levels(fail_under=0.5), jobs=2)
+    one = run(
+        CheckRequest(
+            paths=(CI,),
+            levels=Levels(fail_under=0.5),
+            jobs=1,
+            settings=RunSettings(trials=300, seed=2),
+        )
+    )
+    two = run(
+        CheckRequest(
+            paths=(CI,),
+            levels=Levels(fail_under=0.5),
+            jobs=2,
+            settings=RunSettings(trials=300, seed=2),
+        )
+    )
     assert one == two
 
 
@@ -244,7 +259,11 @@ def test_base_outside_a_repository_is_the_options_problem(
     shutil.copytree("examples/tight", tmp_path / "tight")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(OptionError) as raised:
-        run([Path("tight")], base="HEAD", trials=10, jobs=1)
+        run(
+            CheckRequest(
+                paths=(Path("tight"),), base="HEAD", jobs=1, settings=RunSettings(trials=10)
+            )
+        )
     assert raised.value.option == "base"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.check import (
     Base,
     Estimated,
@@ -22,7 +23,7 @@ CITY = Path("examples/ci/proposals/city-portal/spec.toml")
 @pytest.fixture(scope="module")
 def city() -> Estimated:
     """A proposal well below its own target (and below an even chance)."""
-    answer = estimate_one(Task(spec=CITY, trials=300, seed=1))
+    answer = estimate_one(Task(spec=CITY, settings=RunSettings(trials=300, seed=1)))
     assert answer.assessment is not None
     assert answer.assessment.on_time_probability < 0.5
     return answer
@@ -82,7 +83,7 @@ def never(tmp_path_factory: pytest.TempPathFactory) -> Estimated:
     (folder / "spec.toml").write_text(text, encoding="utf-8")
     designer = '[[members]]\nname = "Dora"\nskills = ["design"]\n'
     (folder / "team.toml").write_text(designer, encoding="utf-8")
-    answer = estimate_one(Task(spec=folder / "spec.toml", trials=50, seed=1))
+    answer = estimate_one(Task(spec=folder / "spec.toml", settings=RunSettings(trials=50, seed=1)))
     assert answer.assessment is not None and answer.assessment.verdict == "infeasible"
     return answer
 

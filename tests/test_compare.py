@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.compare import run
+from promisecheck.commands.compare import CompareRequest, run
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.report.compare import markdown as compare_markdown
 from promisecheck.report.compare import table as compare_table
@@ -60,7 +61,7 @@ def tiny_pair(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_two_files_scope_and_deltas(tmp_path: Path) -> None:
     a, b = tiny_pair(tmp_path)
-    c = run([str(a), str(b)], trials=20)
+    c = run(CompareRequest(versions=(str(a), str(b)), settings=RunSettings(trials=20)))
     base, other = c.columns
     assert (base.label, other.label) == (str(a), str(b))
     assert base.deltas == {}
@@ -89,7 +90,9 @@ def test_two_files_scope_and_deltas(tmp_path: Path) -> None:
 def test_markdown_exact_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tiny_pair(tmp_path)
     monkeypatch.chdir(tmp_path)
-    text = compare_markdown.render(run(["a.toml", "b.toml"], trials=10))
+    text = compare_markdown.render(
+        run(CompareRequest(versions=("a.toml", "b.toml"), settings=RunSettings(trials=10)))
+    )
     assert text == (
         "### Tiny: 2 versions\n\n"
         "- **a.toml:** On track: 100 % chance of delivering Tiny by Fri 8 Jan 2027; "
@@ -120,7 +123,7 @@ def test_markdown_exact_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_scenarios_are_columns_with_common_random_numbers() -> None:
-    c = run([WEBSHOP], trials=1000, seed=3)
+    c = run(CompareRequest(versions=(WEBSHOP,), settings=RunSettings(trials=1000, seed=3)))
     assert [col.label for col in c.columns] == [
         "baseline",
         "lean",
@@ -182,7 +185,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_git_revision_against_the_working_copy(repo: Path) -> None:
-    c = run(["HEAD:proposals/tiny/spec.toml", "proposals/tiny/spec.toml"], trials=10)
+    c = run(
+        CompareRequest(
+            versions=("HEAD:proposals/tiny/spec.toml", "proposals/tiny/spec.toml"),
+            settings=RunSettings(trials=10),
+        )
+    )
     base, other = c.columns
     assert base.label == "HEAD:proposals/tiny/spec.toml"
     assert base.assessment.effort_hours["p50"] == 24
@@ -193,13 +201,22 @@ def test_git_path_relative_to_the_current_directory(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(repo / "proposals")
-    c = run(["HEAD:./tiny/spec.toml", "tiny/spec.toml"], trials=10)
+    c = run(
+        CompareRequest(
+            versions=("HEAD:./tiny/spec.toml", "tiny/spec.toml"), settings=RunSettings(trials=10)
+        )
+    )
     assert c.columns[1].deltas["effort_p50"].change == 12
 
 
 def test_git_errors_are_located(repo: Path) -> None:
     with pytest.raises(InputError) as raised:
-        run(["nope:proposals/tiny/spec.toml", "HEAD:proposals/x/spec.toml"], trials=10)
+        run(
+            CompareRequest(
+                versions=("nope:proposals/tiny/spec.toml", "HEAD:proposals/x/spec.toml"),
+                settings=RunSettings(trials=10),
+            )
+        )
     assert [str(p) for p in raised.value.problems] == [
         "nope:proposals/tiny/spec.toml: unknown revision `nope` "
         "(a branch, tag or commit of this repository, like main or HEAD~1)",
@@ -240,7 +257,7 @@ def test_cli_formats_and_exit_code(tmp_path: Path) -> None:
 
 
 def test_colour_says_better_in_green_and_worse_in_red() -> None:
-    comparison = run([WEBSHOP], trials=300, seed=1)
+    comparison = run(CompareRequest(versions=(WEBSHOP,), settings=RunSettings(trials=300, seed=1)))
     shown = compare_table.render(comparison, color=True)
     segments = re.findall(r"\x1b\[(\d+)m([^\x1b]*)", shown)
     tones = {

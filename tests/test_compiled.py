@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import make_plan
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.engine import compiled
 from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.network import build_network
@@ -280,6 +281,6 @@ def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
 
     monkeypatch.setattr(compiled, "wanted", spy)
     plan = _plan()
-    estimate_plan(plan, trials=400, seed=1, compromises=True)
+    estimate_plan(plan, RunSettings(trials=400, seed=1), compromises=True)
     assert sizes[0] is False  # the estimate itself is small
     assert len(sizes) > 1 and all(sizes[1:])  # every variant of the menu is compiled

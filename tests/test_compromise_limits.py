@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from promisecheck.assess.analysis import Assessment, Menu
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.compromises.revision import revise
@@ -28,7 +29,7 @@ def limited(plan: Plan, *, levers: dict[str, Any] | None = None, **team: Any) ->
 
 
 def menu(plan: Plan, as_of: dt.date | None = None) -> tuple[Assessment, Menu]:
-    a = estimate_plan(plan, trials=TRIALS, seed=3, compromises=True, as_of=as_of)
+    a = estimate_plan(plan, RunSettings(trials=TRIALS, seed=3), compromises=True, as_of=as_of)
     assert a.compromises is not None
     return a, a.compromises
 
@@ -80,7 +81,7 @@ def test_allocations_are_written_as_a_person_would_and_the_odds_are_theirs() -> 
         assert o.allocations and o.people == tuple(name for name, _ in o.allocations)
         for _, share in o.allocations:
             assert round(share / 0.05, 9) == round(share / 0.05)
-        fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=3)
+        fresh = estimate_plan(revise(plan, o), RunSettings(trials=TRIALS, seed=3))
         assert fresh.on_time_probability == o.on_time_probability
 
 
@@ -205,7 +206,7 @@ def test_scenarios_may_set_the_price(tmp_path: Path) -> None:
 @pytest.mark.parametrize("deadline", [dt.date(2027, 1, 11), dt.date(2027, 1, 15)])
 def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) -> None:
     # A lever ruled out by the bound alone must truly be unable to do better.
-    from promisecheck.assess.estimator import RunSettings, SingleEstimator
+    from promisecheck.assess.estimator import SingleEstimator
     from promisecheck.compromises.search import Evaluator, _CapacityBound
     from promisecheck.engine.calendar import build_capacity
     from promisecheck.engine.simulate import simulate
@@ -213,7 +214,7 @@ def test_the_capacity_bound_never_undercuts_the_simulation(deadline: dt.date) ->
     plan = small_project(deadline)
     capacity = build_capacity(plan.team, plan.spec.project.start)
     result = simulate(plan, TRIALS, 3, capacity=capacity)
-    a = estimate_plan(plan, trials=TRIALS, seed=3)
+    a = estimate_plan(plan, RunSettings(trials=TRIALS, seed=3))
     evaluator = Evaluator(
         SingleEstimator(RunSettings(trials=TRIALS, seed=3), plan, capacity, result)
     )

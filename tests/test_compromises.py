@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import MONDAY, make_plan
 from promisecheck.assess.analysis import Assessment, Compromise
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.compromises.revision import revise
@@ -63,7 +64,7 @@ def small_project(deadline: dt.date = dt.date(2027, 1, 22)) -> Plan:
 
 
 def menu_of(plan: Plan, trials: int = TRIALS, seed: int = 3) -> Assessment:
-    return estimate_plan(plan, trials=trials, seed=seed, compromises=True)
+    return estimate_plan(plan, RunSettings(trials=trials, seed=seed), compromises=True)
 
 
 def option(a: Assessment, kind: str) -> Compromise:
@@ -74,7 +75,7 @@ def option(a: Assessment, kind: str) -> Compromise:
 
 
 def fresh_probability(plan: Plan, o: Compromise, trials: int = TRIALS, seed: int = 3) -> float:
-    return estimate_plan(revise(plan, o), trials=trials, seed=seed).on_time_probability
+    return estimate_plan(revise(plan, o), RunSettings(trials=trials, seed=seed)).on_time_probability
 
 
 @pytest.mark.parametrize("deadline", [dt.date(2027, 1, 18), dt.date(2027, 1, 22)])
@@ -145,7 +146,9 @@ def test_move_date_is_the_earliest_deadline_an_independent_search_finds() -> Non
                 )
             }
         )
-        return estimate_plan(revised, trials=TRIALS, seed=3).on_time_probability >= 0.85
+        return (
+            estimate_plan(revised, RunSettings(trials=TRIALS, seed=3)).on_time_probability >= 0.85
+        )
 
     assert holds(move.deadline)
     assert not holds(move.deadline - dt.timedelta(days=1))
@@ -166,7 +169,9 @@ def test_start_earlier_is_the_latest_start_an_independent_bisection_finds() -> N
         revised = plan.model_copy(
             update={"spec": plan.spec.model_copy(update={"project": project})}
         )
-        return estimate_plan(revised, trials=TRIALS, seed=3).on_time_probability >= 0.85
+        return (
+            estimate_plan(revised, RunSettings(trials=TRIALS, seed=3)).on_time_probability >= 0.85
+        )
 
     low, high = 0, 130
     while high - low > 1:
@@ -178,12 +183,15 @@ def test_start_earlier_is_the_latest_start_an_independent_bisection_finds() -> N
 
 def test_an_on_track_project_gets_no_menu_unless_asked_and_says_so() -> None:
     plan = small_project(deadline=dt.date(2027, 3, 31))
-    auto = estimate_plan(plan, trials=TRIALS, seed=3, compromises=None)
+    auto = estimate_plan(plan, RunSettings(trials=TRIALS, seed=3), compromises=None)
     assert auto.verdict == "on-track"
     assert auto.compromises is not None and auto.compromises.options == ()
     assert auto.compromises.status == "not-needed"
     assert "no compromise needed" in menu_words.note(auto.compromises)
-    assert estimate_plan(plan, trials=TRIALS, seed=3, compromises=False).compromises is None
+    assert (
+        estimate_plan(plan, RunSettings(trials=TRIALS, seed=3), compromises=False).compromises
+        is None
+    )
 
 
 def test_every_option_prices_what_a_fresh_estimate_of_the_revised_plan_costs() -> None:
@@ -192,7 +200,7 @@ def test_every_option_prices_what_a_fresh_estimate_of_the_revised_plan_costs() -
     assert a.compromises is not None and a.cost is not None and a.margin is not None
     assert {o.kind for o in a.compromises.options} >= {"add-hours", "add-member", "cut-scope"}
     for o in a.compromises.options:
-        fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=3)
+        fresh = estimate_plan(revise(plan, o), RunSettings(trials=TRIALS, seed=3))
         assert fresh.cost is not None and fresh.margin is not None
         assert o.margin == pytest.approx(fresh.margin["p50"]), o.kind
         # Prices add up: the baseline's margin less the option's added cost.
@@ -247,10 +255,10 @@ def test_options_stay_exact_with_history_and_risks_and_show_slack_when_on_track(
 
     plan = load("examples/evidence/spec.toml")
     history = load_history(plan, None)
-    a = estimate_plan(plan, trials=TRIALS, seed=5, compromises=True, history=history)
+    a = estimate_plan(plan, RunSettings(trials=TRIALS, seed=5, history=history), compromises=True)
     assert a.compromises is not None and a.compromises.options
     for o in a.compromises.options:
-        fresh = estimate_plan(revise(plan, o), trials=TRIALS, seed=5, history=history)
+        fresh = estimate_plan(revise(plan, o), RunSettings(trials=TRIALS, seed=5, history=history))
         assert fresh.on_time_probability == o.on_time_probability, o.kind
     if a.on_time_probability >= a.target_confidence:
         assert {o.kind for o in a.compromises.options} <= {"move-date", "start-later"}

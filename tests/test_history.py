@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import make_plan
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.calendar import DAY_SPAN, build_capacity
@@ -262,7 +263,7 @@ def test_team_history_is_found_beside_the_team_file(tmp_path: Path) -> None:
     plan = load(tmp_path / "spec.toml")
     history = load_history(plan)
     assert history is not None and np.all(history.ratio == 1.5)
-    report = estimate_plan(plan, trials=20, history=history)
+    report = estimate_plan(plan, RunSettings(trials=20, history=history))
     assert report.effort_hours["p50"] == pytest.approx(12)
     assert report.history is not None and report.history.items[0].pool == "everyone"
 

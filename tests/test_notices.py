@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MONDAY, make_plan
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.calibrate import calibrate
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.shared_schedule import Project, run_schedule
@@ -328,7 +329,7 @@ def test_an_estimate_returns_its_warnings_as_values_not_words() -> None:
             {"name": "Idle", "skills": []},
         ],
     )
-    a = estimate_plan(plan, trials=100, seed=1)
+    a = estimate_plan(plan, RunSettings(trials=100, seed=1))
     assert a.warnings == (
         CostNotShown(unrated=("Idle",)),
         FewTrials(trials=100, standard_error=a.on_time_standard_error),
@@ -349,7 +350,7 @@ def test_an_infeasible_plan_returns_its_reasons_as_values() -> None:
             {"name": "Gone", "skills": ["ops"], "leaves": MONDAY - dt.timedelta(days=3)},
         ],
     )
-    a = estimate_plan(plan, trials=20)
+    a = estimate_plan(plan, RunSettings(trials=20))
     assert a.verdict == "infeasible"
     assert a.reasons == (
         NobodyHasSkill(skill="desing", items=("a",), close="design"),

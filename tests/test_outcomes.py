@@ -14,11 +14,13 @@ from typer.testing import CliRunner
 from conftest import MONDAY, make_plan
 from promisecheck import cli
 from promisecheck.assess.analysis import Verdict
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.calibrate import calibrate
+from promisecheck.commands.calibrate import CalibrateRequest, calibrate
 from promisecheck.commands.calibrate import run as run_calibrate
 from promisecheck.commands.compare import Comparison
-from promisecheck.commands.estimate import EstimateOutcome, estimate_plan, run
+from promisecheck.commands.estimate import EstimateOutcome, EstimateRequest, estimate_plan, run
+from promisecheck.commands.validate import ValidateRequest
 from promisecheck.commands.validate import run as run_validate
 from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import make_history
@@ -51,7 +53,7 @@ def never_started() -> Plan:
 
 
 def outcome_of(plan: Plan) -> EstimateOutcome:
-    return EstimateOutcome(plan=plan, assessment=estimate_plan(plan, trials=TRIALS))
+    return EstimateOutcome(plan=plan, assessment=estimate_plan(plan, RunSettings(trials=TRIALS)))
 
 
 def test_a_plan_with_room_to_spare_exits_0() -> None:
@@ -91,8 +93,17 @@ def test_the_exit_code_follows_the_verdict_alone(verdict: Verdict, code: ExitCod
 
 
 def test_run_applies_the_scenario_and_returns_the_plan_it_judged() -> None:
-    base = run(WEBSHOP, trials=TRIALS)
-    extra = run(WEBSHOP, scenario="extra-design", trials=TRIALS)
+    base = run(
+        EstimateRequest(spec=WEBSHOP, compromises=False, settings=RunSettings(trials=TRIALS))
+    )
+    extra = run(
+        EstimateRequest(
+            spec=WEBSHOP,
+            scenario="extra-design",
+            compromises=False,
+            settings=RunSettings(trials=TRIALS),
+        )
+    )
     assert len(extra.plan.team.members) > len(base.plan.team.members)
     assert extra.assessment.on_time_probability != base.assessment.on_time_probability
 
@@ -109,7 +120,14 @@ def test_run_applies_the_scenario_and_returns_the_plan_it_judged() -> None:
 def test_the_cli_exits_with_the_outcomes_code(args: list[str]) -> None:
     confidence = float(args[2]) if "--confidence" in args else None
     scenario = args[2] if "--scenario" in args else None
-    outcome = run(Path(args[0]), trials=TRIALS, confidence=confidence, scenario=scenario)
+    outcome = run(
+        EstimateRequest(
+            spec=Path(args[0]),
+            scenario=scenario,
+            compromises=False,
+            settings=RunSettings(trials=TRIALS, confidence=confidence),
+        )
+    )
     result = CliRunner().invoke(app, ["estimate", *args, "--trials", str(TRIALS)])
     assert result.exit_code == outcome.exit_code
 
@@ -149,12 +167,15 @@ def test_colour_only_for_a_table_on_a_terminal_without_no_color(
 
 def test_validate_returns_an_outcome_whose_code_follows_errors_and_strict() -> None:
     broken = Path("examples/invalid/dependency-cycle/spec.toml")
-    assert run_validate([TIGHT]).exit_code == ExitCode.ON_TRACK
-    assert run_validate([TIGHT, broken]).exit_code == ExitCode.INVALID_INPUT
-    warned = run_validate([WEBSHOP])
+    assert run_validate(ValidateRequest(paths=(TIGHT,))).exit_code == ExitCode.ON_TRACK
+    assert run_validate(ValidateRequest(paths=(TIGHT, broken))).exit_code == ExitCode.INVALID_INPUT
+    warned = run_validate(ValidateRequest(paths=(WEBSHOP,)))
     assert warned.results[0].warnings and not warned.results[0].errors
     assert warned.exit_code == ExitCode.ON_TRACK
-    assert run_validate([WEBSHOP], strict=True).exit_code == ExitCode.INVALID_INPUT
+    assert (
+        run_validate(ValidateRequest(paths=(WEBSHOP,), strict=True)).exit_code
+        == ExitCode.INVALID_INPUT
+    )
 
 
 @pytest.mark.parametrize(("strict", "code"), [(False, 0), (True, 2)])
@@ -165,7 +186,9 @@ def test_the_cli_exits_with_validates_code(strict: bool, code: int) -> None:
 
 def test_calibrate_names_a_wrong_columns_value_by_its_request_field() -> None:
     with pytest.raises(OptionError) as raised:
-        run_calibrate(Path("examples/evidence/history.csv"), columns="bogus=Spent")
+        run_calibrate(
+            CalibrateRequest(history=Path("examples/evidence/history.csv"), columns="bogus=Spent")
+        )
     assert raised.value.option == "columns"
     result = CliRunner().invoke(
         app, ["calibrate", "examples/evidence/history.csv", "--columns", "bogus=Spent"]

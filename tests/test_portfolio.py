@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from promisecheck.assess.deal import projects_of
-from promisecheck.commands.portfolio import deal_position, estimate_deal, run_portfolio
+from promisecheck.assess.estimator import RunSettings
+from promisecheck.commands.portfolio import (
+    DealRequest,
+    PortfolioRequest,
+    deal_position,
+    estimate_deal,
+    run_portfolio,
+)
 from promisecheck.commands.validate import validate
 from promisecheck.engine.calendar import DAY_SPAN
 from promisecheck.engine.reference import reference_schedule
@@ -79,7 +86,7 @@ def one_person(tmp_path: Path, first: str, second: str) -> Path:
 
 
 def finish_dates(path: Path) -> dict[str, dt.date | None]:
-    report = run_portfolio(path, trials=3, seed=1)
+    report = run_portfolio(PortfolioRequest(path=path, settings=RunSettings(trials=3, seed=1)))
     return {c.key: c.finish["p50"] for c in report.commitments}
 
 
@@ -123,7 +130,7 @@ def test_late_high_rank_project_waits_for_the_low_rank_one_holding_the_person(
     )
     write_spec(tmp_path, "low", [{"id": "x", "skill": "dev", "estimate": 16}])
     path = write_portfolio(tmp_path, [{"spec": "high/spec.toml"}, {"spec": "low/spec.toml"}])
-    report = run_portfolio(path, trials=2, seed=0)
+    report = run_portfolio(PortfolioRequest(path=path, settings=RunSettings(trials=2, seed=0)))
     high, low = report.commitments
     assert low.finish["p50"] == MONDAY + dt.timedelta(days=1)  # Mon + Tue
     assert high.finish["p50"] == MONDAY + dt.timedelta(days=3)  # Wed + Thu
@@ -156,7 +163,9 @@ def test_done_items_leave_and_remaining_hours_replace_the_estimate(tmp_path: Pat
 def test_as_of_option_wins_over_the_file_and_nothing_starts_before_it(tmp_path: Path) -> None:
     path = one_person(tmp_path, "a", "b")
     wednesday = MONDAY + dt.timedelta(days=2)
-    report = run_portfolio(path, as_of=wednesday, trials=2)
+    report = run_portfolio(
+        PortfolioRequest(path=path, as_of=wednesday, settings=RunSettings(trials=2))
+    )
     assert report.as_of == wednesday
     assert [c.finish["p50"] for c in report.commitments] == [
         wednesday,
@@ -187,7 +196,15 @@ def test_a_deal_only_a_new_member_can_do_changes_no_commitment(tmp_path: Path) -
         ],
     )
     for rank in ("first", "last", "2"):
-        outcome = estimate_deal(tmp_path / "deal" / "spec.toml", path, rank=rank, trials=400)
+        outcome = estimate_deal(
+            DealRequest(
+                spec=tmp_path / "deal" / "spec.toml",
+                portfolio=path,
+                rank=rank,
+                compromises=False,
+                settings=RunSettings(trials=400),
+            )
+        )
         for change in outcome.impact.commitments:
             assert np.array_equal(change.before.on_time, change.after.on_time)
             assert change.change == 0.0
@@ -279,7 +296,11 @@ def test_example_deal_breaks_city_portal_last_in_line_but_not_two_weeks_later(
     tmp_path: Path,
 ) -> None:
     deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
-    outcome = estimate_deal(deal, EXAMPLE, trials=2000)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=EXAMPLE, compromises=False, settings=RunSettings(trials=2000)
+        )
+    )
     broken = [c.project for c in outcome.impact.commitments if c.breaks]
     assert broken == ["City portal"]
     assert outcome.exit_code == 1
@@ -289,7 +310,11 @@ def test_example_deal_breaks_city_portal_last_in_line_but_not_two_weeks_later(
         .replace("start = 2027-03-15", "start = 2027-03-29")
         .replace('team = "../../team.toml"', f'team = "{EXAMPLE / "team.toml"}"')
     )
-    outcome = estimate_deal(later, EXAMPLE, trials=2000)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=later, portfolio=EXAMPLE, compromises=False, settings=RunSettings(trials=2000)
+        )
+    )
     assert not any(c.breaks for c in outcome.impact.commitments)
     assert outcome.exit_code == 0
 
@@ -393,7 +418,9 @@ def test_validate_reports_portfolio_errors(tmp_path: Path) -> None:
 def test_a_deal_listed_as_a_commitment_is_refused(tmp_path: Path) -> None:
     path = one_person(tmp_path, "a", "b")
     with pytest.raises(InputError, match="already a commitment"):
-        estimate_deal(tmp_path / "a" / "spec.toml", path)
+        estimate_deal(
+            DealRequest(spec=tmp_path / "a" / "spec.toml", portfolio=path, compromises=False)
+        )
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.check import run
+from promisecheck.commands.check import CheckRequest, run
 from promisecheck.commands.portfolio_check import find_portfolio
 from promisecheck.errors import ExitCode
 
@@ -26,7 +27,14 @@ def test_the_portfolio_is_found_at_or_above_the_paths() -> None:
 
 
 def test_deal_that_breaks_a_signed_commitment_fails_with_the_new_reason() -> None:
-    report = run([EXAMPLE], trials=600, portfolio=EXAMPLE / "portfolio.toml", jobs=1)
+    report = run(
+        CheckRequest(
+            paths=(EXAMPLE,),
+            portfolio=EXAMPLE / "portfolio.toml",
+            jobs=1,
+            settings=RunSettings(trials=600),
+        )
+    )
     by_project = {p.assessment.project: p for p in report.proposals if p.assessment}
     deal = by_project["Gamma portal"]
     assert deal.status == "fail" and deal.breaks == ("City portal",)
@@ -39,9 +47,17 @@ def test_deal_that_breaks_a_signed_commitment_fails_with_the_new_reason() -> Non
 
 def test_commitments_are_judged_inside_the_shared_schedule() -> None:
     # Alone, the city portal would have the team to itself: inside the portfolio it waits.
-    alone = run([EXAMPLE / "signed" / "city-portal"], trials=600, jobs=1)
+    alone = run(
+        CheckRequest(
+            paths=(EXAMPLE / "signed" / "city-portal",), jobs=1, settings=RunSettings(trials=600)
+        )
+    )
     shared = run(
-        [EXAMPLE / "signed" / "city-portal"], trials=600, portfolio=EXAMPLE / "portfolio.toml"
+        CheckRequest(
+            paths=(EXAMPLE / "signed" / "city-portal",),
+            portfolio=EXAMPLE / "portfolio.toml",
+            settings=RunSettings(trials=600),
+        )
     )
     a, b = alone.proposals[0].assessment, shared.proposals[0].assessment
     assert a is not None and b is not None
@@ -92,7 +108,11 @@ def test_base_reads_the_portfolio_at_that_revision(
     subprocess.run([*git, "commit", "-qm", "base"], check=True)
     monkeypatch.chdir(repo)
     spec = repo / "signed" / "city-portal" / "spec.toml"
-    alone = run([spec], trials=300, jobs=1).proposals[0].on_time_probability
+    alone = (
+        run(CheckRequest(paths=(spec,), jobs=1, settings=RunSettings(trials=300)))
+        .proposals[0]
+        .on_time_probability
+    )
     # The city portal's deadline moves a day earlier now.
     spec.write_text(spec.read_text().replace("2027-04-23", "2027-04-22"))
     result = runner.invoke(app, ["check", ".", "--base", "HEAD", "--trials", "300", "-f", "json"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from promisecheck.assess.estimator import DealOdds, RunSettings
-from promisecheck.commands.portfolio import estimate_deal
+from promisecheck.commands.portfolio import DealRequest, estimate_deal
 from promisecheck.compromises.portfolio import MAX_NEW_MEMBERS, Lever, LeverMenu, _Runner
 from promisecheck.compromises.search import SCREEN_TRIALS
 from promisecheck.report import render_deal
@@ -26,7 +26,14 @@ def test_one_person_deal_levers_counted_by_hand(tmp_path: Path) -> None:
     write_spec(tmp_path, "a", [{"id": "x", "skill": "dev", "estimate": 8}], deadline=MONDAY)
     write_spec(tmp_path, "deal", [{"id": "x", "skill": "dev", "estimate": 8}], deadline=MONDAY)
     path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
-    outcome = estimate_deal(tmp_path / "deal" / "spec.toml", path, trials=20, compromises=None)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=tmp_path / "deal" / "spec.toml",
+            portfolio=path,
+            compromises=None,
+            settings=RunSettings(trials=20),
+        )
+    )
     # Last in line the deal waits for Tuesday: 0 % by Monday; it breaks no one.
     assert outcome.assessment.on_time_probability == 0.0
     assert outcome.impact.breaks_signed == ()
@@ -42,7 +49,11 @@ def test_one_person_deal_levers_counted_by_hand(tmp_path: Path) -> None:
 
 def test_example_deal_earliest_start_that_breaks_no_one() -> None:
     deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
-    outcome = estimate_deal(deal, EXAMPLE, trials=1000, compromises=True)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=EXAMPLE, compromises=True, settings=RunSettings(trials=1000)
+        )
+    )
     assert outcome.levers is not None
     (start,) = [lv for lv in outcome.levers.recommended if lv.kind == "start"]
     assert start.start is not None
@@ -57,16 +68,41 @@ def test_no_levers_unless_asked_or_needed(tmp_path: Path) -> None:
     write_spec(tmp_path, "deal", [{"id": "x", "skill": "dev", "estimate": 8}])
     path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
     deal = tmp_path / "deal" / "spec.toml"
-    assert estimate_deal(deal, path, trials=10, compromises=None).levers is None
-    assert estimate_deal(deal, path, trials=10, compromises=False).levers is None
-    assert estimate_deal(deal, path, trials=10, compromises=True).levers is not None
+    assert (
+        estimate_deal(
+            DealRequest(
+                spec=deal, portfolio=path, compromises=None, settings=RunSettings(trials=10)
+            )
+        ).levers
+        is None
+    )
+    assert (
+        estimate_deal(
+            DealRequest(
+                spec=deal, portfolio=path, compromises=False, settings=RunSettings(trials=10)
+            )
+        ).levers
+        is None
+    )
+    assert (
+        estimate_deal(
+            DealRequest(
+                spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=10)
+            )
+        ).levers
+        is not None
+    )
 
 
 def test_example_capacity_lever_says_what_it_tried() -> None:
     # Hires join three weeks after the deal starts, when it already holds Ana: every
     # number of them still breaks City portal, and the report says so instead of nothing.
     deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
-    outcome = estimate_deal(deal, EXAMPLE, trials=500, compromises=True)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=EXAMPLE, compromises=True, settings=RunSettings(trials=500)
+        )
+    )
     assert outcome.levers is not None
     tried = [lv for lv in outcome.levers.tried if lv.kind == "capacity"]
     assert tried and all(lv.new_members == MAX_NEW_MEMBERS for lv in tried)

@@ -17,7 +17,7 @@ from promisecheck.assess.analysis import Menu
 from promisecheck.assess.deal import DEAL_KEY, schedule_deal
 from promisecheck.assess.estimator import DealEstimator, RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.portfolio import estimate_deal
+from promisecheck.commands.portfolio import DealRequest, estimate_deal
 from promisecheck.compromises.revision import with_changes
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
@@ -56,7 +56,14 @@ def one_person(tmp_path: Path, **deal: object) -> Path:
 
 def menu_of(tmp_path: Path, **deal: object) -> Menu:
     path = one_person(tmp_path, **deal)
-    outcome = estimate_deal(tmp_path / "deal" / "spec.toml", path, trials=TRIALS, compromises=None)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=tmp_path / "deal" / "spec.toml",
+            portfolio=path,
+            compromises=None,
+            settings=RunSettings(trials=TRIALS),
+        )
+    )
     assert outcome.assessment.compromises is not None
     return outcome.assessment.compromises
 
@@ -93,7 +100,14 @@ def test_an_option_that_breaks_no_one_is_recommended(tmp_path: Path) -> None:
         start=TUESDAY,
         deadline=MONDAY + dt.timedelta(days=4),
     )
-    outcome = estimate_deal(tmp_path / "deal" / "spec.toml", path, trials=TRIALS, compromises=None)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=tmp_path / "deal" / "spec.toml",
+            portfolio=path,
+            compromises=None,
+            settings=RunSettings(trials=TRIALS),
+        )
+    )
     menu = outcome.assessment.compromises
     assert menu is not None and menu.not_offered == ()
     (start,) = [o for o in menu.options if o.kind == "start-earlier"]
@@ -114,7 +128,12 @@ def test_an_option_has_the_odds_a_fresh_estimate_of_its_file_gives(tmp_path: Pat
         deadline=WEDNESDAY,
     )
     fresh = estimate_deal(
-        tmp_path / "deal" / "spec.toml", tmp_path / "portfolio.toml", trials=TRIALS
+        DealRequest(
+            spec=tmp_path / "deal" / "spec.toml",
+            portfolio=tmp_path / "portfolio.toml",
+            compromises=False,
+            settings=RunSettings(trials=TRIALS),
+        )
     )
     assert fresh.assessment.on_time_probability == apart.option.on_time_probability
     assert [c.project for c in fresh.impact.breaks_signed] == list(apart.option.breaks)
@@ -190,10 +209,18 @@ def test_the_menu_is_not_run_when_the_deal_holds_and_breaks_no_one(tmp_path: Pat
     # Due Friday from Tuesday: `a` takes Tuesday, the deal Wednesday and Thursday.
     path = one_person(tmp_path, deadline=MONDAY + dt.timedelta(days=4))
     deal = tmp_path / "deal" / "spec.toml"
-    outcome = estimate_deal(deal, path, trials=TRIALS, compromises=None)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=path, compromises=None, settings=RunSettings(trials=TRIALS)
+        )
+    )
     assert outcome.assessment.on_time_probability == 1.0 and outcome.impact.breaks_signed == ()
     assert outcome.assessment.compromises is None and outcome.levers is None
-    asked = estimate_deal(deal, path, trials=TRIALS, compromises=True).assessment.compromises
+    asked = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=TRIALS)
+        )
+    ).assessment.compromises
     assert asked is not None and asked.status == "slack" and asked.breaks == ()
 
 
@@ -218,7 +245,11 @@ def test_the_portfolio_levers_screen_then_confirm_on_all_trials() -> None:
     # The example at 2 000 trials screens on the first 1 000: a recommended lever's odds
     # are those of all trials, equal to a fresh deal run at that place or start.
     deal = EXAMPLE / "deals" / "gamma-portal" / "spec.toml"
-    outcome = estimate_deal(deal, EXAMPLE, trials=2000, compromises=True)
+    outcome = estimate_deal(
+        DealRequest(
+            spec=deal, portfolio=EXAMPLE, compromises=True, settings=RunSettings(trials=2000)
+        )
+    )
     assert outcome.levers is not None
     (start,) = [lv for lv in outcome.levers.recommended if lv.kind == "start"]
     portfolio = load_portfolio(EXAMPLE)
@@ -266,7 +297,11 @@ def test_an_offered_option_breaks_no_one_when_its_plan_is_run_afresh(
         )
         path = write_portfolio(root, [{"spec": "a/spec.toml"}], as_of=MONDAY)
         deal = root / "deal" / "spec.toml"
-        outcome = estimate_deal(deal, path, trials=TRIALS, compromises=True)
+        outcome = estimate_deal(
+            DealRequest(
+                spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=TRIALS)
+            )
+        )
         menu = outcome.assessment.compromises
         assert menu is not None
         portfolio = load_portfolio(path)

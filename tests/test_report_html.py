@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from promisecheck.assess.analysis import Compromise, ItemRisk, MemberLoad, Menu
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.estimate import run
+from promisecheck.commands.compare import CompareRequest
+from promisecheck.commands.estimate import EstimateRequest, run
 from promisecheck.engine.risks import RiskImpact
 from promisecheck.notices import IdleMember
 from promisecheck.report import render, render_comparison
@@ -43,7 +45,10 @@ EXTERNAL = re.compile(
 @pytest.fixture(scope="module")
 def webshop() -> str:
     """The web-shop report with its compromise menu: the largest of the examples."""
-    return render(run(EXAMPLES / "webshop" / "spec.toml", compromises=True).assessment, "html")
+    return render(
+        run(EstimateRequest(spec=EXAMPLES / "webshop" / "spec.toml", compromises=True)).assessment,
+        "html",
+    )
 
 
 def charts_in(page: str) -> list[str]:
@@ -168,7 +173,10 @@ def test_every_element_is_closed_where_it_was_opened(webshop: str) -> None:
 
 
 def test_the_same_inputs_and_seed_give_the_same_bytes(webshop: str) -> None:
-    again = render(run(EXAMPLES / "webshop" / "spec.toml", compromises=True).assessment, "html")
+    again = render(
+        run(EstimateRequest(spec=EXAMPLES / "webshop" / "spec.toml", compromises=True)).assessment,
+        "html",
+    )
     assert again == webshop
 
 
@@ -262,7 +270,13 @@ def assert_inside(chart: charts.Chart) -> None:
 
 
 def test_every_mark_is_drawn_inside_its_canvas() -> None:
-    a = run(EXAMPLES / "evidence" / "spec.toml", trials=500).assessment
+    a = run(
+        EstimateRequest(
+            spec=EXAMPLES / "evidence" / "spec.toml",
+            compromises=False,
+            settings=RunSettings(trials=500),
+        )
+    ).assessment
     drawn = [
         html_estimate.s_curve(a),
         html_estimate.histogram(a),
@@ -298,7 +312,13 @@ def test_the_s_curve_steps_through_every_day_of_the_assessments_curve() -> None:
 
 
 def test_the_web_shop_curve_rises_where_the_bars_would_draw_it_flat() -> None:
-    a = run(EXAMPLES / "webshop" / "spec.toml", trials=2000).assessment
+    a = run(
+        EstimateRequest(
+            spec=EXAMPLES / "webshop" / "spec.toml",
+            compromises=False,
+            settings=RunSettings(trials=2000),
+        )
+    ).assessment
     heights = {s for _, s in html_estimate.curve_points(a)}
     assert {p.finished for p in a.curve} <= heights
     between = [b.cumulative for b in a.histogram]
@@ -308,7 +328,11 @@ def test_the_web_shop_curve_rises_where_the_bars_would_draw_it_flat() -> None:
 def test_compare_draws_every_version_on_one_chart_beside_the_columns() -> None:
     from promisecheck.commands import compare
 
-    comparison = compare.run([str(EXAMPLES / "webshop" / "spec.toml")], trials=300)
+    comparison = compare.run(
+        CompareRequest(
+            versions=(str(EXAMPLES / "webshop" / "spec.toml"),), settings=RunSettings(trials=300)
+        )
+    )
     page = render_comparison(comparison, "html")
     labels = [column.label for column in comparison.columns]
     assert len(labels) > 2

@@ -12,10 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.portfolio import (
     DealEstimate,
+    DealRequest,
     PortfolioReport,
+    PortfolioRequest,
     estimate_deal,
     run_portfolio,
 )
@@ -35,12 +38,21 @@ TRIALS = 600
 
 @pytest.fixture(scope="module")
 def report() -> PortfolioReport:
-    return run_portfolio(EXAMPLE, trials=TRIALS, seed=1)
+    return run_portfolio(
+        PortfolioRequest(path=EXAMPLE, settings=RunSettings(trials=TRIALS, seed=1))
+    )
 
 
 @pytest.fixture(scope="module")
 def deal() -> DealEstimate:
-    return estimate_deal(DEAL, EXAMPLE, trials=TRIALS, seed=1, compromises=True)
+    return estimate_deal(
+        DealRequest(
+            spec=DEAL,
+            portfolio=EXAMPLE,
+            compromises=True,
+            settings=RunSettings(trials=TRIALS, seed=1),
+        )
+    )
 
 
 def figure(page: str, id: str) -> str:
@@ -85,7 +97,9 @@ def test_the_portfolio_page_has_the_headline_first_and_every_commitment(
 
 
 def test_the_portfolio_page_is_the_same_bytes_for_the_same_seed(report: PortfolioReport) -> None:
-    again = run_portfolio(EXAMPLE, trials=TRIALS, seed=1)
+    again = run_portfolio(
+        PortfolioRequest(path=EXAMPLE, settings=RunSettings(trials=TRIALS, seed=1))
+    )
     assert render_portfolio(again, "html") == render_portfolio(report, "html")
 
 

@@ -3,13 +3,18 @@ only what the option changes is rewritten, and the result estimates as the menu 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import difflib
 import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
+from promisecheck.commands.estimate import Applied, Apply, EstimateRequest, Refused, run
+from promisecheck.errors import ExitCode
 
 runner = CliRunner()
 
@@ -182,3 +187,93 @@ def test_a_team_change_names_only_who_changes_and_keeps_the_team_file(tmp_path: 
     share = float(changed[1].split("=")[1].split("#")[0])
     assert round(share / 0.05, 9) == round(share / 0.05)
     assert 'team = "revised.team.toml"' in out.read_text(encoding="utf-8")
+
+
+def request(spec: Path, number: int, output: Path, *, force: bool = False) -> EstimateRequest:
+    """What `estimate SPEC --apply NUMBER -o OUTPUT` asks for, with ARGS' settings."""
+    return EstimateRequest(
+        spec=spec,
+        settings=RunSettings(trials=400, seed=3),
+        as_of=dt.date(2027, 1, 1),
+        apply=Apply(number=number, output=output, force=force),
+    )
+
+
+def test_the_command_writes_the_chosen_option_and_exits_0(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    out = tmp_path / "revised.toml"
+    outcome = run(request(spec.parent, 1, out))
+    assert isinstance(outcome.applied, Applied) and outcome.applied.number == 1
+    menu = outcome.assessment.compromises
+    assert menu is not None and outcome.applied.option == menu.options[0]
+    assert next(iter(outcome.applied.revision.files)) == out  # the spec first
+    for path, text in outcome.applied.revision.files.items():
+        assert path.read_text(encoding="utf-8") == text
+    # Written, so the run succeeded, though the plan as it stands is below its target.
+    assert outcome.assessment.verdict != "on-track" and outcome.exit_code == ExitCode.ON_TRACK
+
+
+def test_the_command_refuses_without_writing_anything(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    original, team = spec.read_text(encoding="utf-8"), spec.parent / "team.toml"
+    out = tmp_path / "revised.toml"
+    beyond = run(request(spec, 99, out))
+    count = len(beyond.assessment.compromises.options) if beyond.assessment.compromises else 0
+    assert count and beyond.applied == Refused(number=99, reason="no-such-option")
+    assert beyond.exit_code == ExitCode.INVALID_INPUT and not out.exists()
+    for path in (spec, team):
+        refused = run(request(spec, 1, path, force=True))
+        assert refused.applied == Refused(number=1, reason="original-input", path=path)
+    assert spec.read_text(encoding="utf-8") == original and team.read_text() == TEAM
+    out.write_text("mine", encoding="utf-8")
+    exists = run(request(spec, 1, out))
+    assert exists.applied == Refused(number=1, reason="exists", path=out)
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert isinstance(run(request(spec, 1, out, force=True)).applied, Applied)
+
+
+def test_an_on_track_plan_needs_compromises_asked_for_to_apply_one(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    spec.write_text(SPEC.replace("deadline = 2027-01-22", "deadline = 2027-06-30"))
+    out = tmp_path / "revised.toml"
+    outcome = run(request(spec, 1, out))
+    assert outcome.assessment.verdict == "on-track"
+    assert outcome.applied == Refused(number=1, reason="on-track") and not out.exists()
+    asked = run(dataclasses.replace(request(spec, 1, out), compromises=True))
+    assert not isinstance(asked.applied, Refused) or asked.applied.reason != "on-track"
+
+
+def test_each_refusal_is_worded_with_its_flags_and_exits_2(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    out = tmp_path / "revised.toml"
+
+    def refused(*args: str) -> str:
+        result = runner.invoke(app, ["estimate", str(spec), *ARGS, "--apply", *args])
+        assert result.exit_code == ExitCode.INVALID_INPUT and result.stdout == ""
+        return result.stderr
+
+    count = len(options(spec))
+    assert refused("99", "-o", str(out)) == (
+        f"promisecheck: error: --apply 99: the menu has options 1 to {count}\n"
+    )
+    assert refused("1", "-o", str(spec), "--force") == (
+        f"promisecheck: error: {spec}: is an original input; choose another --output\n"
+    )
+    out.write_text("mine", encoding="utf-8")
+    assert refused("1", "-o", str(out)) == (
+        f"promisecheck: error: {out}: already exists; use --force to overwrite it\n"
+    )
+    # The only web developer leaves before the work is there: nothing can help.
+    team = TEAM.replace("allocation = 0.5      # half on another project", "leaves = 2027-01-05")
+    (spec.parent / "team.toml").write_text(team, encoding="utf-8")
+    assert refused("1", "-o", str(tmp_path / "new.toml")) == (
+        "promisecheck: error: --apply 1: there is no compromise menu for this plan "
+        "(No compromise can help until the reasons above are fixed.)\n"
+    )
+    spec.write_text(SPEC.replace("deadline = 2027-01-22", "deadline = 2027-06-30"))
+    (spec.parent / "team.toml").write_text(TEAM, encoding="utf-8")
+    assert refused("1", "-o", str(tmp_path / "new.toml")) == (
+        "promisecheck: error: --apply 1: the plan is on track, no compromise is needed; "
+        "add --compromises to see (and apply) its slack\n"
+    )
+    assert not (tmp_path / "new.toml").exists() and out.read_text(encoding="utf-8") == "mine"

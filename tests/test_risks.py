@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from conftest import MONDAY, make_plan
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.calendar import build_capacity
@@ -132,7 +133,7 @@ def test_impact_is_the_change_in_on_time_probability_on_the_same_draws() -> None
         {"id": "late", "probability": 0.25, "extra_hours": 8, "items": ["a"]},
         {"id": "harmless", "probability": 0.5, "delay_days": 0.4},
     )
-    report = estimate_plan(plan, trials=2000, seed=4)
+    report = estimate_plan(plan, RunSettings(trials=2000, seed=4))
     late, harmless = report.risks
     assert late.happened == pytest.approx(0.25, abs=0.03)
     assert report.on_time_probability == 1 - late.happened
@@ -147,7 +148,7 @@ def test_a_start_delay_moves_the_finish() -> None:
     plan = make_plan([{"id": "a", "skill": "dev", "estimate": 8}], DEV)
     plan = with_risks(plan, {"id": "contract", "probability": 1, "delay_days": 3})
     capacity = build_capacity(plan.team, plan.spec.project.start)
-    report = estimate_plan(plan, trials=10)
+    report = estimate_plan(plan, RunSettings(trials=10))
     assert report.finish["p50"] == capacity.date_of(3)
     assert report.risks[0].mean_delay_days == 3
 
@@ -203,7 +204,7 @@ def test_the_evidence_example_runs_with_history_and_risks() -> None:
 def test_a_delay_past_the_horizon_is_infeasible_and_says_why() -> None:
     plan = make_plan([{"id": "a", "skill": "dev", "estimate": 8}], DEV)
     plan = with_risks(plan, {"id": "forever", "probability": 1, "delay_days": MAX_DELAY_DAYS})
-    report = estimate_plan(plan, trials=20)
+    report = estimate_plan(plan, RunSettings(trials=20))
     assert report.verdict == "infeasible"
     assert [w.risk for w in report.warnings if isinstance(w, RiskDelayPastHorizon)] == ["forever"]
     assert report.risks[0].on_time_without == 1.0

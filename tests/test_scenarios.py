@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.estimate import run
+from promisecheck.commands.estimate import EstimateRequest, run
 from promisecheck.engine.sampling import sample_efforts
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs.loading import load
@@ -174,15 +175,25 @@ def test_deferring_everything_is_an_error(tmp_path: Path) -> None:
 
 
 def test_estimate_runs_one_scenario_and_names_it() -> None:
-    lean = run(WEBSHOP, scenario="lean", trials=400).assessment
-    base = run(WEBSHOP, trials=400).assessment
+    lean = run(
+        EstimateRequest(
+            spec=WEBSHOP, scenario="lean", compromises=False, settings=RunSettings(trials=400)
+        )
+    ).assessment
+    base = run(
+        EstimateRequest(spec=WEBSHOP, compromises=False, settings=RunSettings(trials=400))
+    ).assessment
     assert lean.project == "Acme web shop (scenario lean)"
     assert {i.id for i in base.items} - {i.id for i in lean.items} == {
         "search",
         "fe-search",
         "vouchers",
     }
-    later = run(WEBSHOP, scenario="later", trials=400).assessment
+    later = run(
+        EstimateRequest(
+            spec=WEBSHOP, scenario="later", compromises=False, settings=RunSettings(trials=400)
+        )
+    ).assessment
     assert later.deadline == dt.date(2027, 4, 9)
     assert later.on_time_probability > base.on_time_probability
 

@@ -20,7 +20,7 @@ from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs.limits import MAX_DEPTH, MAX_ITEMS, MAX_MEMBERS, MAX_SCENARIOS
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import MAX_HOURS
-from promisecheck.inputs.safefiles import MAX_TOML_BYTES, read_bytes, root_of
+from promisecheck.inputs.safefiles import MAX_TOML_BYTES, read_bytes, recording, root_of
 
 runner = CliRunner()
 
@@ -393,3 +393,17 @@ def test_output_to_a_device_writes_to_it_and_leaves_it_a_device(tmp_path: Path) 
     result = invoke("estimate", spec, "--trials", "50", "-o", "/dev/null")
     assert result.exit_code == ExitCode.ON_TRACK
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_file_read_in_a_nested_recording_is_recorded_around_it_too(tmp_path: Path) -> None:
+    # The estimate command guards --apply with its own recording inside the CLI's, which
+    # guards -o: a file the inner block read must be known to both.
+    before, inner_file = tmp_path / "before.txt", tmp_path / "inner.txt"
+    before.write_text("a", encoding="utf-8")
+    inner_file.write_text("b", encoding="utf-8")
+    with recording() as outer:
+        read_bytes(before, limit=10)
+        with recording() as inner:
+            read_bytes(inner_file, limit=10)
+        assert inner == {inner_file.resolve()}
+    assert outer == {before.resolve(), inner_file.resolve()}

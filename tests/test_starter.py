@@ -7,8 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands import estimate
+from promisecheck.commands.estimate import EstimateRequest
 from promisecheck.commands.validate import validate
 from promisecheck.errors import ExitCode
 from promisecheck.inputs.starter import next_monday, starter_files
@@ -20,7 +22,11 @@ def test_starter_starts_next_monday_and_is_on_track(tmp_path: Path) -> None:
     today = dt.date(2027, 3, 3)  # a Wednesday
     for name, text in starter_files(today).items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    assessment = estimate.run(tmp_path / "spec.toml", trials=500).assessment
+    assessment = estimate.run(
+        EstimateRequest(
+            spec=tmp_path / "spec.toml", compromises=False, settings=RunSettings(trials=500)
+        )
+    ).assessment
     assert assessment.start == next_monday(today) == dt.date(2027, 3, 8)
     assert assessment.deadline.weekday() == 4
     assert assessment.verdict == "on-track"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import make_plan
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.notices import NobodyHasSkill, SkillNeverWorks
@@ -21,7 +22,7 @@ def test_an_estimate_line_says_verdict_odds_deadline_and_target() -> None:
         [{"name": "Ana", "skills": ["x"]}],
         deadline=dt.date(2027, 1, 29),
     )
-    a = estimate_plan(plan, trials=50)
+    a = estimate_plan(plan, RunSettings(trials=50))
     assert summary.estimate(a) == "Test: on-track: 100% on time by 2027-01-29 (target 85%)"
     reasons = (
         NobodyHasSkill(skill="x", items=("a",), close=None),

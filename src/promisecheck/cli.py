@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar, assert_never
 
 import typer
 
 from promisecheck import __version__
+from promisecheck.commands.files import write_atomically
 from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs import safefiles
 from promisecheck.report import Format
 from promisecheck.safetext import for_json, for_people
 
 if TYPE_CHECKING:
-    from promisecheck.assess.analysis import Assessment
     from promisecheck.commands import Outcome
     from promisecheck.commands.check import CheckReport
+    from promisecheck.commands.estimate import EstimateOutcome
+    from promisecheck.commands.portfolio import DealRequest
     from promisecheck.engine.simulate import Progress
-    from promisecheck.inputs.model import Plan
 
 T = TypeVar("T")
 app = typer.Typer(
@@ -74,39 +73,6 @@ def worded(error: InputError) -> str:
 def say(text: str) -> None:
     """A line for people on stderr, through the one sanitiser (it may quote input)."""
     typer.echo(for_people(text), err=True)
-
-
-def _new_file_mode(path: Path) -> int:
-    """The mode a plain open() would give: an existing file's own, else 0666 less the umask."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, renamed into place.
-
-    A device or pipe (`-o /dev/null`, `-o /dev/stderr`) is written to as it is: renaming a
-    file over it would replace the device itself.
-    """
-    if path.exists() and not path.is_file() and not path.is_dir():
-        with open(path, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        return
-    mode = _new_file_mode(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file 0600; the report is as readable as any file the user writes.
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class _LateProgressBar:
@@ -290,41 +256,12 @@ def _color(output: Path | None, format: Format) -> bool:
     )
 
 
-def _estimate_deal(
-    spec: Path,
-    portfolio: Path,
-    team: Path | None,
-    rank: str,
-    as_of: dt.date | None,
-    trials: int,
-    seed: int,
-    confidence: float | None,
-    history: Path | None,
-    format: Format,
-    output: Path | None,
-    compromises: bool | None,
-) -> NoReturn:
+def _estimate_deal(request: DealRequest, format: Format, output: Path | None) -> NoReturn:
     from promisecheck.commands.portfolio import estimate_deal
-    from promisecheck.inputs.loading import proposal_path
     from promisecheck.report import render_deal
     from promisecheck.report._kit import summary
 
-    deal, read = run_located(
-        lambda progress: estimate_deal(
-            proposal_path(spec),
-            portfolio,
-            team_path=team,
-            rank=rank,
-            as_of=as_of,
-            trials=trials,
-            seed=seed,
-            confidence=confidence,
-            history=history,
-            progress=progress,
-            compromises=compromises,
-        ),
-        progress=True,
-    )
+    deal, read = run_located(lambda progress: estimate_deal(request, progress), progress=True)
     report(
         deal,
         lambda color: render_deal(deal, format, color=color),
@@ -400,116 +337,93 @@ def estimate(
     With --portfolio: scheduled with everything already promised, and what it does to each.
     Exit 0 on track, 1 not (or it breaks a signed commitment), 2 bad input.
     """
+    from promisecheck.assess.estimator import RunSettings
+
     check_trials(trials)
     check_confidence(confidence)
     check_output_path(output)
     check_seed(seed)
+    settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=history)
+    day = as_of.date() if as_of is not None else None
     if portfolio is not None:
         if scenario is not None or apply is not None:
             raise fail("--portfolio works without --scenario and --apply")
-        _estimate_deal(
-            spec,
-            portfolio,
-            team,
-            rank,
-            as_of.date() if as_of is not None else None,
-            trials,
-            seed,
-            confidence,
-            history,
-            format,
-            output,
-            compromises,
+        from promisecheck.commands.portfolio import DealRequest
+
+        deal = DealRequest(
+            spec=spec,
+            portfolio=portfolio,
+            team=team,
+            settings=settings,
+            rank=rank,
+            compromises=compromises,
+            as_of=day,
         )
+        _estimate_deal(deal, format, output)
     if apply is not None and output is None:
         raise fail("--apply needs --output FILE: where to write the revised spec")
     if apply is not None and apply < 1:
         raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
+    from promisecheck.commands.estimate import Apply, EstimateRequest
     from promisecheck.commands.estimate import run as run_estimate
-    from promisecheck.inputs.loading import proposal_path, team_path_for
 
-    spec = proposal_path(spec)
-    outcome, read = run_located(
-        lambda progress: run_estimate(
-            spec,
-            team,
-            scenario=scenario,
-            trials=trials,
-            seed=seed,
-            confidence=confidence,
-            progress=progress,
-            compromises=True if apply is not None else compromises,
-            history=history,
-            as_of=as_of.date() if as_of is not None else dt.date.today(),
-        ),
-        progress=True,
+    request = EstimateRequest(
+        spec=spec,
+        team=team,
+        settings=settings,
+        scenario=scenario,
+        compromises=compromises,
+        as_of=day or dt.date.today(),
+        apply=Apply(number=apply, output=output, force=force)
+        if apply is not None and output is not None
+        else None,
     )
-    plan, assessment = outcome.plan, outcome.assessment
-    if apply is not None and output is not None:
-        if assessment.verdict == "on-track" and compromises is not True:
-            raise fail(
-                f"--apply {apply}: the plan is on track, no compromise is needed; "
-                "add --compromises to see (and apply) its slack"
-            )
-        originals = [spec, team_path_for(plan.spec, spec, team), *read]
-        write_revision(plan, assessment, apply, output, originals, force, edit=scenario is None)
-        raise typer.Exit(ExitCode.ON_TRACK)
+    outcome, read = run_located(lambda progress: run_estimate(request, progress), progress=True)
+    if outcome.applied is not None:
+        _applied(outcome)
     from promisecheck.report import render
     from promisecheck.report._kit import summary
 
     report(
         outcome,
-        lambda color: render(assessment, format, color=color),
+        lambda color: render(outcome.assessment, format, color=color),
         format=format,
         output=output,
         inputs=read,
-        summary=summary.estimate(assessment),
+        summary=summary.estimate(outcome.assessment),
     )
 
 
-def write_revision(
-    plan: Plan,
-    assessment: Assessment,
-    number: int,
-    output: Path,
-    originals: list[Path],
-    force: bool,
-    *,
-    edit: bool = True,
-) -> None:
-    """Write the plan with option `number` applied: never over an original, never over an
-    existing file without --force, each file whole or not at all.
-
-    edit: revise the author's files in place of a copy (False after --scenario, whose
-    plan is not the file as written)."""
-    from promisecheck.compromises.revision import revised_files
+def _applied(outcome: EstimateOutcome) -> NoReturn:
+    """What --apply wrote on stderr and exit 0, or why it wrote nothing and exit 2."""
+    from promisecheck.commands.estimate import Refused
     from promisecheck.report.estimate import menu as menu_words
 
-    menu = assessment.compromises
-    options = menu.options if menu is not None else ()
-    if not options:
-        raise fail(
-            f"--apply {number}: there is no compromise menu for this plan "
-            f"({menu_words.note(menu) if menu else 'none'})"
-        )
-    if number > len(options):
-        raise fail(f"--apply {number}: the menu has options 1 to {len(options)}")
-    assert menu is not None
-    option = options[number - 1]
-    team_path = originals[1]
-    revision = revised_files(
-        plan, option, output, team_path, original_spec=originals[0] if edit else None
-    )
-    files = revision.files
-    protected = {p.resolve() for p in originals}
-    for path in files:
-        if path.resolve() in protected:
-            raise fail(f"{path}: is an original input; choose another --output")
-        if path.exists() and not force:
-            raise fail(f"{path}: already exists; use --force to overwrite it")
-    for path, text in files.items():
-        write_atomically(path, text)
-    say(menu_words.applied(number, option, menu, revision))
+    applied, menu = outcome.applied, outcome.assessment.compromises
+    if isinstance(applied, Refused):
+        number, path = applied.number, applied.path
+        match applied.reason:
+            case "on-track":
+                message = (
+                    f"--apply {number}: the plan is on track, no compromise is needed; "
+                    "add --compromises to see (and apply) its slack"
+                )
+            case "no-menu":
+                note = menu_words.note(menu) if menu else "none"
+                message = f"--apply {number}: there is no compromise menu for this plan ({note})"
+            case "no-such-option":
+                count = len(menu.options) if menu is not None else 0
+                message = f"--apply {number}: the menu has options 1 to {count}"
+            case "original-input":
+                message = f"{path}: is an original input; choose another --output"
+            case "exists":
+                message = f"{path}: already exists; use --force to overwrite it"
+            case unknown:
+                assert_never(unknown)
+        raise fail(message)
+    assert applied is not None and menu is not None
+    say(menu_words.applied(applied.number, applied.option, menu, applied.revision))
+    raise typer.Exit(outcome.exit_code)
 
 
 def run() -> None:
@@ -540,15 +454,14 @@ def portfolio(
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
-    from promisecheck.commands.portfolio import run_portfolio
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.portfolio import PortfolioRequest, run_portfolio
     from promisecheck.report import render_portfolio
 
-    outcome, read = run_located(
-        lambda progress: run_portfolio(
-            path, as_of=as_of, trials=trials, seed=seed, history=history, progress=progress
-        ),
-        progress=True,
+    request = PortfolioRequest(
+        path=path, as_of=as_of, settings=RunSettings(trials=trials, seed=seed, history=history)
     )
+    outcome, read = run_located(lambda progress: run_portfolio(request, progress), progress=True)
     report(
         outcome,
         lambda color: render_portfolio(outcome, format, color=color),
@@ -613,10 +526,11 @@ def validate(
     strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 2).")] = False,
 ) -> None:
     """Every error in proposal and team files at once, plus warnings. Exit 2 on errors."""
+    from promisecheck.commands.validate import ValidateRequest
     from promisecheck.commands.validate import run as run_validate
     from promisecheck.report.validate.table import render as render_validation
 
-    outcome = run_validate(paths, team, strict=strict)
+    outcome = run_validate(ValidateRequest(paths=tuple(paths), team=team, strict=strict))
     report(outcome, lambda _: render_validation(outcome), format="table", output=None, inputs=())
 
 
@@ -668,14 +582,15 @@ def calibrate(
         history, team = None, history
     if history is None and team is None:
         raise fail("expected a history CSV or a team file with a [history] table")
+    from promisecheck.commands.calibrate import CalibrateRequest
     from promisecheck.commands.calibrate import run as run_calibrate
     from promisecheck.report import render_calibration
     from promisecheck.report._kit import summary
 
-    csv = history
-    outcome, read = run_located(
-        lambda _: run_calibrate(csv, team, columns=columns, unit=unit, hours_per_day=hours_per_day)
+    request = CalibrateRequest(
+        history=history, team=team, columns=columns, unit=unit, hours_per_day=hours_per_day
     )
+    outcome, read = run_located(lambda _: run_calibrate(request))
     report(
         outcome,
         lambda color: render_calibration(outcome, format, color=color),
@@ -713,14 +628,18 @@ def compare(
     check_trials(trials)
     check_output_path(output)
     check_seed(seed)
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.compare import CompareRequest
     from promisecheck.commands.compare import run as run_compare
     from promisecheck.report import render_comparison
 
-    outcome, read = run_located(
-        lambda _: run_compare(
-            versions, team, trials=trials, seed=seed, history=history, portfolio=portfolio
-        )
+    request = CompareRequest(
+        versions=tuple(versions),
+        team=team,
+        settings=RunSettings(trials=trials, seed=seed, history=history),
+        portfolio=portfolio,
     )
+    outcome, read = run_located(lambda _: run_compare(request))
     report(
         outcome,
         lambda color: render_comparison(outcome, format, color=color),
@@ -774,7 +693,8 @@ def check(
     check_seed(seed)
     if jobs is not None and jobs < 1:
         raise fail(f"--jobs {jobs}: expected at least 1 worker process")
-    from promisecheck.commands.check import Levels
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.check import CheckRequest, Levels
     from promisecheck.commands.check import run as run_check
     from promisecheck.commands.portfolio_check import find_portfolio
     from promisecheck.report import render_check
@@ -782,22 +702,15 @@ def check(
 
     if portfolio is not None and portfolio.is_dir():
         portfolio = portfolio / "portfolio.toml"
-    portfolio = portfolio or find_portfolio(paths or [Path(".")])
-    shared = portfolio
-    outcome, read = run_located(
-        lambda progress: run_check(
-            paths or [Path(".")],
-            portfolio=shared,
-            trials=trials,
-            seed=seed,
-            levels=Levels(fail_under=fail_under, warn_under=warn_under),
-            base=base,
-            jobs=jobs,
-            progress=progress,
-            history=history,
-        ),
-        progress=True,
+    request = CheckRequest(
+        paths=tuple(paths or [Path(".")]),
+        settings=RunSettings(trials=trials, seed=seed, history=history),
+        levels=Levels(fail_under=fail_under, warn_under=warn_under),
+        base=base,
+        jobs=jobs,
+        portfolio=portfolio or find_portfolio(paths or [Path(".")]),
     )
+    outcome, read = run_located(lambda progress: run_check(request, progress), progress=True)
     report(
         outcome,
         lambda color: render_check(outcome, format, color=color),

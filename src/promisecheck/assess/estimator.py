@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -24,22 +25,34 @@ from promisecheck.engine.simulate import SimulationResult
 from promisecheck.inputs.history import History
 from promisecheck.inputs.model import Plan, Team
 
+H = TypeVar("H", Path, History)
+
 
 @dataclass(frozen=True, kw_only=True)
-class RunSettings:
-    """What every run of one estimate shares."""
+class RunSettings(Generic[H]):
+    """What every run of one estimate shares, at two stages that differ only in `history`:
+    a command's request names the file (`RunSettings[Path]`, --history), and a run holds
+    the records read from it or from the team's [history] (`RunSettings[History]`)."""
 
-    trials: int  # trials of a full run; searches screen on a prefix of them
-    seed: int  # names every random stream: same seed, same draws
+    trials: int = 10_000  # trials of a full run; searches screen on a prefix of them
+    seed: int = 0  # names every random stream: same seed, same draws
     confidence: float | None = None  # target override; None: the spec's target_confidence
-    history: History | None = None  # estimated-vs-actual records that correct the efforts
+    # The file that wins over the team's [history]; once read, the records that correct
+    # the efforts. None: the team's own file, if it names one.
+    history: H | None = None
+
+    def reading(self, history: History | None) -> RunSettings[History]:
+        """The same settings with the history records this run read."""
+        return RunSettings(
+            trials=self.trials, seed=self.seed, confidence=self.confidence, history=history
+        )
 
 
 class Estimator(Protocol):
     """What the compromise search needs to judge a variant of the plan."""
 
     @property
-    def settings(self) -> RunSettings: ...
+    def settings(self) -> RunSettings[History]: ...
 
     @property
     def judges_commitments(self) -> bool:
@@ -114,7 +127,11 @@ class SingleEstimator:
     search is usually the run just made."""
 
     def __init__(
-        self, settings: RunSettings, baseline: Plan, capacity: Capacity, result: SimulationResult
+        self,
+        settings: RunSettings[History],
+        baseline: Plan,
+        capacity: Capacity,
+        result: SimulationResult,
     ) -> None:
         self._settings = settings
         self._calendars = _Calendars()
@@ -124,7 +141,7 @@ class SingleEstimator:
         self._last: tuple[str, SimulationResult] | None = None
 
     @property
-    def settings(self) -> RunSettings:
+    def settings(self) -> RunSettings[History]:
         return self._settings
 
     @property
@@ -178,7 +195,7 @@ class DealEstimator:
     A variant with more people puts them on the shared team: a hire is there for everyone.
     """
 
-    def __init__(self, settings: RunSettings, baseline: DealRun, plan: Plan) -> None:
+    def __init__(self, settings: RunSettings[History], baseline: DealRun, plan: Plan) -> None:
         self._settings = settings
         self._as_of = baseline.before.as_of
         self._commitments = baseline.before.projects
@@ -195,7 +212,7 @@ class DealEstimator:
         self._last: tuple[tuple[str, int], Schedule] | None = None
 
     @property
-    def settings(self) -> RunSettings:
+    def settings(self) -> RunSettings[History]:
         return self._settings
 
     @property

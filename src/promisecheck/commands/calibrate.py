@@ -298,23 +298,27 @@ def calibrate(history: History, method: HistoryMethod = "fitted") -> Calibration
     )
 
 
-def run(
-    csv: Path | None,
-    team_file: Path | None = None,
-    *,
-    columns: str | None = None,
-    unit: HistoryUnit | None = None,
-    hours_per_day: float | None = None,
-) -> Calibration:
-    """`promisecheck calibrate`: read the history (see load_for_calibration) and describe it.
+@dataclass(frozen=True, kw_only=True)
+class CalibrateRequest:
+    """`promisecheck calibrate`: which history to read, and how (see load_for_calibration)."""
 
-    columns: the CSV's own names as written on the command line (`ours=theirs,…`).
-    """
+    history: Path | None = None  # the CSV; None: the team's [history] file
+    team: Path | None = None  # the team file whose [history] columns, unit and method apply
+    columns: str | None = None  # the CSV's own names as written on the command line (ours=theirs,…)
+    unit: HistoryUnit | None = None  # of the estimate and actual columns; None: the team's
+    hours_per_day: float | None = None  # with unit days; None: the team's, else 8
+
+
+def run(request: CalibrateRequest) -> Calibration:
+    """`promisecheck calibrate`: read the history (see load_for_calibration) and describe it."""
+    columns, unit, hours_per_day = request.columns, request.unit, request.hours_per_day
     try:
         mapping = parse_columns(columns or "")
     except ValueError as error:
         raise OptionError("columns", str(error)) from None
-    records, method = load_for_calibration(csv, team_file, mapping, unit, hours_per_day)
+    records, method = load_for_calibration(
+        request.history, request.team, mapping, unit, hours_per_day
+    )
     return calibrate(records, method)
 
 

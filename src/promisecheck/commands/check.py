@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from promisecheck.assess.analysis import Assessment
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.commands.portfolio_check import PortfolioAnswer
 from promisecheck.engine.forecast import load_history
@@ -134,9 +135,7 @@ class Task:
     """One proposal to estimate: where to load it from and how to name it."""
 
     spec: Path
-    trials: int
-    seed: int
-    history: Path | None = None  # --history, which wins over the team's [history]
+    settings: RunSettings[Path]  # its history: a CSV that wins over the team's [history]
     revision: str | None = None  # a base version, copied from git into `scratch`
     scratch: Path | None = None
     root: Path | None = None  # the boundary of the files it names (default: its repository)
@@ -165,7 +164,7 @@ def _estimate(task: Task) -> Estimated:
     try:
         plan = load(task.spec, root=task.scratch or task.root)
         assessment = estimate_plan(
-            plan, trials=task.trials, seed=task.seed, history=load_history(plan, task.history)
+            plan, task.settings.reading(load_history(plan, task.settings.history))
         )
         _, lines = read_toml(task.spec)
     except InputError as error:
@@ -394,25 +393,29 @@ def _base_repository(base: str, cwd: Path) -> Path:
     return repo
 
 
-def run(
-    paths: Sequence[Path],
-    *,
-    trials: int = 10_000,
-    seed: int = 0,
-    levels: Levels | None = None,
-    base: str | None = None,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-    history: Path | None = None,
-    portfolio: Path | None = None,
-) -> CheckReport:
+@dataclass(frozen=True, kw_only=True)
+class CheckRequest:
+    """`promisecheck check`: where to find proposals and how to judge them."""
+
+    paths: tuple[Path, ...] = (Path("."),)  # files or folders to search for proposals
+    # The same trials and seed for every proposal; its history: a CSV that wins over each
+    # team's [history]. Each proposal's own target is judged unless `levels` says otherwise.
+    settings: RunSettings[Path] = RunSettings()
+    levels: Levels = Levels()  # the probabilities below which a proposal fails or warns
+    base: str | None = None  # a git revision: fail only proposals that got worse since
+    jobs: int | None = None  # worker processes; None: one per core
+    portfolio: Path | None = None  # judge against this portfolio.toml
+
+
+def run(request: CheckRequest, progress: Progress | None = None) -> CheckReport:
     """Find, estimate and judge every proposal under `paths` (and, with `base`, at that rev).
 
     With a portfolio, commitments are judged inside its shared schedule and every other
     proposal as the next deal, last in line (portfolio_check).
     """
-    levels = levels or Levels()
-    paths = list(paths) or [Path(".")]
+    levels, base, jobs, portfolio = request.levels, request.base, request.jobs, request.portfolio
+    settings = request.settings
+    paths = list(request.paths) or [Path(".")]
     found, missing = discover(paths)
     if not found and not missing and base is None:
         shown = ", ".join(str(p) for p in paths)
@@ -427,9 +430,7 @@ def run(
         tasks = [
             Task(
                 spec=p,
-                trials=trials,
-                seed=seed,
-                history=history,
+                settings=settings,
                 root=_root_for(p, paths),
                 portfolio=portfolio,
             )
@@ -453,9 +454,7 @@ def run(
                 tasks.append(
                     Task(
                         spec=copied,
-                        trials=trials,
-                        seed=seed,
-                        history=history,
+                        settings=settings,
                         revision=base,
                         scratch=Path(scratch),
                         portfolio=base_portfolio,
@@ -511,8 +510,8 @@ def run(
                     )
                 )
     return CheckReport(
-        trials=trials,
-        seed=seed,
+        trials=settings.trials,
+        seed=settings.seed,
         fail_under=levels.fail_under,
         warn_under=levels.warn_under,
         base=base,

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from promisecheck.assess.analysis import Assessment
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.estimate import estimate_plan
 from promisecheck.engine.forecast import load_history
 from promisecheck.errors import ExitCode, InputError, Problem
@@ -179,26 +180,33 @@ def _load_argument(argument: str, team_path: Path | None, scratch: Path) -> Plan
         raise InputError(gitfiles.relabel(error.problems, scratch, revision)) from None
 
 
-def run(
-    arguments: Sequence[str],
-    team_path: Path | None = None,
-    *,
-    trials: int = 10_000,
-    seed: int = 0,
-    history: Path | None = None,
-    portfolio: Path | None = None,
-) -> Comparison:
+@dataclass(frozen=True, kw_only=True)
+class CompareRequest:
+    """`promisecheck compare`: the versions of a proposal and how to run each."""
+
+    # One spec (its baseline and every scenario), or two or more spec files or REV:path;
+    # the first is the baseline.
+    versions: tuple[str, ...]
+    team: Path | None = None  # the team file for every version
+    # The same trials and seed for every version; its history: a CSV that wins over each
+    # version's team [history]. Each version's own target is judged (no confidence).
+    settings: RunSettings[Path] = RunSettings()
+    portfolio: Path | None = None  # judge every version as the deal against this portfolio
+
+
+def run(request: CompareRequest) -> Comparison:
     """One spec: its baseline and scenarios. Several: each file (or REV:path), the first first.
 
     With a portfolio, every column is judged as the deal against it (last in line).
     """
+    arguments, team_path = request.versions, request.team
     if len(arguments) == 1 and not is_revision(arguments[0]):
         versions = scenario_versions(Path(arguments[0]), team_path)
-        return compare(versions, trials=trials, seed=seed, history=history, portfolio=portfolio)
+        return compare(versions, request.settings, portfolio=request.portfolio)
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
         # Simulated inside: a team's history file is read from the scratch copy.
         versions = file_versions(arguments, team_path, Path(scratch))
-        return compare(versions, trials=trials, seed=seed, history=history, portfolio=portfolio)
+        return compare(versions, request.settings, portfolio=request.portfolio)
 
 
 # --- the comparison --------------------------------------------------------------------------
@@ -206,10 +214,8 @@ def run(
 
 def compare(
     versions: Sequence[Version],
+    settings: RunSettings[Path] = RunSettings(),
     *,
-    trials: int = 10_000,
-    seed: int = 0,
-    history: Path | None = None,
     portfolio: Path | None = None,
 ) -> Comparison:
     """Simulate every version with the same trials and seed and measure it against the first.
@@ -217,6 +223,7 @@ def compare(
     `history` (--history) wins over each version's team [history] file. With `portfolio`,
     each version is scheduled as the deal after every commitment, on the same draws.
     """
+    trials, seed, history = settings.trials, settings.seed, settings.history
     breaks: list[tuple[str, ...] | None] = [None] * len(versions)
     if portfolio is not None:
         from promisecheck.commands.portfolio import judge_deals
@@ -228,8 +235,7 @@ def compare(
         breaks = [tuple(c.project for c in run.impact.breaks_signed) for run in runs]
     else:
         assessments = [
-            estimate_plan(v.plan, trials=trials, seed=seed, history=load_history(v.plan, history))
-            for v in versions
+            estimate_plan(v.plan, settings.reading(load_history(v.plan, history))) for v in versions
         ]
     base_plan, base = versions[0].plan, assessments[0]
     columns = tuple(

@@ -1,4 +1,5 @@
-"""The estimate pipeline as one call: files in, an outcome with its exit code out (no printing)."""
+"""`promisecheck estimate`: a request in, an outcome with its exit code out (no printing);
+with --apply, the chosen compromise written beside the inputs."""
 
 from __future__ import annotations
 
@@ -6,22 +7,71 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from promisecheck.assess.analysis import Assessment, assess
+from promisecheck.assess.analysis import Assessment, Compromise, assess
 from promisecheck.assess.estimator import RunSettings, SingleEstimator
 from promisecheck.commands import promise_kept
+from promisecheck.commands.files import write_atomically
+from promisecheck.compromises.revision import Revision, revised_files
 from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.forecast import load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
 from promisecheck.engine.simulate import Progress
 from promisecheck.errors import ExitCode, OptionError
+from promisecheck.inputs import safefiles
 from promisecheck.inputs.history import History
 from promisecheck.inputs.limits import MAX_CELLS
-from promisecheck.inputs.loading import load
+from promisecheck.inputs.loading import load, proposal_path, team_path_for
 from promisecheck.inputs.model import Plan
 from promisecheck.inputs.scenarios import select
 
 MAX_TRIALS = 1_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Apply:
+    """Write the plan with one option of the compromise menu applied (--apply)."""
+
+    number: int  # the option's number in the menu, from 1
+    output: Path  # the revised spec; a team file goes beside it when the option changes it
+    force: bool = False  # whether a file that exists may be replaced (never an input)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EstimateRequest:
+    """`promisecheck estimate`: one proposal and how to judge it."""
+
+    spec: Path  # spec.toml, or a folder holding one
+    team: Path | None = None  # wins over the spec's `team` key
+    settings: RunSettings[Path] = RunSettings()  # its history: a CSV that wins over the team's
+    scenario: str | None = None  # a [scenarios.NAME] of the spec, applied first
+    # True always adds the compromise menu, None when below the target, False never.
+    compromises: bool | None = None
+    as_of: dt.date | None = None  # the day options are judged on; None: not judged
+    apply: Apply | None = None  # write the plan with this option of the menu
+
+
+@dataclass(frozen=True, kw_only=True)
+class Applied:
+    """What --apply wrote: the option and the files (the spec first)."""
+
+    number: int
+    option: Compromise
+    revision: Revision
+
+
+Refusal = Literal["on-track", "no-menu", "no-such-option", "original-input", "exists"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refused:
+    """Why --apply wrote nothing: the plan needs no compromise (and none was asked for),
+    there is no menu or no such option, or a file is an input of the run or exists."""
+
+    number: int
+    reason: Refusal
+    path: Path | None = None  # the file, for original-input and exists
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,58 +83,88 @@ class EstimateOutcome:
 
     plan: Plan
     assessment: Assessment
+    applied: Applied | Refused | None = None  # with --apply: what was written, or why not
 
     @property
     def exit_code(self) -> ExitCode:
-        """0 only when the promise holds at its target; below it or infeasible is 1."""
+        """With --apply: 0 when written, 2 when refused. Else 0 only when the promise holds
+        at its target; below it or infeasible is 1."""
+        if isinstance(self.applied, Refused):
+            return ExitCode.INVALID_INPUT
+        if isinstance(self.applied, Applied):
+            return ExitCode.ON_TRACK
         return promise_kept(self.assessment)
 
 
-def run(
-    spec_path: Path,
-    team_path: Path | None = None,
-    *,
-    scenario: str | None = None,
-    trials: int = 10_000,
-    seed: int = 0,
-    confidence: float | None = None,
-    progress: Progress | None = None,
-    compromises: bool | None = False,
-    history: Path | None = None,
-    as_of: dt.date | None = None,
-) -> EstimateOutcome:
-    """Load, simulate and assess one proposal.
+def run(request: EstimateRequest, progress: Progress | None = None) -> EstimateOutcome:
+    """Load, simulate and assess one proposal; with `apply`, write the chosen compromise.
 
-    compromises: True always adds the menu, None adds it when below the target, False never.
-    history: a history CSV that wins over the team's [history] file; it is read before the
-    scenario is applied (a scenario only adds members, so it cannot change which file).
+    The history file is read before the scenario is applied (a scenario only adds
+    members, so it cannot change which file).
     """
-    plan = load(spec_path, team_path)
-    evidence = load_history(plan, history)
-    if scenario is not None:
-        plan = select(plan, scenario, spec_path)
-    assessment = estimate_plan(
-        plan,
-        history=evidence,
-        trials=trials,
-        seed=seed,
-        confidence=confidence,
-        progress=progress,
-        compromises=compromises,
-        as_of=as_of,
+    spec_path = proposal_path(request.spec)
+    with safefiles.recording() as read:
+        plan = load(spec_path, request.team)
+        evidence = load_history(plan, request.settings.history)
+        if request.scenario is not None:
+            plan = select(plan, request.scenario, spec_path)
+        assessment = estimate_plan(
+            plan,
+            request.settings.reading(evidence),
+            progress=progress,
+            compromises=True if request.apply is not None else request.compromises,
+            as_of=request.as_of,
+        )
+    outcome = EstimateOutcome(plan=plan, assessment=assessment)
+    if request.apply is None:
+        return outcome
+    if assessment.verdict == "on-track" and request.compromises is not True:
+        return dataclasses.replace(
+            outcome, applied=Refused(number=request.apply.number, reason="on-track")
+        )
+    originals = [spec_path, team_path_for(plan.spec, spec_path, request.team), *read]
+    applied = write_revision(
+        plan, assessment, request.apply, originals, edit=request.scenario is None
     )
-    return EstimateOutcome(plan=plan, assessment=assessment)
+    return dataclasses.replace(outcome, applied=applied)
+
+
+def write_revision(
+    plan: Plan, assessment: Assessment, apply: Apply, originals: list[Path], *, edit: bool
+) -> Applied | Refused:
+    """Write the plan with option `apply.number` applied: never over an input of the run
+    (originals: the spec, its team file, then every file read), never over an existing file
+    unless forced, each file whole or not at all; nothing when any file is refused.
+
+    edit: revise the author's files in place of a copy (False after a scenario, whose plan
+    is not the file as written)."""
+    menu = assessment.compromises
+    options = menu.options if menu is not None else ()
+    if not options:
+        return Refused(number=apply.number, reason="no-menu")
+    if apply.number > len(options):
+        return Refused(number=apply.number, reason="no-such-option")
+    option = options[apply.number - 1]
+    revision = revised_files(
+        plan, option, apply.output, originals[1], original_spec=originals[0] if edit else None
+    )
+    protected = {p.resolve() for p in originals}
+    for path in revision.files:
+        if path.resolve() in protected:
+            return Refused(number=apply.number, reason="original-input", path=path)
+        if path.exists() and not apply.force:
+            return Refused(number=apply.number, reason="exists", path=path)
+    for path, text in revision.files.items():
+        write_atomically(path, text)
+    return Applied(number=apply.number, option=option, revision=revision)
 
 
 def estimate_plan(
     plan: Plan,
+    settings: RunSettings[History] = RunSettings(),
     *,
-    trials: int = 10_000,
-    seed: int = 0,
-    confidence: float | None = None,
     progress: Progress | None = None,
     compromises: bool | None = False,
-    history: History | None = None,
     as_of: dt.date | None = None,
 ) -> Assessment:
     """Simulate and assess a loaded plan, with the compromise menu when asked for.
@@ -92,6 +172,7 @@ def estimate_plan(
     as_of: the day options and passed dates are judged on (None: not judged; the menu
     then takes the plan's start). The schedule itself always starts at the spec's start.
     """
+    trials, seed, history = settings.trials, settings.seed, settings.history
     items = len(plan.spec.items)
     if trials * items > MAX_CELLS:
         raise OptionError(
@@ -102,7 +183,12 @@ def estimate_plan(
     capacity = build_capacity(plan.team, plan.spec.project.start)
     inputs, result = run_plan(plan, capacity, trials, seed, history, progress)
     assessment = assess(
-        plan, result, capacity, seed=seed, confidence=confidence, start_day=inputs.start_day
+        plan,
+        result,
+        capacity,
+        seed=seed,
+        confidence=settings.confidence,
+        start_day=inputs.start_day,
     )
     assessment = dataclasses.replace(
         assessment,
@@ -117,7 +203,6 @@ def estimate_plan(
         return assessment
     from promisecheck.compromises.search import find_compromises
 
-    settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=history)
     menu = find_compromises(
         plan,
         assessment,

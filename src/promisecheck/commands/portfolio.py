@@ -36,7 +36,7 @@ from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.engine.simulate import Progress, SimulationResult
 from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs.history import History
-from promisecheck.inputs.loading import load
+from promisecheck.inputs.loading import load, proposal_path
 from promisecheck.inputs.model import Plan, Spec, Team
 from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
 from promisecheck.notices import NeverWon, Notice
@@ -84,17 +84,21 @@ def skills_of(portfolio: Portfolio) -> tuple[tuple[str, ...], ...]:
     return tuple(m.skills for m in portfolio.team.members)
 
 
-def run_portfolio(
-    path: Path,
-    *,
-    as_of: dt.date | None = None,
-    trials: int = 10_000,
-    seed: int = 0,
-    history: Path | None = None,
-    progress: Progress | None = None,
-) -> PortfolioReport:
+@dataclass(frozen=True, kw_only=True)
+class PortfolioRequest:
+    """`promisecheck portfolio`: every commitment in one shared schedule."""
+
+    path: Path = Path(".")  # portfolio.toml, or a folder holding one
+    as_of: dt.date | None = None  # the status date; wins over the portfolio's as_of
+    # Trials, seed and a history CSV that wins over the team's; each commitment's own
+    # target (or hold) is judged, so its confidence is not read.
+    settings: RunSettings[Path] = RunSettings()
+
+
+def run_portfolio(request: PortfolioRequest, progress: Progress | None = None) -> PortfolioReport:
     """Every commitment's odds in the shared schedule, who is shared, and the weekly load."""
-    portfolio = load_portfolio(path, as_of)
+    trials, seed = request.settings.trials, request.settings.seed
+    portfolio = load_portfolio(request.path, request.as_of)
     projects = projects_of(portfolio)
     check_size(trials, projects)
     schedule = run_schedule(
@@ -103,7 +107,7 @@ def run_portfolio(
         portfolio.as_of,
         trials=trials,
         seed=seed,
-        history=_history(portfolio, history),
+        history=_history(portfolio, request.settings.history),
         progress=progress,
     )
     odds = project_odds(schedule)
@@ -163,41 +167,40 @@ class DealEstimate:
         return promise_kept(self.assessment)
 
 
-def estimate_deal(
-    spec_path: Path,
-    portfolio_path: Path,
-    *,
-    team_path: Path | None = None,
-    rank: str = "last",
-    compromises: bool | None = False,
-    as_of: dt.date | None = None,
-    trials: int = 10_000,
-    seed: int = 0,
-    confidence: float | None = None,
-    history: Path | None = None,
-    progress: Progress | None = None,
-) -> DealEstimate:
-    """Estimate a deal against everything already promised (the portfolio's team wins).
+@dataclass(frozen=True, kw_only=True)
+class DealRequest:
+    """`promisecheck estimate --portfolio`: a deal judged against everything already promised."""
 
-    compromises: True always adds the compromise menu (every option judged inside the
-    shared schedule) and the portfolio levers, None when the deal is below its target or
-    breaks a signed commitment, False never.
-    """
-    portfolio = load_portfolio(portfolio_path, as_of)
+    spec: Path  # the deal: spec.toml, or a folder holding one
+    portfolio: Path  # portfolio.toml, or a folder holding one
+    team: Path | None = None  # the deal's team file; the portfolio's team wins
+    settings: RunSettings[Path] = RunSettings()  # its history: a CSV that wins over the team's
+    rank: str = "last"  # the deal's place in line: last, first, N or before:KEY
+    # True always adds the compromise menu (every option judged inside the shared schedule)
+    # and the portfolio levers, None when the deal is below its target or breaks a signed
+    # commitment, False never.
+    compromises: bool | None = None
+    as_of: dt.date | None = None  # the status date; wins over the portfolio's as_of
+
+
+def estimate_deal(request: DealRequest, progress: Progress | None = None) -> DealEstimate:
+    """Estimate a deal against everything already promised (the portfolio's team wins)."""
+    spec_path, compromises = proposal_path(request.spec), request.compromises
+    portfolio = load_portfolio(request.portfolio, request.as_of)
     check_deal(portfolio, spec_path)
-    plan = load(spec_path, team_path or portfolio.team_path)
+    plan = load(spec_path, request.team or portfolio.team_path)
     plan = Plan(spec=plan.spec, team=portfolio.team)
-    position = deal_position(rank, portfolio)
-    evidence = _history(portfolio, history)
+    position = deal_position(request.rank, portfolio)
+    settings = request.settings.reading(_history(portfolio, request.settings.history))
     run = schedule_deal(
         portfolio,
         plan,
         DEAL_KEY,
         position,
-        trials=trials,
-        seed=seed,
-        confidence=confidence,
-        history=evidence,
+        trials=settings.trials,
+        seed=settings.seed,
+        confidence=settings.confidence,
+        history=settings.history,
         progress=progress,
     )
     deal = DealEstimate(assessment=run.assessment, impact=run.impact)
@@ -206,7 +209,6 @@ def estimate_deal(
     from promisecheck.compromises.portfolio import find_levers
     from promisecheck.compromises.search import find_compromises
 
-    settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=evidence)
     # The deal as the shared schedule holds it (done items gone), so that the menu's items
     # are the assessment's.
     held = Plan(spec=under_way(plan.spec), team=plan.team)

@@ -153,7 +153,10 @@ def estimate_tasks(tasks: Sequence[Task], progress: Progress | None = None) -> l
         if key not in contexts:
             try:
                 contexts[key] = Context(
-                    task.portfolio, trials=task.trials, seed=task.seed, history=task.history
+                    task.portfolio,
+                    trials=task.settings.trials,
+                    seed=task.settings.seed,
+                    history=task.settings.history,
                 )
             except InputError as error:
                 contexts[key] = error

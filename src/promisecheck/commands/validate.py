@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -82,12 +82,20 @@ class ValidationReport:
         return ExitCode.INVALID_INPUT if failed else ExitCode.ON_TRACK
 
 
-def run(
-    paths: Sequence[Path], team_path: Path | None = None, *, strict: bool = False
-) -> ValidationReport:
+@dataclass(frozen=True, kw_only=True)
+class ValidateRequest:
+    """`promisecheck validate`: the files to check, every one of them."""
+
+    paths: tuple[Path, ...]  # proposals (spec.toml or a folder holding one), team files
+    team: Path | None = None  # wins over each spec's `team` key
+    strict: bool = False  # warnings fail too
+
+
+def run(request: ValidateRequest) -> ValidationReport:
     """Validate every file; a broken one is a finding, never a stop: the others are read too."""
     return ValidationReport(
-        results=tuple(validate(path, team_path) for path in paths), strict=strict
+        results=tuple(validate(path, request.team) for path in request.paths),
+        strict=request.strict,
     )
 
 

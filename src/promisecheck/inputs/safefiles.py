@@ -111,6 +111,8 @@ class recording:
     """Collects the resolved path of every file read inside the block (to never write on one).
 
     A class, not a generator: an InputError (a frozen dataclass) must pass through unchanged.
+    Blocks nest: what an inner block records (a command guarding its own writes) is
+    recorded by the block around it too (the CLI guarding the report).
     """
 
     def __init__(self) -> None:
@@ -124,6 +126,7 @@ class recording:
     def __exit__(self, *exc: object) -> None:
         if self._token is not None:
             _reads.reset(self._token)
+            note(self._seen)
 
 
 def note(paths: Iterable[Path]) -> None:
