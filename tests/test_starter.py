@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
-from promisecheck.commands import estimate
+from promisecheck.commands import estimate, init
 from promisecheck.commands.estimate import EstimateRequest
+from promisecheck.commands.init import InitRequest
 from promisecheck.commands.validate import validate
-from promisecheck.errors import ExitCode
+from promisecheck.errors import ExitCode, InputError
 from promisecheck.inputs.starter import next_monday, starter_files
 
 runner = CliRunner()
@@ -20,8 +22,10 @@ runner = CliRunner()
 
 def test_starter_starts_next_monday_and_is_on_track(tmp_path: Path) -> None:
     today = dt.date(2027, 3, 3)  # a Wednesday
-    for name, text in starter_files(today).items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    started = init.run(InitRequest(directory=tmp_path, today=today))
+    assert started.files == (tmp_path / "spec.toml", tmp_path / "team.toml")
+    for path, text in zip(started.files, starter_files(today).values(), strict=True):
+        assert path.read_text(encoding="utf-8") == text
     assessment = estimate.run(
         EstimateRequest(
             spec=tmp_path / "spec.toml", compromises=False, settings=RunSettings(trials=500)
@@ -60,3 +64,13 @@ def test_init_into_a_file_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["init", str(target)])
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "is a file" in result.stderr
+
+
+def test_a_folder_that_cannot_be_made_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("", encoding="utf-8")
+    target = tmp_path / "taken" / "proposal"
+    with pytest.raises(InputError) as raised:
+        init.run(InitRequest(directory=target, today=dt.date(2027, 3, 3)))
+    (problem,) = raised.value.problems
+    assert problem.path == target
+    assert problem.message.startswith("cannot write the starter files: ")

@@ -494,24 +494,14 @@ def init(
     ] = Path("."),
 ) -> None:
     """Write a commented spec.toml and team.toml to start from. Never overwrites a file."""
-    import datetime as dt
+    from promisecheck.commands.init import InitRequest
+    from promisecheck.commands.init import run as run_init
 
-    from promisecheck.inputs.starter import check_free, starter_files
-
-    run_located(lambda _: check_free(directory))
-    files = starter_files(dt.date.today())
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            with (directory / name).open("x", encoding="utf-8") as stream:
-                stream.write(text)
-    except OSError as error:
-        raise fail(
-            f"{directory}: cannot write the starter files: {error.strerror or error}"
-        ) from None
-    spec_path = directory / next(iter(files))
-    typer.echo(for_people(f"wrote {', '.join(str(directory / name) for name in files)}"))
-    typer.echo(for_people(f"next: edit them, then run  promisecheck estimate {spec_path}"))
+    request = InitRequest(directory=directory, today=dt.date.today())
+    outcome, _ = run_located(lambda _: run_init(request))
+    typer.echo(for_people(f"wrote {', '.join(str(path) for path in outcome.files)}"))
+    typer.echo(for_people(f"next: edit them, then run  promisecheck estimate {outcome.files[0]}"))
+    raise typer.Exit(outcome.exit_code)
 
 
 @app.command()
