@@ -68,30 +68,15 @@ def test_no_levers_unless_asked_or_needed(tmp_path: Path) -> None:
     write_spec(tmp_path, "deal", [{"id": "x", "skill": "dev", "estimate": 8}])
     path = write_portfolio(tmp_path, [{"spec": "a/spec.toml"}])
     deal = tmp_path / "deal" / "spec.toml"
-    assert (
-        estimate_deal(
+    levers = {
+        asked: estimate_deal(
             DealRequest(
-                spec=deal, portfolio=path, compromises=None, settings=RunSettings(trials=10)
+                spec=deal, portfolio=path, compromises=asked, settings=RunSettings(trials=10)
             )
         ).levers
-        is None
-    )
-    assert (
-        estimate_deal(
-            DealRequest(
-                spec=deal, portfolio=path, compromises=False, settings=RunSettings(trials=10)
-            )
-        ).levers
-        is None
-    )
-    assert (
-        estimate_deal(
-            DealRequest(
-                spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=10)
-            )
-        ).levers
-        is not None
-    )
+        for asked in (None, False, True)
+    }
+    assert levers[None] is None and levers[False] is None and levers[True] is not None
 
 
 def test_example_capacity_lever_says_what_it_tried() -> None:

@@ -17,7 +17,7 @@ from promisecheck.assess.analysis import Menu
 from promisecheck.assess.deal import DEAL_KEY, schedule_deal
 from promisecheck.assess.estimator import DealEstimator, RunSettings
 from promisecheck.cli import app
-from promisecheck.commands.portfolio import DealRequest, estimate_deal
+from promisecheck.commands.portfolio import DealEstimate, DealRequest, estimate_deal
 from promisecheck.compromises.revision import with_changes
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
@@ -29,6 +29,18 @@ WEDNESDAY = MONDAY + dt.timedelta(days=2)
 THURSDAY = MONDAY + dt.timedelta(days=3)
 TRIALS = 20
 runner = CliRunner()
+
+
+def deal_in(folder: Path, compromises: bool | None = None, *, trials: int = TRIALS) -> DealEstimate:
+    """The deal at folder/deal/spec.toml against folder/portfolio.toml, last in line."""
+    return estimate_deal(
+        DealRequest(
+            spec=folder / "deal" / "spec.toml",
+            portfolio=folder / "portfolio.toml",
+            compromises=compromises,
+            settings=RunSettings(trials=trials),
+        )
+    )
 
 
 def one_person(tmp_path: Path, **deal: object) -> Path:
@@ -56,14 +68,7 @@ def one_person(tmp_path: Path, **deal: object) -> Path:
 
 def menu_of(tmp_path: Path, **deal: object) -> Menu:
     path = one_person(tmp_path, **deal)
-    outcome = estimate_deal(
-        DealRequest(
-            spec=tmp_path / "deal" / "spec.toml",
-            portfolio=path,
-            compromises=None,
-            settings=RunSettings(trials=TRIALS),
-        )
-    )
+    outcome = deal_in(path.parent)
     assert outcome.assessment.compromises is not None
     return outcome.assessment.compromises
 
@@ -100,14 +105,7 @@ def test_an_option_that_breaks_no_one_is_recommended(tmp_path: Path) -> None:
         start=TUESDAY,
         deadline=MONDAY + dt.timedelta(days=4),
     )
-    outcome = estimate_deal(
-        DealRequest(
-            spec=tmp_path / "deal" / "spec.toml",
-            portfolio=path,
-            compromises=None,
-            settings=RunSettings(trials=TRIALS),
-        )
-    )
+    outcome = deal_in(path.parent)
     menu = outcome.assessment.compromises
     assert menu is not None and menu.not_offered == ()
     (start,) = [o for o in menu.options if o.kind == "start-earlier"]
@@ -127,14 +125,7 @@ def test_an_option_has_the_odds_a_fresh_estimate_of_its_file_gives(tmp_path: Pat
         start=MONDAY,
         deadline=WEDNESDAY,
     )
-    fresh = estimate_deal(
-        DealRequest(
-            spec=tmp_path / "deal" / "spec.toml",
-            portfolio=tmp_path / "portfolio.toml",
-            compromises=False,
-            settings=RunSettings(trials=TRIALS),
-        )
-    )
+    fresh = deal_in(tmp_path, False)
     assert fresh.assessment.on_time_probability == apart.option.on_time_probability
     assert [c.project for c in fresh.impact.breaks_signed] == list(apart.option.breaks)
 
@@ -208,19 +199,10 @@ def test_without_the_portfolio_the_same_deal_needs_no_menu(tmp_path: Path) -> No
 def test_the_menu_is_not_run_when_the_deal_holds_and_breaks_no_one(tmp_path: Path) -> None:
     # Due Friday from Tuesday: `a` takes Tuesday, the deal Wednesday and Thursday.
     path = one_person(tmp_path, deadline=MONDAY + dt.timedelta(days=4))
-    deal = tmp_path / "deal" / "spec.toml"
-    outcome = estimate_deal(
-        DealRequest(
-            spec=deal, portfolio=path, compromises=None, settings=RunSettings(trials=TRIALS)
-        )
-    )
+    outcome = deal_in(path.parent)
     assert outcome.assessment.on_time_probability == 1.0 and outcome.impact.breaks_signed == ()
     assert outcome.assessment.compromises is None and outcome.levers is None
-    asked = estimate_deal(
-        DealRequest(
-            spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=TRIALS)
-        )
-    ).assessment.compromises
+    asked = deal_in(path.parent, True).assessment.compromises
     assert asked is not None and asked.status == "slack" and asked.breaks == ()
 
 
@@ -297,11 +279,7 @@ def test_an_offered_option_breaks_no_one_when_its_plan_is_run_afresh(
         )
         path = write_portfolio(root, [{"spec": "a/spec.toml"}], as_of=MONDAY)
         deal = root / "deal" / "spec.toml"
-        outcome = estimate_deal(
-            DealRequest(
-                spec=deal, portfolio=path, compromises=True, settings=RunSettings(trials=TRIALS)
-            )
-        )
+        outcome = deal_in(root, True)
         menu = outcome.assessment.compromises
         assert menu is not None
         portfolio = load_portfolio(path)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from promisecheck.assess.analysis import Compromise, ItemRisk, MemberLoad, Menu
+from promisecheck.assess.analysis import Assessment, Compromise, ItemRisk, MemberLoad, Menu
 from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.compare import CompareRequest
@@ -269,14 +269,18 @@ def assert_inside(chart: charts.Chart) -> None:
         assert all(0 <= y <= chart.height for y in ys), (chart.id, mark)
 
 
+def estimated(example: str, trials: int) -> Assessment:
+    """An example's assessment without the compromise menu."""
+    request = EstimateRequest(
+        spec=EXAMPLES / example / "spec.toml",
+        compromises=False,
+        settings=RunSettings(trials=trials),
+    )
+    return run(request).assessment
+
+
 def test_every_mark_is_drawn_inside_its_canvas() -> None:
-    a = run(
-        EstimateRequest(
-            spec=EXAMPLES / "evidence" / "spec.toml",
-            compromises=False,
-            settings=RunSettings(trials=500),
-        )
-    ).assessment
+    a = estimated("evidence", 500)
     drawn = [
         html_estimate.s_curve(a),
         html_estimate.histogram(a),
@@ -312,13 +316,7 @@ def test_the_s_curve_steps_through_every_day_of_the_assessments_curve() -> None:
 
 
 def test_the_web_shop_curve_rises_where_the_bars_would_draw_it_flat() -> None:
-    a = run(
-        EstimateRequest(
-            spec=EXAMPLES / "webshop" / "spec.toml",
-            compromises=False,
-            settings=RunSettings(trials=2000),
-        )
-    ).assessment
+    a = estimated("webshop", 2000)
     heights = {s for _, s in html_estimate.curve_points(a)}
     assert {p.finished for p in a.curve} <= heights
     between = [b.cumulative for b in a.histogram]
