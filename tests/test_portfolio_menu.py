@@ -19,6 +19,7 @@ from promisecheck.assess.estimator import DealEstimator, RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.portfolio import DealEstimate, DealRequest, estimate_deal
 from promisecheck.compromises.revision import with_changes
+from promisecheck.inputs.history import History
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan
 from promisecheck.inputs.portfolio import load_portfolio
@@ -152,8 +153,9 @@ def test_the_deal_estimator_screens_on_a_prefix_of_the_deal_runs_draws() -> None
     spec = example / "deals" / "gamma-portal" / "spec.toml"
     plan = Plan(spec=load(spec).spec, team=portfolio.team)
     position = len(portfolio.commitments)
-    run = schedule_deal(portfolio, plan, DEAL_KEY, position, trials=1000, seed=3)
-    estimator = DealEstimator(RunSettings(trials=1000, seed=3), run, plan)
+    run_settings: RunSettings[History] = RunSettings(trials=1000, seed=3)
+    run = schedule_deal(portfolio, plan, DEAL_KEY, position, run_settings)
+    estimator = DealEstimator(run_settings, run, plan)
     full = estimator.run(plan, 1000).finish_days
     assert (estimator.run(plan, 200).finish_days == full[:200]).all()
     assert estimator.on_time(plan, 1000) == run.assessment.on_time_probability
@@ -214,8 +216,9 @@ def test_a_screen_names_only_commitments_clearly_broken(tmp_path: Path) -> None:
     plan = Plan(
         spec=load(tmp_path / "deal" / "spec.toml", portfolio.team_path).spec, team=portfolio.team
     )
-    run = schedule_deal(portfolio, plan, DEAL_KEY, 1, trials=TRIALS, seed=0)
-    estimator = DealEstimator(RunSettings(trials=TRIALS, seed=0), run, plan)
+    run_settings: RunSettings[History] = RunSettings(trials=TRIALS, seed=0)
+    run = schedule_deal(portfolio, plan, DEAL_KEY, 1, run_settings)
+    estimator = DealEstimator(run_settings, run, plan)
     for trials in (5, TRIALS):
         first = estimator.odds(plan, trials, position=0)
         assert (first.breaks, first.on_time_probability, first.trials) == (("a",), 1.0, trials)
@@ -239,7 +242,7 @@ def test_the_portfolio_levers_screen_then_confirm_on_all_trials() -> None:
     project = plan.spec.project.model_copy(update={"start": start.start})
     moved = Plan(spec=plan.spec.model_copy(update={"project": project}), team=plan.team)
     fresh = schedule_deal(
-        portfolio, moved, DEAL_KEY, len(portfolio.commitments), trials=2000, seed=0
+        portfolio, moved, DEAL_KEY, len(portfolio.commitments), RunSettings(trials=2000, seed=0)
     )
     assert fresh.assessment.on_time_probability == start.on_time_probability
     assert fresh.impact.breaks_signed == ()
@@ -292,6 +295,8 @@ def test_an_offered_option_breaks_no_one_when_its_plan_is_run_afresh(
             if option.kind not in ("move-date", "start-earlier", "start-later"):
                 continue
             revised = with_changes(plan, deadline=option.deadline, start=option.start)
-            fresh = schedule_deal(portfolio, revised, DEAL_KEY, 1, trials=TRIALS, seed=0)
+            fresh = schedule_deal(
+                portfolio, revised, DEAL_KEY, 1, RunSettings(trials=TRIALS, seed=0)
+            )
             assert fresh.assessment.on_time_probability == option.on_time_probability
             assert fresh.impact.breaks_signed == ()

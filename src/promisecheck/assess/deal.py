@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from promisecheck.assess.analysis import Assessment, assess
 from promisecheck.assess.portfolio import Change, ProjectOdds, changes
@@ -20,6 +21,10 @@ from promisecheck.inputs.history import History
 from promisecheck.inputs.limits import MAX_CELLS
 from promisecheck.inputs.model import Plan, Spec
 from promisecheck.inputs.portfolio import Portfolio, under_way
+
+if TYPE_CHECKING:
+    # Annotations only: the estimator builds on this module.
+    from promisecheck.assess.estimator import RunSettings
 
 # The deal's key (its draws are `<deal>:<item id>`): the same whatever its path, so that
 # estimate, compare and check give one deal the same draws, and no spec path can equal it.
@@ -89,11 +94,8 @@ def schedule_deal(
     plan: Plan,
     key: str,
     position: int,
+    settings: RunSettings[History],
     *,
-    trials: int,
-    seed: int,
-    confidence: float | None = None,
-    history: History | None = None,
     before: Schedule | None = None,
     progress: Progress | None = None,
 ) -> DealRun:
@@ -102,6 +104,7 @@ def schedule_deal(
     The schedule with the deal runs on the plan's team: the portfolio's, or the portfolio's
     with members added (a compare scenario that adds people).
     """
+    trials, seed, history = settings.trials, settings.seed, settings.history
     commitments = projects_of(portfolio)
     deal = deal_project(plan.spec, key)
     with_deal = [*commitments[:position], deal, *commitments[position:]]
@@ -135,7 +138,7 @@ def schedule_deal(
     index = after.index(key)
     deal_plan = Plan(spec=deal.spec, team=team)
     assessment = assess(
-        deal_plan, after.part(index), after_capacity, seed=seed, confidence=confidence
+        deal_plan, after.part(index), after_capacity, seed=seed, confidence=settings.confidence
     )
     assessment = dataclasses.replace(
         assessment,

@@ -228,9 +228,7 @@ def compare(
     if portfolio is not None:
         from promisecheck.commands.portfolio import judge_deals
 
-        runs = judge_deals(
-            portfolio, [v.plan for v in versions], trials=trials, seed=seed, history=history
-        )
+        runs = judge_deals(portfolio, [v.plan for v in versions], settings)
         assessments = [run.assessment for run in runs]
         breaks = [tuple(c.project for c in run.impact.breaks_signed) for run in runs]
     else:

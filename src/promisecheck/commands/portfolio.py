@@ -192,17 +192,7 @@ def estimate_deal(request: DealRequest, progress: Progress | None = None) -> Dea
     plan = Plan(spec=plan.spec, team=portfolio.team)
     position = deal_position(request.rank, portfolio)
     settings = request.settings.reading(_history(portfolio, request.settings.history))
-    run = schedule_deal(
-        portfolio,
-        plan,
-        DEAL_KEY,
-        position,
-        trials=settings.trials,
-        seed=settings.seed,
-        confidence=settings.confidence,
-        history=settings.history,
-        progress=progress,
-    )
+    run = schedule_deal(portfolio, plan, DEAL_KEY, position, settings, progress=progress)
     deal = DealEstimate(assessment=run.assessment, impact=run.impact)
     if compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
         return deal
@@ -265,23 +255,19 @@ def deal_team(portfolio: Portfolio, team: Team) -> Team:
 
 
 def judge_deals(
-    portfolio_path: Path,
-    plans: Sequence[Plan],
-    *,
-    trials: int,
-    seed: int,
-    history: Path | None = None,
+    portfolio_path: Path, plans: Sequence[Plan], settings: RunSettings[Path]
 ) -> list[DealRun]:
-    """Each plan as the deal against the same portfolio (last in line), one at a time."""
+    """Each plan as the deal against the same portfolio (last in line), one at a time;
+    the settings' history (a CSV) wins over the portfolio team's."""
     portfolio = load_portfolio(portfolio_path)
-    evidence = _history(portfolio, history)
+    run = settings.reading(_history(portfolio, settings.history))
     before = run_schedule(
         projects_of(portfolio),
         portfolio.team,
         portfolio.as_of,
-        trials=trials,
-        seed=seed,
-        history=evidence,
+        trials=run.trials,
+        seed=run.seed,
+        history=run.history,
     )
     return [
         schedule_deal(
@@ -289,9 +275,7 @@ def judge_deals(
             Plan(spec=plan.spec, team=deal_team(portfolio, plan.team)),
             DEAL_KEY,
             len(portfolio.commitments),
-            trials=trials,
-            seed=seed,
-            history=evidence,
+            run,
             before=before,
         )
         for plan in plans

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from promisecheck.assess.analysis import Assessment
 from promisecheck.assess.deal import DEAL_KEY, projects_of, schedule_deal
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.portfolio import _history, commitment_assessment
 from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.errors import InputError
@@ -53,17 +54,17 @@ def _same(a: Path, b: Path) -> bool:
 class Context:
     """One loaded portfolio and its schedule without deals, shared by every proposal."""
 
-    def __init__(self, path: Path, *, trials: int, seed: int, history: Path | None) -> None:
+    def __init__(self, path: Path, settings: RunSettings[Path]) -> None:
         self.portfolio: Portfolio = load_portfolio(path)
-        self.history = _history(self.portfolio, history)
-        self.trials, self.seed = trials, seed
+        # The settings' history (a CSV) wins over the portfolio team's.
+        self.settings = settings.reading(_history(self.portfolio, settings.history))
         self.before: Schedule = run_schedule(
             projects_of(self.portfolio),
             self.portfolio.team,
             self.portfolio.as_of,
-            trials=trials,
-            seed=seed,
-            history=self.history,
+            trials=settings.trials,
+            seed=settings.seed,
+            history=self.settings.history,
         )
 
     def judge(self, spec: Path) -> tuple[Assessment, PortfolioAnswer]:
@@ -71,7 +72,7 @@ class Context:
         for k, c in enumerate(self.portfolio.commitments):
             if _same(c.path, spec):
                 assessment = commitment_assessment(
-                    self.before, k, self.portfolio.team, seed=self.seed
+                    self.before, k, self.portfolio.team, seed=self.settings.seed
                 )
                 answer = PortfolioAnswer(
                     role=c.status, win_probability=c.win_probability, breaks=()
@@ -83,9 +84,7 @@ class Context:
             plan.model_copy(update={"team": self.portfolio.team}),
             DEAL_KEY,
             len(self.portfolio.commitments),
-            trials=self.trials,
-            seed=self.seed,
-            history=self.history,
+            self.settings,
             before=self.before,
         )
         breaks = tuple(c.project for c in run.impact.breaks_signed)
@@ -152,12 +151,7 @@ def estimate_tasks(tasks: Sequence[Task], progress: Progress | None = None) -> l
         key = task.portfolio.resolve()
         if key not in contexts:
             try:
-                contexts[key] = Context(
-                    task.portfolio,
-                    trials=task.settings.trials,
-                    seed=task.settings.seed,
-                    history=task.settings.history,
-                )
+                contexts[key] = Context(task.portfolio, task.settings)
             except InputError as error:
                 contexts[key] = error
         context = contexts[key]
