@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -145,3 +146,101 @@ def test_a_folder_stands_for_its_spec_toml() -> None:
     empty = invoke("estimate", "examples")
     assert empty.exit_code == ExitCode.INVALID_INPUT
     assert "examples: is a directory; expected a TOML file" in empty.stderr
+
+
+class _Parsed(Exception):
+    """Raised by a stand-in command: the request is all the test needs."""
+
+
+def parsed(monkeypatch: pytest.MonkeyPatch, target: str, *args: str) -> object:
+    """The request cli.py builds from `args`, caught at the command's run()."""
+    seen: list[object] = []
+
+    def stand_in(request: object, *_: object) -> object:
+        seen.append(request)
+        raise _Parsed
+
+    monkeypatch.setattr(target, stand_in)
+    result = runner.invoke(app, list(args))
+    assert isinstance(result.exception, _Parsed), result.stderr
+    (request,) = seen
+    return request
+
+
+def test_every_estimate_option_lands_in_its_request_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.estimate import Apply, EstimateRequest
+    from promisecheck.commands.portfolio import DealRequest
+
+    out = tmp_path / "revised.toml"
+    common = ["--team", "t.toml", "--trials", "5", "--seed", "3", "--confidence", "0.9"]
+    common += ["--history", "h.csv", "--as-of", "2027-01-04", "--no-compromises"]
+    settings = RunSettings(trials=5, seed=3, confidence=0.9, history=Path("h.csv"))
+    estimate = parsed(
+        monkeypatch,
+        "promisecheck.commands.estimate.run",
+        *["estimate", "examples/webshop", *common, "--scenario", "lean"],
+        *["--apply", "2", "-o", str(out), "--force"],
+    )
+    assert estimate == EstimateRequest(
+        spec=Path("examples/webshop"),
+        team=Path("t.toml"),
+        settings=settings,
+        scenario="lean",
+        compromises=False,
+        as_of=dt.date(2027, 1, 4),
+        apply=Apply(number=2, output=out, force=True),
+    )
+    deal = parsed(
+        monkeypatch,
+        "promisecheck.commands.portfolio.estimate_deal",
+        *["estimate", "examples/portfolio/deals/gamma-portal", *common],
+        *["--portfolio", "examples/portfolio", "--rank", "before:acme"],
+    )
+    assert deal == DealRequest(
+        spec=Path("examples/portfolio/deals/gamma-portal"),
+        portfolio=Path("examples/portfolio"),
+        team=Path("t.toml"),
+        settings=settings,
+        rank="before:acme",
+        compromises=False,
+        as_of=dt.date(2027, 1, 4),
+    )
+    # Without --as-of an estimate's options are judged as of today.
+    today = parsed(monkeypatch, "promisecheck.commands.estimate.run", "estimate", TIGHT)
+    assert today == EstimateRequest(spec=Path(TIGHT), as_of=dt.date.today())
+
+
+def test_every_check_and_compare_option_lands_in_its_request_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.check import CheckRequest, Levels
+    from promisecheck.commands.compare import CompareRequest
+
+    run = ["--trials", "7", "--seed", "2", "--history", "h.csv"]
+    settings = RunSettings(trials=7, seed=2, history=Path("h.csv"))
+    check = parsed(
+        monkeypatch,
+        "promisecheck.commands.check.run",
+        *["check", "examples/ci/proposals", *run, "--fail-under", "0.4", "--warn-under", "0.6"],
+        *["--base", "HEAD", "--jobs", "3", "--portfolio", "examples/portfolio"],
+    )
+    assert check == CheckRequest(
+        paths=(Path("examples/ci/proposals"),),
+        settings=settings,
+        levels=Levels(fail_under=0.4, warn_under=0.6),
+        base="HEAD",
+        jobs=3,
+        portfolio=Path("examples/portfolio/portfolio.toml"),
+    )
+    compare = parsed(
+        monkeypatch,
+        "promisecheck.commands.compare.run",
+        *["compare", WEBSHOP, TIGHT, *run, "--team", "t.toml"],
+    )
+    assert compare == CompareRequest(
+        versions=(WEBSHOP, TIGHT), team=Path("t.toml"), settings=settings
+    )
