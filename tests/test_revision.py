@@ -277,3 +277,17 @@ def test_each_refusal_is_worded_with_its_flags_and_exits_2(tmp_path: Path) -> No
         "add --compromises to see (and apply) its slack\n"
     )
     assert not (tmp_path / "new.toml").exists() and out.read_text(encoding="utf-8") == "mine"
+
+
+def test_the_history_file_the_run_read_is_never_written_over(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    history = spec.parent / "history.csv"
+    rows = "".join(f"{8 + k % 5},{9 + k % 7}\n" for k in range(24))  # 20 or more are read
+    history.write_text("estimate_hours,actual_hours\n" + rows, encoding="utf-8")
+    team = spec.parent / "team.toml"
+    team.write_text(
+        TEAM.replace("[[members]]", '[history]\nfile = "history.csv"\n\n[[members]]', 1)
+    )
+    outcome = run(request(spec, 1, history, force=True))
+    assert outcome.applied == Refused(number=1, reason="original-input", path=history)
+    assert history.read_text(encoding="utf-8") == "estimate_hours,actual_hours\n" + rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -122,19 +123,31 @@ def run(request: EstimateRequest, progress: Progress | None = None) -> EstimateO
         return dataclasses.replace(
             outcome, applied=Refused(number=request.apply.number, reason="on-track")
         )
-    originals = [spec_path, team_path_for(plan.spec, spec_path, request.team), *read]
     applied = write_revision(
-        plan, assessment, request.apply, originals, edit=request.scenario is None
+        plan,
+        assessment,
+        request.apply,
+        spec=spec_path,
+        team=team_path_for(plan.spec, spec_path, request.team),
+        read=read,
+        edit=request.scenario is None,
     )
     return dataclasses.replace(outcome, applied=applied)
 
 
 def write_revision(
-    plan: Plan, assessment: Assessment, apply: Apply, originals: list[Path], *, edit: bool
+    plan: Plan,
+    assessment: Assessment,
+    apply: Apply,
+    *,
+    spec: Path,
+    team: Path,
+    read: Collection[Path],
+    edit: bool,
 ) -> Applied | Refused:
     """Write the plan with option `apply.number` applied: never over an input of the run
-    (originals: the spec, its team file, then every file read), never over an existing file
-    unless forced, each file whole or not at all; nothing when any file is refused.
+    (the spec, its team file, any other file it read), never over an existing file unless
+    forced, each file whole or not at all; nothing when any file is refused.
 
     edit: revise the author's files in place of a copy (False after a scenario, whose plan
     is not the file as written)."""
@@ -145,10 +158,8 @@ def write_revision(
     if apply.number > len(options):
         return Refused(number=apply.number, reason="no-such-option")
     option = options[apply.number - 1]
-    revision = revised_files(
-        plan, option, apply.output, originals[1], original_spec=originals[0] if edit else None
-    )
-    protected = {p.resolve() for p in originals}
+    revision = revised_files(plan, option, apply.output, team, original_spec=spec if edit else None)
+    protected = {p.resolve() for p in (spec, team, *read)}
     for path in revision.files:
         if path.resolve() in protected:
             return Refused(number=apply.number, reason="original-input", path=path)
