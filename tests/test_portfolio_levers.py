@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from promisecheck.assess.estimator import DealOdds, RunSettings
+from promisecheck.assess.deal import DealOdds
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.portfolio import DealRequest, estimate_deal
 from promisecheck.compromises.portfolio import MAX_NEW_MEMBERS, Lever, LeverMenu, _Runner
 from promisecheck.compromises.search import SCREEN_TRIALS

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from promisecheck.assess.analysis import Menu
-from promisecheck.assess.deal import DEAL_KEY, schedule_deal
-from promisecheck.assess.estimator import DealEstimator, RunSettings
+from promisecheck.assess.deal import DEAL_KEY, DealEstimator, schedule_deal
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.portfolio import DealEstimate, DealRequest, estimate_deal
 from promisecheck.compromises.revision import with_changes

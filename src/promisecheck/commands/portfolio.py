@@ -15,13 +15,14 @@ import numpy as np
 from promisecheck.assess.analysis import Assessment, assess
 from promisecheck.assess.deal import (
     DEAL_KEY,
+    DealEstimator,
     DealImpact,
     DealRun,
     check_size,
     projects_of,
     schedule_deal,
 )
-from promisecheck.assess.estimator import DealEstimator, RunSettings
+from promisecheck.assess.estimator import RunSettings
 from promisecheck.assess.portfolio import (
     MemberShare,
     ProjectOdds,

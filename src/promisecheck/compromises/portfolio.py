@@ -14,8 +14,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Literal
 
-from promisecheck.assess.deal import DealRun
-from promisecheck.assess.estimator import DealEstimator, DealOdds
+from promisecheck.assess.deal import DealEstimator, DealOdds, DealRun
 from promisecheck.compromises.revision import new_hires
 from promisecheck.compromises.search import SCREEN_TRIALS
 from promisecheck.inputs.model import Plan
