@@ -853,19 +853,24 @@ def weekly_utilisation(
     focus = capacity.focus[m]
 
     def position(moment: FloatArray) -> FloatArray:
+        """The member's cumulative item work at each moment (within the horizon)."""
+        moment = np.clip(moment, 0.0, capacity.days * DAY_SPAN - 1)
         day = np.minimum((moment // DAY_SPAN).astype(np.int64), capacity.days - 1)
         hour = moment - day * DAY_SPAN
         return capacity.cumulative[m, day] + focus * np.minimum(hour, capacity.window[m, day])
 
+    # Work is monotone in time, so the work done within a week is the item's span of
+    # cumulative work clipped to the week's: the same numbers as clipping the moments to
+    # each week, with the positions found once rather than once a week.
+    began, ended = position(start), position(finish)
+    bounds = np.minimum(np.arange(weeks + 1) * 7, capacity.days)
+    marks = capacity.cumulative[:, bounds][m]  # [sample, items, weeks + 1]
+    low, high = marks[..., :-1], marks[..., 1:]
+    done = np.clip(ended[..., None], low, high) - np.clip(began[..., None], low, high)
+    done = np.where((who >= 0)[..., None], done, 0.0)
     work = np.zeros((weeks, members))
     for week in range(weeks):
-        lo, hi = week * 7 * DAY_SPAN, min((week + 1) * 7, capacity.days) * DAY_SPAN - 1
-        done = np.where(
-            who >= 0,
-            position(np.clip(finish, lo, hi)) - position(np.clip(start, lo, hi)),
-            0.0,
-        )
-        work[week] = np.bincount(m.ravel(), weights=done.ravel(), minlength=members)
+        work[week] = np.bincount(m.ravel(), weights=done[..., week].ravel(), minlength=members)
     return _shares(work, capacity, weeks, sample)
 
 
