@@ -152,12 +152,12 @@ def _member_window(
 def build_capacity(team: Team, start: dt.date) -> Capacity:
     """The team's capacity from `start` to the horizon, on the real calendar."""
     days = horizon_days(start)
-    dates = [start + dt.timedelta(days=d) for d in range(days)]
-    workdays = {WEEKDAYS.index(name) for name in team.calendar.workdays}
+    workdays = [WEEKDAYS.index(name) for name in team.calendar.workdays]
     off = set(team.calendar.holidays)
     if team.calendar.country:
         off |= public_holidays(team.calendar.country, team.calendar.region, start, days)
-    closed = np.array([d.weekday() not in workdays or d in off for d in dates], dtype=bool)
+    closed = ~np.isin((start.weekday() + np.arange(days)) % 7, workdays)
+    closed[[d for day in off if 0 <= (d := (day - start).days) < days]] = True
     window = np.array(
         [_member_window(m, team, start, days, closed) for m in team.members], dtype=np.float64
     )

@@ -63,9 +63,11 @@ class SimulationResult:
 
         Computed once: analysis, risk impacts and the compromise menu all read it.
         """
-        finite = np.isfinite(self.finish)
-        days = np.floor_divide(np.where(finite, self.finish, 0.0), DAY_SPAN)
-        result = np.where(finite, days, np.iinfo(np.int32).max).astype(np.int32)
+        # Dividing by DAY_SPAN (a power of two) is exact, so its floor is the day; never
+        # (inf) stays inf, which the bound turns into the huge number.
+        days = np.floor(self.finish / DAY_SPAN)
+        np.minimum(days, np.iinfo(np.int32).max, out=days)
+        result = days.astype(np.int32)
         result.setflags(write=False)
         return result
 
