@@ -255,13 +255,15 @@ def test_engines_agree_on_a_larger_project_with_every_hook(monkeypatch: pytest.M
     _same(*results)
 
 
-def test_a_search_moves_the_next_small_run_to_the_compiled_engine(
+def test_expected_work_moves_the_next_small_run_to_the_compiled_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
     monkeypatch.setattr(compiled, "_WORK", [0])
     assert compiled.wanted(1000) is False
-    compiled.expect_search()
+    compiled.expect(compiled.COMPILED_MIN_SIZE // 2)
+    assert compiled.wanted(1000) is False  # what is expected does not reach the threshold
+    compiled.expect(compiled.COMPILED_MIN_SIZE)
     assert compiled.wanted(1000) is True
 
 
@@ -284,3 +286,29 @@ def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
     estimate_plan(plan, RunSettings(trials=400, seed=1), compromises=True)
     assert sizes[0] is False  # the estimate itself is small
     assert len(sizes) > 1 and all(sizes[1:])  # every variant of the menu is compiled
+
+
+def test_compare_counts_all_its_versions_before_the_first_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from promisecheck.assess.estimator import RunSettings
+    from promisecheck.commands.compare import Version, compare
+
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    choices: list[bool] = []
+    original = compiled.wanted
+
+    def spy(size: int) -> bool:
+        choices.append(original(size))
+        return choices[-1]
+
+    monkeypatch.setattr(compiled, "wanted", spy)
+    plan = _plan()
+    items = len(plan.spec.items)
+    # Each version alone stays below the threshold; the three together reach it.
+    trials = compiled.COMPILED_MIN_SIZE // (3 * items) + 1
+    assert trials * items < compiled.COMPILED_MIN_SIZE
+    versions = [Version(label=name, plan=plan) for name in ("a", "b", "c")]
+    compare(versions, RunSettings(trials=trials, seed=1))
+    assert choices[:3] == [True, True, True]

@@ -17,6 +17,7 @@ from typing import Literal
 from promisecheck.assess.analysis import Assessment
 from promisecheck.assess.estimator import RunSettings
 from promisecheck.commands.estimate import estimate_plan
+from promisecheck.engine import compiled
 from promisecheck.engine.forecast import load_history
 from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs import gitfiles
@@ -224,6 +225,7 @@ def compare(
     each version is scheduled as the deal after every commitment, on the same draws.
     """
     trials, seed, history = settings.trials, settings.seed, settings.history
+    compiled.expect(sum(len(v.plan.spec.items) for v in versions) * trials)
     breaks: list[tuple[str, ...] | None] = [None] * len(versions)
     if portfolio is not None:
         from promisecheck.commands.portfolio import judge_deals

@@ -917,7 +917,7 @@ def find_compromises(
         return base
     if assessment.verdict == "infeasible":
         return Menu(**{**base.__dict__, "status": "infeasible"})
-    compiled.expect_search()
+    compiled.expect(compiled.COMPILED_MIN_SIZE)  # a search: many runs of this plan
     upto = max(1, min(capacity.day_of(project.deadline) + 1, capacity.days))
     working = max(1, int(np.count_nonzero(capacity.team_working[:upto])))
     evaluator = Evaluator(estimator)

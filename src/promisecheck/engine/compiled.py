@@ -64,14 +64,16 @@ def wanted(size: int) -> bool:
     return choice == "compiled" or total >= COMPILED_MIN_SIZE
 
 
-def expect_search() -> None:
-    """A search is about to run the engine many times on one plan (the compromise menu).
+def expect(size: int) -> None:
+    """A command is about to run the engine on about `size` item-trials in all: several
+    versions of a proposal (compare), or one plan many times (the compromise menu, which
+    passes COMPILED_MIN_SIZE).
 
-    Its runs add up past COMPILED_MIN_SIZE anyway, and then pay numba's import all the
-    same: counting them at once spares the numpy engine the first few of them.
+    Runs that add up past COMPILED_MIN_SIZE pay numba's import all the same once they get
+    there: counting them at once spares the numpy engine the first of them.
     """
     with _LOCK:
-        _WORK[0] = max(_WORK[0], COMPILED_MIN_SIZE)
+        _WORK[0] = max(_WORK[0], size)
 
 
 def kernel() -> ModuleType | None:
