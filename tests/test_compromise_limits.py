@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +165,9 @@ def test_the_web_shops_default_menu_has_no_overtime_no_loss_and_says_what_it_lef
 
 
 def test_apply_on_an_on_track_plan_refuses_unless_a_shown_slack_option(tmp_path: Path) -> None:
-    args = ["estimate", "examples/webshop", "--trials", "300", "--as-of", "2026-11-30"]
+    # A copy: the revised spec names the team file, which must be in reach of where it is.
+    shutil.copytree("examples/webshop", tmp_path / "webshop")
+    args = ["estimate", str(tmp_path / "webshop"), "--trials", "300", "--as-of", "2026-11-30"]
     args += ["--confidence", "0.2"]
     out = tmp_path / "r.toml"
     refused = runner.invoke(app, [*args, "--apply", "1", "-o", str(out)])

@@ -291,3 +291,45 @@ def test_the_history_file_the_run_read_is_never_written_over(tmp_path: Path) -> 
     outcome = run(request(spec, 1, history, force=True))
     assert outcome.applied == Refused(number=1, reason="original-input", path=history)
     assert history.read_text(encoding="utf-8") == "estimate_hours,actual_hours\n" + rows
+
+
+def test_a_plan_written_where_its_team_file_is_out_of_reach_is_refused(tmp_path: Path) -> None:
+    # Outside a repository a file may name only files in the folder of the file given, so
+    # a spec written to a sibling folder could not read the team file it names.
+    spec = write(tmp_path)
+    number = next(n for n, o in enumerate(options(spec), start=1) if o["kind"] == "move-date")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = elsewhere / "revised.toml"
+    outcome = run(request(spec, number, out))
+    team = spec.parent / "team.toml"
+    assert outcome.applied == Refused(number=number, reason="out-of-reach", path=team)
+    assert outcome.exit_code == ExitCode.INVALID_INPUT and not out.exists()
+    args = ["--apply", str(number), "-o", str(out)]
+    result = runner.invoke(app, ["estimate", str(spec), *ARGS, *args])
+    assert result.exit_code == ExitCode.INVALID_INPUT and result.stderr == (
+        f"promisecheck: error: {team}: outside the repository (or folder) of --output, so the "
+        "revised plan could not read it; write it inside the same repository\n"
+    )
+    # Where the team file can be reached from (here: the folder above it), it is written.
+    assert isinstance(run(request(spec, number, tmp_path / "revised.toml")).applied, Applied)
+    assert fresh(tmp_path / "revised.toml")["project"] == "Small shop"
+
+
+def test_a_revised_team_whose_history_is_out_of_reach_is_refused(tmp_path: Path) -> None:
+    spec = write(tmp_path)
+    history = spec.parent / "history.csv"
+    rows = "".join(f"{8 + k % 5},{9 + k % 7}\n" for k in range(24))
+    history.write_text("estimate_hours,actual_hours\n" + rows, encoding="utf-8")
+    (spec.parent / "team.toml").write_text(
+        TEAM.replace("[[members]]", '[history]\nfile = "history.csv"\n\n[[members]]', 1)
+    )
+    menu = options(spec)
+    number = next(n for n, o in enumerate(menu, start=1) if o["kind"] == "add-hours")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outcome = run(request(spec, number, elsewhere / "revised.toml"))
+    assert outcome.applied == Refused(number=number, reason="out-of-reach", path=history)
+    assert not any(elsewhere.iterdir())
+    beside = run(request(spec, number, spec.parent / "revised.toml"))
+    assert isinstance(beside.applied, Applied) and len(beside.applied.revision.files) == 2

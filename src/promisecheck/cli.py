@@ -418,6 +418,11 @@ def _applied(outcome: EstimateOutcome) -> NoReturn:
                 message = f"{path}: is an original input; choose another --output"
             case "exists":
                 message = f"{path}: already exists; use --force to overwrite it"
+            case "out-of-reach":
+                message = (
+                    f"{path}: outside the repository (or folder) of --output, so the revised "
+                    "plan could not read it; write it inside the same repository"
+                )
             case unknown:
                 assert_never(unknown)
         raise fail(message)

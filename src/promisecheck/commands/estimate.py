@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,17 +63,20 @@ class Applied:
     revision: Revision
 
 
-Refusal = Literal["on-track", "no-menu", "no-such-option", "original-input", "exists"]
+Refusal = Literal[
+    "on-track", "no-menu", "no-such-option", "original-input", "exists", "out-of-reach"
+]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Refused:
     """Why --apply wrote nothing: the plan needs no compromise (and none was asked for),
-    there is no menu or no such option, or a file is an input of the run or exists."""
+    there is no menu or no such option, a file is an input of the run or exists, or the
+    revised plan would name a file that a run of it may not open (out-of-reach)."""
 
     number: int
     reason: Refusal
-    path: Path | None = None  # the file, for original-input and exists
+    path: Path | None = None  # the file, for original-input, exists and out-of-reach
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,9 +169,27 @@ def write_revision(
             return Refused(number=apply.number, reason="original-input", path=path)
         if path.exists() and not apply.force:
             return Refused(number=apply.number, reason="exists", path=path)
+    if (far := out_of_reach(plan, apply.output, team, revision)) is not None:
+        return Refused(number=apply.number, reason="out-of-reach", path=far)
     for path, text in revision.files.items():
         write_atomically(path, text)
     return Applied(number=apply.number, option=option, revision=revision)
+
+
+def out_of_reach(plan: Plan, output: Path, team: Path, revision: Revision) -> Path | None:
+    """The file the revised plan names that a run of it would refuse, if any: a path in a
+    file must stay inside the repository (or, outside one, the folder) that holds the file
+    given, so a plan written elsewhere could not be estimated as the menu claimed.
+
+    The spec names the original team file, or the revised copy beside it, which names the
+    team's history file."""
+    root = Path(os.path.realpath(safefiles.root_of(output)))
+    copied = len(revision.files) > 1
+    history = plan.team.history
+    named = [team.parent / history.file] if copied and history is not None else []
+    if not copied:
+        named.append(team)
+    return next((p for p in named if not Path(os.path.realpath(p)).is_relative_to(root)), None)
 
 
 def estimate_plan(
