@@ -333,3 +333,26 @@ def test_a_revised_team_whose_history_is_out_of_reach_is_refused(tmp_path: Path)
     assert not any(elsewhere.iterdir())
     beside = run(request(spec, number, spec.parent / "revised.toml"))
     assert isinstance(beside.applied, Applied) and len(beside.applied.revision.files) == 2
+
+
+def test_a_plan_written_after_a_scenario_reads_back(tmp_path: Path) -> None:
+    # After --scenario the files are written from the plan, not edited: the risk that named
+    # an item the scenario defers forgets it (a file naming it would be refused), and a
+    # team copy in another folder of the repository still finds its history file.
+    (tmp_path / ".git").mkdir()
+    spec = write(tmp_path)
+    rows = "".join(f"{8 + k % 5},{9 + k % 7}\n" for k in range(24))
+    (spec.parent / "history.csv").write_text("estimate_hours,actual_hours\n" + rows)
+    (spec.parent / "team.toml").write_text(
+        TEAM.replace("[[members]]", '[history]\nfile = "history.csv"\n\n[[members]]', 1)
+    )
+    lean = dataclasses.replace(request(spec, 1, tmp_path / "x.toml"), scenario="lean")
+    menu = run(dataclasses.replace(lean, apply=None, compromises=True)).assessment.compromises
+    assert menu is not None
+    number = next(n for n, o in enumerate(menu.options, start=1) if o.kind == "add-hours")
+    (tmp_path / "sub").mkdir()
+    out = tmp_path / "sub" / "revised.toml"
+    written = run(dataclasses.replace(lean, apply=Apply(number=number, output=out)))
+    assert isinstance(written.applied, Applied)
+    assert 'items = [\n    "ui",\n]' in out.read_text(encoding="utf-8")
+    assert fresh(out)["history"] is not None

@@ -18,7 +18,7 @@ import tomli_w
 import tomlkit
 
 from promisecheck.assess.analysis import Compromise
-from promisecheck.inputs.model import Member, Plan, Scenario, Spec, Team
+from promisecheck.inputs.model import Member, Plan, Risk, Scenario, Spec, Team
 
 
 def new_hires(
@@ -81,27 +81,34 @@ def _defer(spec: Spec, deferred: set[str]) -> Spec:
     """Move items to [[deferred]]; risks forget them, and scenarios forget them too (a
     scenario deferring an item that is already out has nothing left to defer of it)."""
     items = tuple(item for item in spec.items if item.id not in deferred)
-    skills = {item.skill for item in items}
-    risks = []
-    for risk in spec.risks:
-        kept_items = tuple(i for i in risk.items if i not in deferred)
-        kept_skills = tuple(s for s in risk.skills if s in skills)
-        if risk.extra_hours is not None and not (kept_items or kept_skills):
-            if risk.delay_days is None:
-                continue
-            risk = risk.model_copy(update={"extra_hours": None})
-        risks.append(risk.model_copy(update={"items": kept_items, "skills": kept_skills}))
     return spec.model_copy(
         update={
             "items": items,
             "deferred": spec.deferred + tuple(i for i in spec.items if i.id in deferred),
-            "risks": tuple(risks),
+            "risks": _risks_without(spec.risks, deferred, {item.skill for item in items}),
             "scenarios": {
                 name: _scenario_without(scenario, deferred)
                 for name, scenario in spec.scenarios.items()
             },
         }
     )
+
+
+def _risks_without(
+    risks: tuple[Risk, ...], deferred: Collection[str], skills: Collection[str | None]
+) -> tuple[Risk, ...]:
+    """Risks that name no deferred item and no skill only deferred items need; a risk left
+    with nothing to add hours to keeps only its delay, or goes."""
+    kept = []
+    for risk in risks:
+        kept_items = tuple(i for i in risk.items if i not in deferred)
+        kept_skills = tuple(s for s in risk.skills if s in skills)
+        if risk.extra_hours is not None and not (kept_items or kept_skills):
+            if risk.delay_days is None:
+                continue
+            risk = risk.model_copy(update={"extra_hours": None})
+        kept.append(risk.model_copy(update={"items": kept_items, "skills": kept_skills}))
+    return tuple(kept)
 
 
 def _scenario_without(scenario: Scenario, deferred: set[str]) -> Scenario:
@@ -177,7 +184,12 @@ def revised_files(
     team_target = team_out if team_out is not None else original_team
     reference = _relative(team_target, output.parent)
     if original_spec is None:
-        files = {output: spec_toml(revised.spec, reference)}
+        # A scenario's deferrals are not cleaned from its risks (the engine skips them), but
+        # a file that names a deferred item in a risk is refused when it is read back.
+        spec = revised.spec
+        out = {i.id for i in spec.deferred}
+        risks = _risks_without(spec.risks, out, {item.skill for item in spec.items})
+        files = {output: spec_toml(spec.model_copy(update={"risks": risks}), reference)}
         if team_out is not None:
             files[team_out] = team_toml(revised.team)
         return Revision(files=files)
