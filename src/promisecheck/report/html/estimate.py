@@ -98,7 +98,7 @@ def menu(a: Assessment) -> Table | None:
     header[6] = words.unit(header[6], a.currency)
     header[7] = words.unit(header[7], a.currency)
     rows = [tuple(row.__dict__.values()) for row in menu_words.rows(a.compromises)]
-    return table(header, rows, [k in (0, 3, 6, 7) for k in range(len(header))])
+    return table(header, rows, [k in (0, 3, 6, 7, 8) for k in range(len(header))])
 
 
 def menu_text(a: Assessment) -> dict[str, object]:
