@@ -21,9 +21,10 @@ from promisecheck.report import Format
 from promisecheck.safetext import for_json, for_people
 
 if TYPE_CHECKING:
+    from promisecheck.assess.analysis import Menu
     from promisecheck.commands import Outcome
     from promisecheck.commands.check import CheckReport
-    from promisecheck.commands.estimate import EstimateOutcome
+    from promisecheck.commands.estimate import Applied, Refused
     from promisecheck.commands.portfolio import DealRequest
     from promisecheck.engine.simulate import Progress
 
@@ -262,6 +263,8 @@ def _estimate_deal(request: DealRequest, format: Format, output: Path | None) ->
     from promisecheck.report._kit import summary
 
     deal, read = run_located(lambda progress: estimate_deal(request, progress), progress=True)
+    if deal.applied is not None:
+        _applied(deal.applied, deal.assessment.compromises)
     report(
         deal,
         lambda color: render_deal(deal, format, color=color),
@@ -345,9 +348,20 @@ def estimate(
     check_seed(seed)
     settings = RunSettings(trials=trials, seed=seed, confidence=confidence, history=history)
     day = as_of.date() if as_of is not None else None
+    if apply is not None and output is None:
+        raise fail("--apply needs --output FILE: where to write the revised spec")
+    if apply is not None and apply < 1:
+        raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
+    from promisecheck.commands.estimate import Apply
+
+    write = (
+        Apply(number=apply, output=output, force=force)
+        if apply is not None and output is not None
+        else None
+    )
     if portfolio is not None:
-        if scenario is not None or apply is not None:
-            raise fail("--portfolio works without --scenario and --apply")
+        if scenario is not None:
+            raise fail("--portfolio works without --scenario")
         from promisecheck.commands.portfolio import DealRequest
 
         deal = DealRequest(
@@ -358,13 +372,10 @@ def estimate(
             rank=rank,
             compromises=compromises,
             as_of=day,
+            apply=write,
         )
         _estimate_deal(deal, format, output)
-    if apply is not None and output is None:
-        raise fail("--apply needs --output FILE: where to write the revised spec")
-    if apply is not None and apply < 1:
-        raise fail(f"--apply {apply}: expected an option number from the menu, 1 or more")
-    from promisecheck.commands.estimate import Apply, EstimateRequest
+    from promisecheck.commands.estimate import EstimateRequest
     from promisecheck.commands.estimate import run as run_estimate
 
     request = EstimateRequest(
@@ -374,13 +385,11 @@ def estimate(
         scenario=scenario,
         compromises=compromises,
         as_of=day or dt.date.today(),
-        apply=Apply(number=apply, output=output, force=force)
-        if apply is not None and output is not None
-        else None,
+        apply=write,
     )
     outcome, read = run_located(lambda progress: run_estimate(request, progress), progress=True)
     if outcome.applied is not None:
-        _applied(outcome)
+        _applied(outcome.applied, outcome.assessment.compromises)
     from promisecheck.report import render
     from promisecheck.report._kit import summary
 
@@ -394,12 +403,11 @@ def estimate(
     )
 
 
-def _applied(outcome: EstimateOutcome) -> NoReturn:
+def _applied(applied: Applied | Refused, menu: Menu | None) -> NoReturn:
     """What --apply wrote on stderr and exit 0, or why it wrote nothing and exit 2."""
     from promisecheck.commands.estimate import Refused
     from promisecheck.report.estimate import menu as menu_words
 
-    applied, menu = outcome.applied, outcome.assessment.compromises
     if isinstance(applied, Refused):
         number, path = applied.number, applied.path
         match applied.reason:
@@ -423,12 +431,15 @@ def _applied(outcome: EstimateOutcome) -> NoReturn:
                     f"{path}: outside the repository (or folder) of --output, so the revised "
                     "plan could not read it; write it inside the same repository"
                 )
+            case "shared-team":
+                assert path is not None
+                message = menu_words.shared_team(number, path)
             case unknown:
                 assert_never(unknown)
         raise fail(message)
-    assert applied is not None and menu is not None
+    assert menu is not None
     say(menu_words.applied(applied.number, applied.option, menu, applied.revision))
-    raise typer.Exit(outcome.exit_code)
+    raise typer.Exit(ExitCode.ON_TRACK)
 
 
 def run() -> None:

@@ -64,19 +64,28 @@ class Applied:
 
 
 Refusal = Literal[
-    "on-track", "no-menu", "no-such-option", "original-input", "exists", "out-of-reach"
+    "on-track",
+    "no-menu",
+    "no-such-option",
+    "original-input",
+    "exists",
+    "out-of-reach",
+    "shared-team",
 ]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Refused:
     """Why --apply wrote nothing: the plan needs no compromise (and none was asked for),
-    there is no menu or no such option, a file is an input of the run or exists, or the
-    revised plan would name a file that a run of it may not open (out-of-reach)."""
+    there is no menu or no such option, a file is an input of the run or exists, the
+    revised plan would name a file that a run of it may not open (out-of-reach), or (for a
+    deal in a portfolio) the option changes the team the portfolio shares (shared-team)."""
 
     number: int
     reason: Refusal
-    path: Path | None = None  # the file, for original-input, exists and out-of-reach
+    # The file: for original-input, exists and out-of-reach; for shared-team the
+    # portfolio's team file, the one to edit instead.
+    path: Path | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,13 +157,17 @@ def write_revision(
     team: Path,
     read: Collection[Path],
     edit: bool,
+    opens_team: bool = True,
 ) -> Applied | Refused:
     """Write the plan with option `apply.number` applied: never over an input of the run
     (the spec, its team file, any other file it read), never over an existing file unless
     forced, each file whole or not at all; nothing when any file is refused.
 
     edit: revise the author's files in place of a copy (False after a scenario, whose plan
-    is not the file as written)."""
+    is not the file as written).
+    opens_team: whether a run of the revised plan opens the team file it names (not a deal
+    run with --portfolio, where the portfolio's team is read instead), so that the files
+    it names must stay within reach."""
     menu = assessment.compromises
     options = menu.options if menu is not None else ()
     if not options:
@@ -169,7 +182,7 @@ def write_revision(
             return Refused(number=apply.number, reason="original-input", path=path)
         if path.exists() and not apply.force:
             return Refused(number=apply.number, reason="exists", path=path)
-    if (far := out_of_reach(plan, apply.output, team, revision)) is not None:
+    if opens_team and (far := out_of_reach(plan, apply.output, team, revision)) is not None:
         return Refused(number=apply.number, reason="out-of-reach", path=far)
     for path, text in revision.files.items():
         write_atomically(path, text)

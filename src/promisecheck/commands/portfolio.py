@@ -1,5 +1,6 @@
 """The portfolio commands: `portfolio` (every commitment in the shared schedule) and
-`estimate --portfolio` (a deal scheduled with the commitments, before and after)."""
+`estimate --portfolio` (a deal scheduled with the commitments, before and after; with
+--apply, an option of its menu written as a revised copy of the deal)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,15 @@ from promisecheck.assess.portfolio import (
     shared_skills,
 )
 from promisecheck.commands import promise_kept
+from promisecheck.commands.estimate import Applied, Apply, Refused, write_revision
+from promisecheck.compromises.revision import changes_team
 from promisecheck.engine.forecast import load_history
 from promisecheck.engine.shared_schedule import Schedule, run_schedule
 from promisecheck.engine.simulate import Progress, SimulationResult
 from promisecheck.errors import ExitCode, OptionError
+from promisecheck.inputs import safefiles
 from promisecheck.inputs.history import History
-from promisecheck.inputs.loading import load, proposal_path
+from promisecheck.inputs.loading import load, proposal_path, team_path_for
 from promisecheck.inputs.model import Plan, Spec, Team
 from promisecheck.inputs.portfolio import Portfolio, check_deal, load_portfolio, under_way
 from promisecheck.notices import NeverWon, Notice
@@ -159,10 +163,16 @@ class DealEstimate:
     assessment: Assessment
     impact: DealImpact
     levers: LeverMenu | None = None  # the portfolio's compromise levers, when asked for
+    applied: Applied | Refused | None = None  # with --apply: what was written, or why not
 
     @property
     def exit_code(self) -> ExitCode:
-        """The estimate's rule (promise_kept), and 1 when signing breaks a signed commitment."""
+        """With --apply: 0 when written, 2 when refused. Else the estimate's rule
+        (promise_kept), and 1 when signing breaks a signed commitment."""
+        if isinstance(self.applied, Refused):
+            return ExitCode.INVALID_INPUT
+        if isinstance(self.applied, Applied):
+            return ExitCode.ON_TRACK
         if self.impact.breaks_signed:
             return ExitCode.BELOW_TARGET
         return promise_kept(self.assessment)
@@ -182,20 +192,29 @@ class DealRequest:
     # commitment, False never.
     compromises: bool | None = None
     as_of: dt.date | None = None  # the status date; wins over the portfolio's as_of
+    # Write the deal with this option of its menu applied (levers are not searched then).
+    apply: Apply | None = None
 
 
 def estimate_deal(request: DealRequest, progress: Progress | None = None) -> DealEstimate:
-    """Estimate a deal against everything already promised (the portfolio's team wins)."""
+    """Estimate a deal against everything already promised (the portfolio's team wins);
+    with `apply`, write the chosen option of its menu as a revised copy of the deal."""
     spec_path, compromises = proposal_path(request.spec), request.compromises
-    portfolio = load_portfolio(request.portfolio, request.as_of)
-    check_deal(portfolio, spec_path)
-    plan = load(spec_path, request.team or portfolio.team_path)
-    plan = Plan(spec=plan.spec, team=portfolio.team)
-    position = deal_position(request.rank, portfolio)
-    settings = request.settings.reading(_history(portfolio, request.settings.history))
-    run = schedule_deal(portfolio, plan, DEAL_KEY, position, settings, progress=progress)
+    with safefiles.recording() as read:
+        portfolio = load_portfolio(request.portfolio, request.as_of)
+        check_deal(portfolio, spec_path)
+        plan = load(spec_path, request.team or portfolio.team_path)
+        plan = Plan(spec=plan.spec, team=portfolio.team)
+        position = deal_position(request.rank, portfolio)
+        settings = request.settings.reading(_history(portfolio, request.settings.history))
+        run = schedule_deal(portfolio, plan, DEAL_KEY, position, settings, progress=progress)
     deal = DealEstimate(assessment=run.assessment, impact=run.impact)
-    if compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
+    if request.apply is not None:
+        if deal.exit_code == ExitCode.ON_TRACK and compromises is not True:
+            return dataclasses.replace(
+                deal, applied=Refused(number=request.apply.number, reason="on-track")
+            )
+    elif compromises is False or (compromises is None and deal.exit_code == ExitCode.ON_TRACK):
         return deal
     from promisecheck.compromises.portfolio import find_levers
     from promisecheck.compromises.search import find_compromises
@@ -217,8 +236,52 @@ def estimate_deal(request: DealRequest, progress: Progress | None = None) -> Dea
     deal = dataclasses.replace(
         deal, assessment=dataclasses.replace(run.assessment, compromises=menu)
     )
+    if request.apply is not None:
+        inputs = {
+            portfolio.path,
+            portfolio.team_path,
+            *(c.path for c in portfolio.commitments),
+            *read,
+        }
+        return dataclasses.replace(
+            deal,
+            applied=write_deal(plan, deal.assessment, request.apply, spec_path, portfolio, inputs),
+        )
     levers = find_levers(portfolio, held, run, estimator)
     return dataclasses.replace(deal, levers=levers)
+
+
+def write_deal(
+    plan: Plan,
+    assessment: Assessment,
+    apply: Apply,
+    spec: Path,
+    portfolio: Portfolio,
+    inputs: set[Path],
+) -> Applied | Refused:
+    """Write the deal with an offered option of its menu, as --apply writes a spec: only what
+    the option changes, never over an input of the run (the deal, portfolio.toml, every
+    commitment, the shared team), never over an existing file unless forced, atomically.
+
+    An option that changes the team (hours, a member) is refused: the portfolio's team wins
+    over the deal's, so a team copy beside the deal would not change what the portfolio
+    schedules; it is the portfolio's team file that has to change. The written spec keeps
+    naming the deal's own team; a run with --portfolio never opens it (the shared team is
+    read instead), so no file it names can be out of reach."""
+    menu = assessment.compromises
+    options = menu.options if menu is not None else ()
+    if 1 <= apply.number <= len(options) and changes_team(options[apply.number - 1]):
+        return Refused(number=apply.number, reason="shared-team", path=portfolio.team_path)
+    return write_revision(
+        plan,
+        assessment,
+        apply,
+        spec=spec,
+        team=team_path_for(plan.spec, spec, None),
+        read=inputs,
+        edit=True,
+        opens_team=False,
+    )
 
 
 def commitment_assessment(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from promisecheck.assess.analysis import Assessment, Compromise, LeverReach, Menu, NotOffered
 from promisecheck.compromises.revision import Revision
@@ -407,3 +408,13 @@ def applied(number: int, option: Compromise, menu: Menu, revision: Revision) -> 
         text += f" {names} no longer defer{'s' if len(revision.adjusted_scenarios) == 1 else ''}"
         text += " or re-estimate the items this option defers."
     return text
+
+
+def shared_team(number: int, team: Path) -> str:
+    """Why --apply with --portfolio refuses an option that changes the team: the
+    portfolio's team wins over the deal's, so only its file can carry the change."""
+    return (
+        f"--apply {number}: this option changes the team, and in a portfolio the team is the "
+        f"shared one ({team}), which wins over the deal's own: a team copy beside the deal "
+        f"would not change the portfolio; make the change in {team} and estimate again"
+    )
