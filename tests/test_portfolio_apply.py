@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import tomllib
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from promisecheck.assess.estimator import RunSettings
 from promisecheck.cli import app
 from promisecheck.commands.estimate import Applied, Apply, Refused
 from promisecheck.commands.portfolio import DealEstimate, DealRequest, estimate_deal
-from test_portfolio_menu import THURSDAY, TRIALS, one_person
+from promisecheck.compromises.revision import changes_team
+from test_portfolio import MONDAY, write_portfolio, write_spec, write_team
+from test_portfolio_menu import THURSDAY, TRIALS, TUESDAY, one_person
 
 runner = CliRunner()
 
@@ -198,3 +203,57 @@ def test_the_example_deals_option_keeps_its_odds_on_ranged_estimates(tmp_path: P
     )
     assert fresh.assessment.on_time_probability == applied.option.on_time_probability
     assert [c.project for c in fresh.impact.breaks_signed] == list(applied.option.breaks)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    signed_hours=st.integers(4, 24),
+    deal_hours=st.lists(st.integers(2, 16), min_size=1, max_size=3),
+    signed_due=st.integers(1, 4),
+    deal_start=st.integers(0, 2),
+    deal_due=st.integers(0, 4),
+)
+def test_every_offered_option_is_written_with_its_odds_or_refused_for_the_team(
+    signed_hours: int, deal_hours: list[int], signed_due: int, deal_start: int, deal_due: int
+) -> None:
+    # Whatever the sizes and dates: each offered option that the deal's file can carry,
+    # written and estimated afresh, has the odds the menu claims and breaks no one; each
+    # that changes the team is refused and writes nothing.
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_team(root, [{"name": "Ana", "skills": ["dev"]}])
+        team = root / "team.toml"
+        team.write_text(team.read_text() + "[hiring]\njoin_after = 0\nramp_up_weeks = 0\n")
+        write_spec(
+            root,
+            "a",
+            [{"id": "x", "skill": "dev", "estimate": signed_hours}],
+            start=TUESDAY,
+            deadline=TUESDAY + dt.timedelta(days=signed_due),
+        )
+        start = MONDAY + dt.timedelta(days=deal_start)
+        # The first item is a must, the others may be deferred (a scope cut is offered).
+        items = [
+            {
+                "id": f"i{k}",
+                "skill": "dev",
+                "estimate": hours,
+                "priority": "should" if k else "must",
+            }
+            for k, hours in enumerate(deal_hours)
+        ]
+        write_spec(root, "deal", items, start=start, deadline=start + dt.timedelta(days=deal_due))
+        write_portfolio(root, [{"spec": "a/spec.toml"}], as_of=MONDAY)
+        menu = apply_in(root, 1, root / "probe.toml", compromises=True).assessment.compromises
+        assert menu is not None
+        for number, option in enumerate(menu.options, start=1):
+            out = root / f"option{number}.toml"
+            deal = apply_in(root, number, out, compromises=True)
+            if changes_team(option):
+                assert isinstance(deal.applied, Refused)
+                assert deal.applied.reason == "shared-team" and not out.exists()
+                continue
+            assert isinstance(deal.applied, Applied) and deal.applied.option == option
+            fresh = deal_of(root, out)
+            assert fresh.assessment.on_time_probability == option.on_time_probability
+            assert fresh.impact.breaks_signed == ()

@@ -414,7 +414,7 @@ def shared_team(number: int, team: Path) -> str:
     """Why --apply with --portfolio refuses an option that changes the team: the
     portfolio's team wins over the deal's, so only its file can carry the change."""
     return (
-        f"--apply {number}: this option changes the team, and in a portfolio the team is the "
-        f"shared one ({team}), which wins over the deal's own: a team copy beside the deal "
-        f"would not change the portfolio; make the change in {team} and estimate again"
+        f"--apply {number}: this option changes the team, and the portfolio's shared team "
+        f"wins over the deal's: a team copy beside the deal would not change the portfolio; "
+        f"make the change in {team} and estimate again"
     )
