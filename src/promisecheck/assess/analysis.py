@@ -855,7 +855,7 @@ def weekly_utilisation(
     def position(moment: FloatArray) -> FloatArray:
         """The member's cumulative item work at each moment (within the horizon)."""
         moment = np.clip(moment, 0.0, capacity.days * DAY_SPAN - 1)
-        day = np.minimum((moment // DAY_SPAN).astype(np.int64), capacity.days - 1)
+        day = (moment // DAY_SPAN).astype(np.int64)
         hour = moment - day * DAY_SPAN
         return capacity.cumulative[m, day] + focus * np.minimum(hour, capacity.window[m, day])
 
@@ -864,22 +864,21 @@ def weekly_utilisation(
     # each week, with the positions found once rather than once a week.
     began, ended = position(start), position(finish)
     bounds = np.minimum(np.arange(weeks + 1) * 7, capacity.days)
-    marks = capacity.cumulative[:, bounds][m]  # [sample, items, weeks + 1]
-    low, high = marks[..., :-1], marks[..., 1:]
+    marks = capacity.cumulative[:, bounds]  # [members, weeks + 1]: work done by each week
+    low, high = marks[m, :-1], marks[m, 1:]  # [sample, items, weeks]
     done = np.clip(ended[..., None], low, high) - np.clip(began[..., None], low, high)
     done = np.where((who >= 0)[..., None], done, 0.0)
     work = np.zeros((weeks, members))
     for week in range(weeks):
         work[week] = np.bincount(m.ravel(), weights=done[..., week].ravel(), minlength=members)
-    return _shares(work, capacity, weeks, sample)
+    return _shares(work, marks[:, 1:] - marks[:, :-1], weeks, sample)
 
 
 def _shares(
-    work: FloatArray, capacity: Capacity, weeks: int, sample: int
+    work: FloatArray, available: FloatArray, weeks: int, sample: int
 ) -> list[tuple[float | None, ...]]:
+    """Work over available hours per member and week (None for a week without hours)."""
     members = work.shape[1]
-    bounds = np.minimum(np.arange(weeks + 1) * 7, capacity.days)
-    available = capacity.cumulative[:, bounds[1:]] - capacity.cumulative[:, bounds[:-1]]
     return [
         tuple(
             float(work[w, m] / sample / available[m, w]) if available[m, w] > 0 else None
