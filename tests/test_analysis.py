@@ -20,6 +20,7 @@ from promisecheck.assess.analysis import (
     assess,
     critical_chain,
     delivery_curve,
+    headline,
     overload_warnings,
     percentile_index,
     verdict_for,
@@ -348,3 +349,27 @@ def test_weekly_loads_cover_whole_weeks_up_to_the_deadline(last: int, weeks: int
     a = assess(plan, done_monday, capacity, seed=0)
     assert len(a.members[0].weekly) == weeks
     assert not any(isinstance(w, FewTrials) for w in a.warnings)  # 1000 trials say enough
+
+
+@pytest.mark.parametrize(
+    "trials",
+    [[(1, 2), (4, 6), (5, 7), (math.inf, math.inf)], [(3, 9)] * 3, [(math.inf, math.inf)] * 2],
+)
+@pytest.mark.parametrize("confidence", [None, 0.5])
+def test_the_headline_is_the_assessments_own(
+    trials: list[tuple[float, float]], confidence: float | None
+) -> None:
+    """check judges by the headline alone: it must say what the whole assessment says."""
+    plan = make_plan(
+        [
+            {"id": "a", "skill": "x", "estimate": [2, 4, 8], "priority": "must"},
+            {"id": "b", "skill": "x", "estimate": 4, "priority": "could"},
+        ],
+        [{"name": "Ana", "skills": ["x"]}],
+        deadline=MONDAY + dt.timedelta(days=5),
+    )
+    capacity = build_capacity(plan.team, MONDAY)
+    result = by_hand(trials)
+    whole = assess(plan, result, capacity, seed=0, confidence=confidence)
+    assert headline(plan, result, capacity, confidence) == whole.headline
+    assert whole.headline.curve == whole.curve and whole.headline.trials == len(trials)

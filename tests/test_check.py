@@ -134,6 +134,19 @@ def test_parallel_and_sequential_runs_agree() -> None:
     assert run(dataclasses.replace(request, jobs=2)) == one
 
 
+def test_check_gives_each_proposal_the_odds_and_dates_estimate_gives() -> None:
+    """check computes only the headline of each assessment; it must be estimate's own."""
+    report = json.loads(check(str(PROPOSALS), *FAST, "-f", "json").stdout)
+    judged = [p for p in report["proposals"] if p["project"] is not None]
+    assert len(judged) >= 3
+    for p in judged:
+        done = runner.invoke(app, ["estimate", p["path"], *FAST, "-f", "json"])
+        whole = json.loads(done.stdout)
+        assert p["on_time_probability"] == whole["on_time_probability"]
+        assert (p["verdict"], p["target_date"]) == (whole["verdict"], whole["target_date"])
+        assert p["finish"] == {k: whole["finish"][k] for k in ("p50", "p85")}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

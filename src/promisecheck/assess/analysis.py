@@ -294,6 +294,24 @@ class Assessment:
     risks: tuple[RiskImpact, ...] = ()  # each risk's effect on the on-time probability
 
     @property
+    def headline(self) -> Headline:
+        return Headline(
+            project=self.project,
+            deadline=self.deadline,
+            target_confidence=self.target_confidence,
+            trials=self.trials,
+            on_time_probability=self.on_time_probability,
+            on_time_standard_error=self.on_time_standard_error,
+            must_on_time_probability=self.must_on_time_probability,
+            verdict=self.verdict,
+            reasons=self.reasons,
+            finish=self.finish,
+            target_date=self.target_date,
+            beyond_horizon=self.beyond_horizon,
+            curve=self.curve,
+        )
+
+    @property
     def bottleneck(self) -> SkillLoad | None:
         """The skill most on the critical chain; None when no trial finishes."""
         return next((s for s in self.skills if s.bottleneck), None)
@@ -307,6 +325,30 @@ class Assessment:
     def highest_load(self) -> SkillLoad | None:
         """The skill with the highest demand against its capacity (no capacity first)."""
         return max(self.skills, key=lambda s: math.inf if s.load is None else s.load, default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headline:
+    """What a gate needs of an assessment: the odds, the verdict and the dates.
+
+    `check` judges every proposal of a repository by these alone, so it computes them
+    without the chain walk, loads and curves that the full assessment adds (most of an
+    assessment's time at twenty items).
+    """
+
+    project: str
+    deadline: dt.date
+    target_confidence: float
+    trials: int
+    on_time_probability: float
+    on_time_standard_error: float
+    must_on_time_probability: float
+    verdict: Verdict
+    reasons: tuple[Reason, ...]  # why infeasible
+    finish: dict[str, dt.date | None]  # None: past the ten-year horizon
+    target_date: dt.date | None  # earliest date reached with the target confidence
+    beyond_horizon: int  # trials that did not finish within the horizon
+    curve: tuple[CurvePoint, ...]  # as Assessment.curve
 
 
 def verdict_for(probability: float, target: float) -> Verdict:
@@ -673,6 +715,45 @@ def delivery_curve(
     )
 
 
+def headline(
+    plan: Plan, result: SimulationResult, capacity: Capacity, confidence: float | None = None
+) -> Headline:
+    """The odds of finishing by the deadline (all items, and the must items), the verdict
+    against the target, why it can never finish, and the percentile dates."""
+    spec = plan.spec
+    project = spec.project
+    target = confidence if confidence is not None else project.target_confidence
+    trials = result.trials
+    deadline_day = capacity.day_of(project.deadline)
+    item_days = result.finish_days
+    project_days = item_days.max(axis=1)
+    must = np.array([item.priority == "must" for item in spec.items])
+    must_days = item_days[:, must].max(axis=1) if must.any() else np.zeros(trials, dtype=np.int64)
+    beyond = int(np.count_nonzero(project_days >= capacity.days))
+    on_time = float(np.count_nonzero(project_days <= deadline_day)) / trials
+    reasons = _infeasibility(plan, capacity)
+    if beyond == trials and not reasons:
+        reasons.append(_why_never(plan, result))
+    finish_days = percentile_days(project_days, dict(PERCENTILES))
+    target_day = percentile_days(project_days, {"t": target})["t"]
+    exact_days = [deadline_day, target_day, *finish_days.values()]
+    return Headline(
+        project=project.name,
+        deadline=project.deadline,
+        target_confidence=target,
+        trials=trials,
+        on_time_probability=on_time,
+        on_time_standard_error=math.sqrt(on_time * (1 - on_time) / trials),
+        must_on_time_probability=float(np.count_nonzero(must_days <= deadline_day)) / trials,
+        verdict="infeasible" if beyond == trials else verdict_for(on_time, target),
+        reasons=tuple(reasons),
+        finish={k: _date_or_none(capacity, d) for k, d in finish_days.items()},
+        target_date=_date_or_none(capacity, target_day),
+        beyond_horizon=beyond,
+        curve=delivery_curve(project_days, capacity, trials, exact_days),
+    )
+
+
 def assess(
     plan: Plan,
     result: SimulationResult,
@@ -689,28 +770,15 @@ def assess(
     """
     spec, team = plan.spec, plan.team
     project = spec.project
-    target = confidence if confidence is not None else project.target_confidence
     trials = result.trials
     deadline_day = capacity.day_of(project.deadline)
     shares = dict(PERCENTILES)
-
     item_days = result.finish_days
     project_days = item_days.max(axis=1)
-    must = np.array([item.priority == "must" for item in spec.items])
-    must_days = item_days[:, must].max(axis=1) if must.any() else np.zeros(trials, dtype=np.int64)
-    beyond = int(np.count_nonzero(project_days >= capacity.days))
-
-    on_time = float(np.count_nonzero(project_days <= deadline_day)) / trials
-    must_on_time = float(np.count_nonzero(must_days <= deadline_day)) / trials
-    reasons = _infeasibility(plan, capacity)
-    if beyond == trials and not reasons:
-        reasons.append(_why_never(plan, result))
-    verdict: Verdict = "infeasible" if beyond == trials else verdict_for(on_time, target)
-
-    finish_days = percentile_days(project_days, shares)
-    finish = {k: _date_or_none(capacity, d) for k, d in finish_days.items()}
+    head = headline(plan, result, capacity, confidence)
+    target, on_time, verdict = head.target_confidence, head.on_time_probability, head.verdict
+    beyond = head.beyond_horizon
     target_day = percentile_days(project_days, {"t": target})["t"]
-    exact_days = [deadline_day, target_day, *finish_days.values()]
     effort = result.efforts.sum(axis=1)
 
     rates = [m.rate for m in team.members]
@@ -729,7 +797,7 @@ def assess(
         warnings.append(CostNotShown(unrated=missing))
     if beyond and verdict != "infeasible":
         warnings.append(BeyondHorizon(beyond=beyond, trials=trials, years=HORIZON_YEARS))
-    standard_error = math.sqrt(on_time * (1 - on_time) / trials)
+    standard_error = head.on_time_standard_error
     if trials < 1000:
         warnings.append(FewTrials(trials=trials, standard_error=standard_error))
 
@@ -795,11 +863,11 @@ def assess(
         range_meaning=project.range,
         on_time_probability=on_time,
         on_time_standard_error=standard_error,
-        must_on_time_probability=must_on_time,
+        must_on_time_probability=head.must_on_time_probability,
         verdict=verdict,
-        reasons=tuple(reasons),
-        finish=finish,
-        target_date=_date_or_none(capacity, target_day),
+        reasons=head.reasons,
+        finish=head.finish,
+        target_date=head.target_date,
         beyond_horizon=beyond,
         effort_hours=percentile_values(effort, shares),
         cost=cost,
@@ -810,7 +878,7 @@ def assess(
         members=members,
         items=items,
         histogram=_histogram(project_days, capacity, trials, deadline_day),
-        curve=delivery_curve(project_days, capacity, trials, exact_days),
+        curve=head.curve,
         warnings=tuple(warnings),
     )
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from promisecheck.assess.analysis import Assessment
+from promisecheck.assess.analysis import Headline
 from promisecheck.assess.estimator import RunSettings
-from promisecheck.commands.estimate import estimate_plan
+from promisecheck.commands.estimate import estimate_headline
 from promisecheck.commands.portfolio_check import PortfolioAnswer
 from promisecheck.engine.forecast import load_history
 from promisecheck.errors import ExitCode, InputError, OptionError, Problem
@@ -146,7 +146,7 @@ class Task:
 class Estimated:
     """A worker's answer: the assessment, or why there is none."""
 
-    assessment: Assessment | None
+    assessment: Headline | None
     problems: tuple[Problem, ...]
     deadline_line: int | None  # where annotations point
     read: tuple[Path, ...] = ()  # every file read for it, so no report is written over one
@@ -163,7 +163,7 @@ def estimate_one(task: Task) -> Estimated:
 def _estimate(task: Task) -> Estimated:
     try:
         plan = load(task.spec, root=task.scratch or task.root)
-        assessment = estimate_plan(
+        assessment = estimate_headline(
             plan, task.settings.reading(load_history(plan, task.settings.history))
         )
         _, lines = read_toml(task.spec)
@@ -229,7 +229,7 @@ class Proposal:
 
     path: str  # as found, relative to where check was run
     status: Status
-    assessment: Assessment | None  # None when invalid or removed
+    assessment: Headline | None  # None when invalid or removed
     problems: tuple[Problem, ...]
     deadline_line: int | None
     fail_level: float | None  # the on-time probability below which it fails
@@ -286,7 +286,7 @@ class CheckReport:
         return ExitCode.ON_TRACK
 
 
-def _change(a: Assessment, base: Base | None) -> Change:
+def _change(a: Headline, base: Base | None) -> Change:
     if base is None or base.on_time_probability is None:
         return "new"
     now, before = round(a.on_time_probability, 4), round(base.on_time_probability, 4)
@@ -343,7 +343,7 @@ def judge(
     )
 
 
-def _delta(a: Assessment, base: Base | None) -> float | None:
+def _delta(a: Headline, base: Base | None) -> float | None:
     if base is None or base.on_time_probability is None:
         return None
     return round(a.on_time_probability - base.on_time_probability, 4)

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from promisecheck.assess.analysis import Assessment, Compromise, assess
+from promisecheck.assess.analysis import Assessment, Compromise, Headline, assess, headline
 from promisecheck.assess.estimator import RunSettings, SingleEstimator
 from promisecheck.commands import promise_kept
 from promisecheck.commands.files import write_atomically
 from promisecheck.compromises.revision import Revision, revised_files
-from promisecheck.engine.calendar import build_capacity
-from promisecheck.engine.forecast import load_history, run_plan
+from promisecheck.engine.calendar import Capacity, build_capacity
+from promisecheck.engine.forecast import Inputs, load_history, run_plan
 from promisecheck.engine.risks import risk_impacts
-from promisecheck.engine.simulate import Progress
+from promisecheck.engine.simulate import Progress, SimulationResult
 from promisecheck.errors import ExitCode, OptionError
 from promisecheck.inputs import safefiles
 from promisecheck.inputs.history import History
@@ -205,6 +205,30 @@ def out_of_reach(plan: Plan, output: Path, team: Path, revision: Revision) -> Pa
     return next((p for p in named if not Path(os.path.realpath(p)).is_relative_to(root)), None)
 
 
+def _simulated(
+    plan: Plan, settings: RunSettings[History], progress: Progress | None = None
+) -> tuple[Capacity, Inputs, SimulationResult]:
+    """The plan's calendar, prepared inputs and every trial, within the memory limit."""
+    trials = settings.trials
+    items = len(plan.spec.items)
+    if trials * items > MAX_CELLS:
+        raise OptionError(
+            "trials",
+            f"{trials:,} trials of {items:,} items would not fit in memory",
+            hint=f"{max(1, MAX_CELLS // items):,} or fewer fit",
+        )
+    capacity = build_capacity(plan.team, plan.spec.project.start)
+    inputs, result = run_plan(plan, capacity, trials, settings.seed, settings.history, progress)
+    return capacity, inputs, result
+
+
+def estimate_headline(plan: Plan, settings: RunSettings[History] = RunSettings()) -> Headline:
+    """The odds, verdict and dates of a loaded plan, as `estimate_plan` would give them,
+    without the rest of the assessment (what `check` judges by)."""
+    capacity, _, result = _simulated(plan, settings)
+    return headline(plan, result, capacity, settings.confidence)
+
+
 def estimate_plan(
     plan: Plan,
     settings: RunSettings[History] = RunSettings(),
@@ -218,16 +242,8 @@ def estimate_plan(
     as_of: the day options and passed dates are judged on (None: not judged; the menu
     then takes the plan's start). The schedule itself always starts at the spec's start.
     """
-    trials, seed, history = settings.trials, settings.seed, settings.history
-    items = len(plan.spec.items)
-    if trials * items > MAX_CELLS:
-        raise OptionError(
-            "trials",
-            f"{trials:,} trials of {items:,} items would not fit in memory",
-            hint=f"{max(1, MAX_CELLS // items):,} or fewer fit",
-        )
-    capacity = build_capacity(plan.team, plan.spec.project.start)
-    inputs, result = run_plan(plan, capacity, trials, seed, history, progress)
+    capacity, inputs, result = _simulated(plan, settings, progress)
+    seed = settings.seed
     assessment = assess(
         plan,
         result,

@@ -168,7 +168,7 @@ def estimate_tasks(tasks: Sequence[Task], progress: Progress | None = None) -> l
         else:
             answers.append(
                 Estimated(
-                    assessment=assessment,
+                    assessment=assessment.headline,
                     problems=(),
                     deadline_line=lines.line(("project", "deadline")),
                     portfolio=answer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from promisecheck.assess.analysis import Assessment, Bin, ItemRisk, Verdict
+from promisecheck.assess.analysis import Assessment, Bin, Headline, ItemRisk, Verdict
 from promisecheck.engine.calendar import HORIZON_YEARS
 from promisecheck.report._kit import notices
 
@@ -99,7 +99,7 @@ def target(share: float) -> str:
     return f"{share * 100:g} %"
 
 
-def with_error(a: Assessment) -> str:
+def with_error(a: Assessment | Headline) -> str:
     """The on-time probability with one standard error, in points: `41.2 % ± 0.5`."""
     return f"{precise_percent(a.on_time_probability)} ± {a.on_time_standard_error * 100:.1f}"
 
@@ -155,7 +155,7 @@ def verdict_meaning(a: Assessment) -> str:
             return "no trial finishes"
 
 
-def headline(a: Assessment) -> str:
+def headline(a: Assessment | Headline) -> str:
     """The verdict as one sentence a salesperson can repeat."""
     if a.verdict == "infeasible":
         return _sentence(
@@ -187,7 +187,7 @@ def simulated(a: Assessment) -> str:
     )
 
 
-def show_estimates(a: Assessment) -> bool:
+def show_estimates(a: Assessment | Headline) -> bool:
     """Dates, effort, cost and items mean nothing when no trial finishes."""
     return a.verdict != "infeasible"
 

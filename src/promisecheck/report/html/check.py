@@ -60,7 +60,7 @@ def entry(number: int, p: Proposal, r: CheckReport) -> Entry:
         problems=tuple(problems.worded(problem) for problem in p.problems),
         curve=(
             s_curve(a, id=f"proposal-{number}-curve", height=200)
-            if a is not None and words.show_estimates(a) and a.histogram
+            if a is not None and words.show_estimates(a) and a.curve
             else None
         ),
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from promisecheck.assess.analysis import Assessment, ItemRisk
+from promisecheck.assess.analysis import Assessment, Headline, ItemRisk
 from promisecheck.report._kit import notices, words
 from promisecheck.report.estimate import evidence
 from promisecheck.report.estimate import menu as menu_words
@@ -160,7 +161,7 @@ def members(a: Assessment) -> Table:
     return table(header, rows, [False, True, True, True, True])
 
 
-def curve_points(a: Assessment, *, until: int | None = None) -> list[tuple[int, float]]:
+def curve_points(a: Assessment | Headline, *, until: int | None = None) -> list[tuple[int, float]]:
     """(moment on the date axis, share of trials finished by then): the S-curve as steps.
 
     A trial is finished "by day D" at the end of D, so the curve rises at the end of each day
@@ -182,17 +183,17 @@ def curve_points(a: Assessment, *, until: int | None = None) -> list[tuple[int, 
     return points
 
 
-def date_span(assessments: list[Assessment]) -> tuple[int, int]:
+def date_span(assessments: Sequence[Assessment | Headline]) -> tuple[int, int]:
     """The axis for finish dates: every finish, each deadline, padded by a day each side."""
-    low = min(day_number(x.histogram[0].first) for x in assessments)
-    high = max(end_of(x.histogram[-1].last) for x in assessments)
+    low = min(day_number(x.curve[0].day) for x in assessments)
+    high = max(end_of(x.curve[-1].day) for x in assessments)
     for x in assessments:
         low = min(low, day_number(x.deadline))
         high = max(high, end_of(x.deadline))
     return low - 1, high + 1
 
 
-def s_curve(a: Assessment, *, id: str = "s-curve", height: int = 250) -> Chart:
+def s_curve(a: Assessment | Headline, *, id: str = "s-curve", height: int = 250) -> Chart:
     """Probability of delivery by date; `id` keeps several on one page apart (check)."""
     top, bottom = 22, height - 28
     low, high = date_span([a])
@@ -235,7 +236,7 @@ def s_curve(a: Assessment, *, id: str = "s-curve", height: int = 250) -> Chart:
     )
 
 
-def _percentile_words(a: Assessment) -> str:
+def _percentile_words(a: Assessment | Headline) -> str:
     parts = [
         f"{key.upper()} {words.day(finish)}"
         for key in PERCENTILE_MARKS
@@ -244,7 +245,7 @@ def _percentile_words(a: Assessment) -> str:
     return "; " + ", ".join(parts) if parts else ""
 
 
-def _deadline(a: Assessment, x: Scale, top: float, bottom: float) -> list[Mark]:
+def _deadline(a: Assessment | Headline, x: Scale, top: float, bottom: float) -> list[Mark]:
     at = x(end_of(a.deadline))
     text = f"Deadline {words.day(a.deadline)}"
     where, anchor = beside(at, text, 0, WIDTH)
