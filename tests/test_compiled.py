@@ -20,6 +20,7 @@ from promisecheck.engine.calendar import build_capacity
 from promisecheck.engine.network import build_network
 from promisecheck.engine.sampling import sample_efforts
 from promisecheck.engine.simulate import SimulationResult, run_engine, run_parallel
+from promisecheck.inputs.history import History
 from promisecheck.inputs.model import Plan
 
 
@@ -284,8 +285,63 @@ def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
     monkeypatch.setattr(compiled, "wanted", spy)
     plan = _plan()
     estimate_plan(plan, RunSettings(trials=400, seed=1), compromises=True)
-    assert sizes[0] is False  # the estimate itself is small
-    assert len(sizes) > 1 and all(sizes[1:])  # every variant of the menu is compiled
+    # The estimate itself is small, but a menu was asked for: it runs compiled as well.
+    assert len(sizes) > 1 and all(sizes)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "trials", "likely"),
+    [
+        (dt.date(2027, 1, 8), 2000, True),  # about 1 % on time: the menu will follow
+        (dt.date(2027, 6, 30), 2000, False),  # on track: no menu
+        (dt.date(2027, 1, 8), 999, False),  # too few trials to spare a pilot
+    ],
+)
+def test_a_pilot_of_the_first_trials_tells_whether_the_menu_will_follow(
+    monkeypatch: pytest.MonkeyPatch, deadline: dt.date, trials: int, likely: bool
+) -> None:
+    from promisecheck.commands.estimate import PILOT_TRIALS, estimate_plan, menu_likely
+
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    choices: list[tuple[int, bool]] = []
+    original = compiled.wanted
+
+    def spy(size: int) -> bool:
+        choices.append((size, original(size)))
+        return choices[-1][1]
+
+    monkeypatch.setattr(compiled, "wanted", spy)
+    plan = _plan()
+    plan = plan.model_copy(
+        update={
+            "spec": plan.spec.model_copy(
+                update={"project": plan.spec.project.model_copy(update={"deadline": deadline})}
+            )
+        }
+    )
+    settings: RunSettings[History] = RunSettings(trials=trials, seed=1)
+    assert menu_likely(plan, settings) is likely
+    monkeypatch.setattr(compiled, "_WORK", [0])
+    choices.clear()
+    assessment = estimate_plan(plan, settings, compromises=None)
+    items = len(plan.spec.items)
+    piloted = trials >= 2 * PILOT_TRIALS
+    if piloted:
+        assert choices[0] == (PILOT_TRIALS * items, False)
+    assert choices[int(piloted)] == (trials * items, likely)  # the estimate's own run
+    if likely:
+        assert all(chosen for _, chosen in choices[1:])  # and every variant of the menu
+    # The guess chooses an engine, never a number.
+    assert assessment.on_time_probability == estimate_plan(plan, settings).on_time_probability
+
+
+def test_a_run_large_enough_for_the_compiled_engine_needs_no_pilot() -> None:
+    from promisecheck.commands.estimate import menu_likely
+
+    plan = _plan()
+    trials = compiled.COMPILED_MIN_SIZE // len(plan.spec.items)
+    assert menu_likely(plan, RunSettings(trials=trials, seed=1)) is False
 
 
 def test_compare_counts_all_its_versions_before_the_first_run(
