@@ -38,7 +38,7 @@ def make_plan(
     )
 
 
-ENGINES = ("numpy", "compiled")
+ENGINES = ("numpy", "numba", "native")
 
 
 @pytest.fixture(params=ENGINES)

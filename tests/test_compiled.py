@@ -1,8 +1,10 @@
-"""The compiled engine: chosen by size, same schedules as numpy, and numpy when numba fails."""
+"""The compiled engine: the native loop, else numba by size; the same schedules as numpy,
+and numpy when neither loads."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -65,10 +67,16 @@ def _same(a: SimulationResult, b: SimulationResult) -> None:
 
 @pytest.fixture
 def fresh_kernel() -> Iterator[None]:
-    """Forget whether numba loaded, before and after, so a test's failure stays its own."""
+    """Forget which loops loaded, before and after, so a test's failure stays its own."""
     compiled._STATE.clear()
     yield
     compiled._STATE.clear()
+
+
+@pytest.fixture
+def numba_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine where the native loop was not built (no C compiler at install)."""
+    monkeypatch.setitem(compiled._STATE, "native", None)
 
 
 def test_compiled_and_numpy_engines_give_the_same_schedules(
@@ -76,10 +84,11 @@ def test_compiled_and_numpy_engines_give_the_same_schedules(
 ) -> None:
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
     plain = _run()
-    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
-    fast = _run()
-    _same(plain, fast)
-    assert (fast.member >= 0).all()
+    for loop in ("numba", "native"):
+        monkeypatch.setenv(compiled.ENGINE_VARIABLE, loop)
+        fast = _run()
+        _same(plain, fast)
+        assert (fast.member >= 0).all()
 
 
 def test_progress_reaches_every_trial_on_the_compiled_engine(
@@ -110,32 +119,81 @@ def test_progress_reaches_every_trial_on_the_compiled_engine(
         ("Compiled ", 1, True),
     ],
 )
-def test_engine_is_chosen_by_size_unless_forced(
-    monkeypatch: pytest.MonkeyPatch, setting: str, size: int, expected: bool
+def test_with_numba_alone_the_engine_is_chosen_by_size_unless_forced(
+    monkeypatch: pytest.MonkeyPatch, numba_only: None, setting: str, size: int, expected: bool
 ) -> None:
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, setting)
     monkeypatch.setattr(compiled, "_WORK", [0])
     assert compiled.wanted(size) is expected
 
 
-def test_many_small_runs_add_up_to_the_compiled_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_small_runs_add_up_to_the_compiled_engine(
+    monkeypatch: pytest.MonkeyPatch, numba_only: None
+) -> None:
     monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
     monkeypatch.setattr(compiled, "_WORK", [0])
     quarter = compiled.COMPILED_MIN_SIZE // 4
     assert [compiled.wanted(quarter) for _ in range(5)] == [False, False, False, True, True]
 
 
-def test_without_numba_the_numpy_engine_runs(
+def test_without_a_c_compiler_or_numba_the_numpy_engine_runs(
     monkeypatch: pytest.MonkeyPatch, fresh_kernel: None
 ) -> None:
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
     plain = _run()
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
-    # None in sys.modules makes `import numba` raise ImportError, as on a machine without it.
+    # None in sys.modules makes an import raise ImportError, as on a machine where the native
+    # loop was not built (no C compiler at install) and numba is missing.
+    monkeypatch.setitem(sys.modules, "promisecheck.engine._native", None)
+    loop = compiled.kernel()
+    assert loop is not None and loop.name == "numba"
+    _same(plain, _run())
+    compiled._STATE.clear()
     monkeypatch.setitem(sys.modules, "numba", None)
     monkeypatch.delitem(sys.modules, "promisecheck.engine._kernel", raising=False)
     assert compiled.kernel() is None
     _same(plain, _run())
+
+
+def test_a_native_loop_built_from_other_constants_is_not_used(
+    monkeypatch: pytest.MonkeyPatch, fresh_kernel: None
+) -> None:
+    stale = ModuleType("promisecheck.engine._native")
+    stale.DAY_SPAN, stale.GRID, stale.EPSILON_HOURS, stale.AVAILABILITY_SLACK = (24.0, 1.0, 0, 0)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "promisecheck.engine._native", stale)
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "native")
+    assert compiled.kernel() is None
+
+
+def test_with_the_native_loop_every_run_is_compiled_and_numba_is_not_imported(
+    tmp_path: Path,
+) -> None:
+    if compiled._get("native") is None:
+        pytest.skip("the native loop was not built here (no C compiler at install)")
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom promisecheck.engine import compiled\n"
+            "from promisecheck.inputs.loading import load\n"
+            "from promisecheck.engine.simulate import simulate\n"
+            "simulate(load('examples/webshop/spec.toml'), 20, 1)\n"
+            "print(compiled.wanted(1), compiled.kernel().name, 'numba' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert probe.stdout.split() == ["True", "native", "False"]
+
+
+def test_the_native_loop_is_built_in_ci() -> None:
+    """CI installs the README way on a machine with a C compiler: the loop must be there."""
+    if not os.environ.get("CI"):
+        pytest.skip("only required in CI")
+    assert compiled._get("native") is not None
 
 
 def test_a_loop_that_fails_to_build_falls_back_to_numpy(
@@ -143,17 +201,14 @@ def test_a_loop_that_fails_to_build_falls_back_to_numpy(
 ) -> None:
     monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numpy")
     plain = _run()
-    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "compiled")
-    module = compiled.kernel()
-    assert module is not None
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "numba")
+    loop = compiled.kernel()
+    assert loop is not None and loop.failures
 
     def broken(*_args: Any) -> None:
-        raise module.BuildError("no backend")
+        raise loop.failures[0]("no backend")
 
-    fake = ModuleType("broken_kernel")
-    fake.schedule = broken  # type: ignore[attr-defined]
-    fake.BuildError = module.BuildError  # type: ignore[attr-defined]
-    compiled._STATE["kernel"] = fake
+    compiled._STATE["numba"] = compiled.Loop(name="numba", schedule=broken, failures=loop.failures)
     _same(plain, _run())
     assert compiled.kernel() is None
 
@@ -248,16 +303,17 @@ def test_engines_agree_on_a_larger_project_with_every_hook(monkeypatch: pytest.M
         "planning": efforts.mean(axis=0) * rng.uniform(0.5, 1.5, 60),
     }
     results = []
-    for engine in ("numpy", "compiled"):
+    for engine in ("numpy", "numba", "native"):
         monkeypatch.setenv(compiled.ENGINE_VARIABLE, engine)
         results.append(
             run_parallel(network, capacity, efforts, start_day=np.arange(trials) % 4, **hooks)
         )
-    _same(*results)
+    _same(results[0], results[1])
+    _same(results[0], results[2])
 
 
 def test_expected_work_moves_the_next_small_run_to_the_compiled_engine(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, numba_only: None
 ) -> None:
     monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
     monkeypatch.setattr(compiled, "_WORK", [0])
@@ -269,7 +325,7 @@ def test_expected_work_moves_the_next_small_run_to_the_compiled_engine(
 
 
 def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, numba_only: None
 ) -> None:
     from promisecheck.commands.estimate import estimate_plan
 
@@ -298,7 +354,7 @@ def test_the_compromise_menu_runs_its_variants_on_the_compiled_engine(
     ],
 )
 def test_a_pilot_of_the_first_trials_tells_whether_the_menu_will_follow(
-    monkeypatch: pytest.MonkeyPatch, deadline: dt.date, trials: int, likely: bool
+    monkeypatch: pytest.MonkeyPatch, numba_only: None, deadline: dt.date, trials: int, likely: bool
 ) -> None:
     from promisecheck.commands.estimate import PILOT_TRIALS, estimate_plan, menu_likely
 
@@ -336,16 +392,25 @@ def test_a_pilot_of_the_first_trials_tells_whether_the_menu_will_follow(
     assert assessment.on_time_probability == estimate_plan(plan, settings).on_time_probability
 
 
-def test_a_run_large_enough_for_the_compiled_engine_needs_no_pilot() -> None:
+def test_no_pilot_when_the_run_is_compiled_whatever_the_guess(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from promisecheck.commands.estimate import menu_likely
 
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE, raising=False)
     plan = _plan()
+    late = plan.spec.project.model_copy(update={"deadline": dt.date(2027, 1, 8)})
+    plan = plan.model_copy(update={"spec": plan.spec.model_copy(update={"project": late})})
+    monkeypatch.setitem(compiled._STATE, "native", None)
+    assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is True  # numba alone: a guess
     trials = compiled.COMPILED_MIN_SIZE // len(plan.spec.items)
-    assert menu_likely(plan, RunSettings(trials=trials, seed=1)) is False
+    assert menu_likely(plan, RunSettings(trials=trials, seed=1)) is False  # large enough
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "native")
+    assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is False  # compiled anyway
 
 
 def test_compare_counts_all_its_versions_before_the_first_run(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, numba_only: None
 ) -> None:
     from promisecheck.assess.estimator import RunSettings
     from promisecheck.commands.compare import Version, compare

@@ -239,10 +239,13 @@ def menu_likely(plan: Plan, settings: RunSettings[History]) -> bool:
     The menu runs the plan dozens of times on the compiled engine; knowing that before the
     estimate's own run spares that run the numpy engine (0.4 s at the web shop's size). The
     guess chooses an engine, never a number: both give the same schedules. A run large
-    enough for the compiled engine by itself needs no guess.
+    enough for the compiled engine by itself, or one where every run is compiled (the
+    native loop), needs no guess.
     """
     trials = settings.trials
     if trials < 2 * PILOT_TRIALS or trials * len(plan.spec.items) >= compiled.COMPILED_MIN_SIZE:
+        return False
+    if compiled.every_run():
         return False
     capacity, _, result = _simulated(plan, dataclasses.replace(settings, trials=PILOT_TRIALS))
     head = headline(plan, result, capacity, settings.confidence)

@@ -1,10 +1,15 @@
-"""The compiled engine: numba's build of the reference loop, when it can be had, else None.
+"""The compiled engine: a build of the reference loop, when one can be had, else None.
 
-numba is imported here lazily, on the first run large enough to use it (see `wanted`), so
-`--version`, `--help` and small projects never pay its import. Its machine code is cached on
-disk (`NUMBA_CACHE_DIR`, by default under the user's cache folder), so only the first run
-on a machine compiles. Where numba is missing or cannot build the loop, callers use the
-numpy engine, which gives the same schedules.
+Two builds of the same loop, tried in this order:
+- `_native`, the loop in C, compiled at install when a C compiler is at hand. It loads in a
+  millisecond, so every run uses it, however small.
+- `_kernel`, the loop for numba. numba is imported here lazily, on the first run large
+  enough to pay its import and the load of its cached machine code (about half a second;
+  see `wanted`), so `--version`, `--help` and small projects never pay it. The machine code
+  is cached on disk (`NUMBA_CACHE_DIR`, by default under the user's cache folder), so only
+  the first run on a machine compiles.
+Where neither can be loaded, callers use the numpy engine. All three give the same
+schedules, bit for bit.
 """
 
 from __future__ import annotations
@@ -14,32 +19,50 @@ import os
 import threading
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from promisecheck.engine.calendar import DAY_SPAN, EPSILON_HOURS, GRID
+from promisecheck.engine.reference import AVAILABILITY_SLACK
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
-# `PROMISECHECK_ENGINE`: "numpy" always uses the numpy engine, "compiled" the compiled one
-# whatever the size; anything else (or unset) chooses by size.
+# `PROMISECHECK_ENGINE`: "numpy" always uses the numpy engine; "native" or "numba" that
+# build of the loop (numpy where it cannot be loaded); "compiled" the first build that loads,
+# whatever the size. Anything else (or unset) chooses: the native loop when it was built,
+# else numba by size.
 ENGINE_VARIABLE = "PROMISECHECK_ENGINE"
 # Below this many item-trials the numpy engine finishes before numba is imported and its
-# cached loop loaded (about 0.4 s): the web shop (28 items × 10 000 trials) stays on numpy.
-# Measured end to end on generated projects: 28 items / 6 people the two tie, 40 items /
-# 8 people (400 000) numpy takes 1.8 s and the compiled engine 1.0 s, 90 / 12 5.7 s and 1.4 s.
+# cached loop loaded (about 0.4 s): the web shop (28 items × 10 000 trials) stays on numpy
+# when only numba is at hand. Measured end to end on generated projects: 28 items / 6 people
+# the two tie, 40 items / 8 people (400 000) numpy takes 1.8 s and numba 1.0 s, 90 / 12
+# 5.7 s and 1.4 s.
 COMPILED_MIN_SIZE = 300_000
 # Trials per call into the compiled loop: progress is reported between calls.
 _CHUNK = 256
 
 _LOCK = threading.Lock()
-_STATE: dict[str, ModuleType | None] = {}
 _WORK = [0]  # item-trials scheduled in this process
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A build of the compiled loop: its schedule function, and the errors that mean it
+    could not be built or loaded after all (the numpy engine then takes over)."""
+
+    name: str  # "native" or "numba"
+    schedule: Callable[..., None]
+    failures: tuple[type[BaseException], ...]
+
+
+_STATE: dict[str, Loop | None] = {}
 
 
 def cache_folder() -> Path:
@@ -48,20 +71,34 @@ def cache_folder() -> Path:
     return Path(base) / "promisecheck" / "numba"
 
 
-def wanted(size: int) -> bool:
-    """Whether a run of `size` item-trials should use the compiled engine.
+def _choice() -> str:
+    return os.environ.get(ENGINE_VARIABLE, "").strip().lower()
 
-    By the work this process has scheduled so far, this run included: a command that runs
-    the engine many times on a small project (the compromise menu) moves to the compiled
-    engine once the runs add up, while a single small estimate never imports numba.
+
+def wanted(size: int) -> bool:
+    """Whether a run of `size` item-trials should use a compiled loop.
+
+    With the native loop, always. With numba alone, by the work this process has scheduled
+    so far, this run included: a command that runs the engine many times on a small project
+    (the compromise menu) moves to numba once the runs add up, while a single small
+    estimate never imports it.
     """
-    choice = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+    choice = _choice()
     if choice == "numpy":
         return False
     with _LOCK:
         _WORK[0] += size
         total = _WORK[0]
-    return choice == "compiled" or total >= COMPILED_MIN_SIZE
+    return total >= COMPILED_MIN_SIZE or every_run()
+
+
+def every_run() -> bool:
+    """Whether every run uses a compiled loop whatever its size (the native loop is built,
+    or PROMISECHECK_ENGINE asks for one), so no guess about the work ahead matters."""
+    choice = _choice()
+    if choice == "numpy":
+        return False
+    return choice in ("compiled", "native", "numba") or _get("native") is not None
 
 
 def expect(size: int) -> None:
@@ -76,31 +113,51 @@ def expect(size: int) -> None:
         _WORK[0] = max(_WORK[0], size)
 
 
-def kernel() -> ModuleType | None:
-    """The compiled loop's module, or None where numba cannot be imported (tried once)."""
+def kernel() -> Loop | None:
+    """The compiled loop to run: the one PROMISECHECK_ENGINE names, else the native loop,
+    else numba's; None where it cannot be loaded (each is tried once)."""
+    choice = _choice()
+    if choice in ("native", "numba"):
+        return _get(choice)
+    return _get("native") or _get("numba")
+
+
+def _get(name: str) -> Loop | None:
     with _LOCK:
-        if "kernel" not in _STATE:
-            _STATE["kernel"] = _load()
-        return _STATE["kernel"]
+        if name not in _STATE:
+            _STATE[name] = _load_native() if name == "native" else _load_numba()
+        return _STATE[name]
 
 
-def _load() -> ModuleType | None:
+def _load_native() -> Loop | None:
+    try:
+        module = importlib.import_module("promisecheck.engine._native")
+    except ImportError:
+        return None  # not built: no C compiler at install
+    constants = (module.DAY_SPAN, module.GRID, module.EPSILON_HOURS, module.AVAILABILITY_SLACK)
+    if constants != (DAY_SPAN, GRID, EPSILON_HOURS, AVAILABILITY_SLACK):
+        return None  # built from other sources than these: it would not be the same loop
+    return Loop(name="native", schedule=module.schedule, failures=())
+
+
+def _load_numba() -> Loop | None:
     # numba reads NUMBA_CACHE_DIR when it is imported; beside the installed package is
     # often not writable, the user's cache folder is.
     os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_folder()))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return importlib.import_module("promisecheck.engine._kernel")
+            module = importlib.import_module("promisecheck.engine._kernel")
     except (ImportError, RuntimeError, OSError):
         # Missing or broken numba, or (RuntimeError) no usable cache folder for it.
         return None
+    return Loop(name="numba", schedule=module.schedule, failures=(module.BuildError, OSError))
 
 
-def disable() -> None:
-    """Use the numpy engine from now on (the compiled loop failed to build or load)."""
+def disable(loop: Loop) -> None:
+    """Never use `loop` again in this process (it failed to build or load)."""
     with _LOCK:
-        _STATE["kernel"] = None
+        _STATE[loop.name] = None
 
 
 def _plain(array: Any, dtype: Any) -> Any:
@@ -121,7 +178,7 @@ class Schedule:
 
     def __init__(
         self,
-        module: ModuleType,
+        loop: Loop,
         *,
         efforts: FloatArray,
         begin: FloatArray,
@@ -142,7 +199,7 @@ class Schedule:
         items = efforts.shape[1]
         pred_ptr, pred_idx = _csr(predecessors)
         succ_ptr, succ_idx = _csr(successors)
-        self.module = module
+        self.loop = loop
         self.out = (start, finish, member)
         self.args = (
             _plain(efforts, np.float64),
@@ -166,7 +223,7 @@ class Schedule:
 
     def run(self, lo: int, hi: int) -> None:
         """Schedule trials lo..hi-1 (releases the GIL while it runs)."""
-        self.module.schedule(lo, hi, *self.args, *self.out)
+        self.loop.schedule(lo, hi, *self.args, *self.out)
 
     def run_all(self, trials: int, workers: int, progress: Progress | None) -> None:
         """Every trial, in chunks shared by `workers` threads; progress after each chunk."""

@@ -488,13 +488,13 @@ def _run_compiled(
     present: BoolArray | None,
     workers: int,
 ) -> SimulationResult | None:
-    """The schedule from the compiled loop, or None to use the numpy engine instead (a small
-    run, PROMISECHECK_ENGINE=numpy, or numba missing or unable to build the loop)."""
+    """The schedule from a compiled loop, or None to use the numpy engine instead (a small
+    run with numba alone, PROMISECHECK_ENGINE=numpy, or no loop that builds and loads)."""
     trials, items = efforts.shape
     if not compiled.wanted(trials * items):
         return None
-    module = compiled.kernel()
-    if module is None:
+    loop = compiled.kernel()
+    if loop is None:
         return None
     if out is None:
         out = SimulationResult(
@@ -507,7 +507,7 @@ def _run_compiled(
         np.zeros(trials) if start_day is None else (start_day * DAY_SPAN).astype(np.float64)
     )
     schedule = compiled.Schedule(
-        module,
+        loop,
         efforts=efforts,
         begin=begin,
         present=present,
@@ -526,8 +526,8 @@ def _run_compiled(
     )
     try:
         schedule.run_all(trials, workers, progress)
-    except (module.BuildError, OSError):
-        compiled.disable()
+    except loop.failures:
+        compiled.disable(loop)
         return None
     return out
 
