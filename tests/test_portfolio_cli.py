@@ -167,6 +167,20 @@ def test_compare_judges_every_column_as_the_deal_against_the_portfolio() -> None
     assert all(c["breaks"] is None for c in plain["columns"])
 
 
+def test_compare_with_a_portfolio_reads_each_version_against_its_team() -> None:
+    """An assignee the shared team lacks is the spec's error at its line, as for estimate,
+    not a crash in the middle of the run."""
+    result = invoke(
+        "compare", "examples/webshop/spec.toml", "--portfolio", EXAMPLE, "--trials", "50"
+    )
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "Traceback" not in result.output
+    assert (
+        'examples/webshop/spec.toml:33: items[0] "discovery".assignee: `Lena` is not a member '
+        "in examples/portfolio/team.toml"
+    ) in result.output
+
+
 def test_validate_reads_the_example_portfolio_and_a_broken_one(tmp_path: Path) -> None:
     result = invoke("validate", f"{EXAMPLE}/portfolio.toml")
     assert result.exit_code == ExitCode.ON_TRACK

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -173,10 +175,32 @@ def on_time_shares(schedule: Schedule) -> tuple[tuple[float, int], ...]:
     return tuple(shares)
 
 
+# project_odds of each schedule still in use. The schedule without a deal is one for every
+# deal that check judges and every variant the deal's menu and levers try; its odds (the
+# no-pre-emption note above all) are computed once.
+_ODDS: weakref.WeakKeyDictionary[Schedule, tuple[ProjectOdds, ...]] = weakref.WeakKeyDictionary()
+_ODDS_LOCK = threading.Lock()
+
+
 def project_odds(schedule: Schedule, held: BoolArray | None = None) -> tuple[ProjectOdds, ...]:
-    """Every project's odds, dates and item dates in the shared schedule."""
+    """Every project's odds, dates and item dates in the shared schedule (a schedule is
+    never changed, so without `held` its odds are remembered while it is in use)."""
+    if held is not None:
+        return _project_odds(schedule, held)
+    with _ODDS_LOCK:
+        known = _ODDS.get(schedule)
+    if known is None:
+        known = _project_odds(schedule, _held(schedule))
+        for odds in known:
+            odds.on_time.setflags(write=False)
+            odds.present.setflags(write=False)
+        with _ODDS_LOCK:
+            _ODDS[schedule] = known
+    return known
+
+
+def _project_odds(schedule: Schedule, held: BoolArray) -> tuple[ProjectOdds, ...]:
     capacity = schedule.capacity
-    held = _held(schedule) if held is None else held
     days = schedule.result.finish_days
     outcomes = []
     for k, project in enumerate(schedule.projects):

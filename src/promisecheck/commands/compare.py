@@ -23,6 +23,7 @@ from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs import gitfiles
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
+from promisecheck.inputs.portfolio import load_portfolio
 from promisecheck.inputs.scenarios import apply
 
 SCHEMA = "promisecheck.compare/1"
@@ -201,6 +202,10 @@ def run(request: CompareRequest) -> Comparison:
     With a portfolio, every column is judged as the deal against it (last in line).
     """
     arguments, team_path = request.versions, request.team
+    if request.portfolio is not None and team_path is None:
+        # The portfolio's team wins, as for `estimate --portfolio`: every version is read
+        # against it, so an assignee it lacks is reported at the assignee, not met mid-run.
+        team_path = load_portfolio(request.portfolio).team_path
     if len(arguments) == 1 and not is_revision(arguments[0]):
         versions = scenario_versions(Path(arguments[0]), team_path)
         return compare(versions, request.settings, portfolio=request.portfolio)

@@ -9,6 +9,8 @@ trial when its own `win:<key>` draw falls below its win probability.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -17,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from promisecheck.engine.calendar import DAY_SPAN, Capacity, build_capacity
-from promisecheck.engine.forecast import prepare
+from promisecheck.engine.forecast import Inputs, prepare
 from promisecheck.engine.history_model import HistoryUse
 from promisecheck.engine.network import build_network
 from promisecheck.engine.sampling import item_stream
@@ -135,6 +137,47 @@ def dispatch_order(projects: Sequence[Project]) -> IntArray:
     return rank_of
 
 
+# Each project's prepared inputs by calendar: a commitment's draws are the same in the
+# schedule without the deal, with it, and with every variant the deal's menu, its levers or
+# check try, so they are sampled once while the calendar is in use. An entry keeps the spec,
+# team and history it was drawn for, and is used only for those very objects.
+_Drawn = tuple[Spec, Team, History | None, int, int, Inputs]
+_PREPARED: weakref.WeakKeyDictionary[Capacity, dict[str, _Drawn]] = weakref.WeakKeyDictionary()
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepared(
+    project: Project,
+    team: Team,
+    capacity: Capacity,
+    trials: int,
+    seed: int,
+    history: History | None,
+) -> Inputs:
+    """prepare() of the project's keyed spec, remembered (see _PREPARED)."""
+    with _PREPARED_LOCK:
+        drawn = _PREPARED.setdefault(capacity, {}).get(project.key)
+    if drawn is not None:
+        spec, for_team, for_history, for_trials, for_seed, inputs = drawn
+        same = spec is project.spec and for_team is team and for_history is history
+        if same and (for_trials, for_seed) == (trials, seed):
+            return inputs
+    spec = keyed_spec(project.key, project.spec)
+    inputs = prepare(Plan(spec=spec, team=team), capacity, trials, seed, history)
+    for shared in (inputs.efforts, inputs.planning, inputs.base_efforts):
+        shared.setflags(write=False)
+    with _PREPARED_LOCK:
+        _PREPARED.setdefault(capacity, {})[project.key] = (
+            project.spec,
+            team,
+            history,
+            trials,
+            seed,
+            inputs,
+        )
+    return inputs
+
+
 def run_schedule(
     projects: Sequence[Project],
     team: Team,
@@ -158,7 +201,7 @@ def run_schedule(
     present = np.ones((trials, len(projects)), dtype=bool)
     for k, project in enumerate(projects):
         spec = keyed_spec(project.key, project.spec)
-        inputs = prepare(Plan(spec=spec, team=team), capacity, trials, seed, history)
+        inputs = _prepared(project, team, capacity, trials, seed, history)
         efforts.append(inputs.efforts)
         planning.append(inputs.planning)
         histories.append(inputs.history)
