@@ -4,10 +4,10 @@
 
 Prints one line per case: median wall time, the issue's target, and the ratio to it. The
 generated projects come from benchmarks/generate.py and are written to a temporary folder.
-With --engines each case also runs on the numpy engine (PROMISECHECK_ENGINE=numpy),
-interleaved with the default runs so that the shared machine's load falls on both alike,
-and the ratio numpy / default is printed. A fresh numba cache is timed once for the
-one-time compile.
+With --engines each case also runs on the numba loop and on the numpy engine
+(PROMISECHECK_ENGINE=numba, =numpy), interleaved with the default runs (the C loop where it
+was built) so that the shared machine's load falls on all alike, and the ratios to the
+default are printed. A fresh numba cache is timed once for numba's one-time compile.
 """
 
 from __future__ import annotations
@@ -56,13 +56,39 @@ def timed(args: list[str], repeat: int) -> tuple[float, float]:
     return statistics.median(times), peak
 
 
-def against_numpy(args: list[str], repeat: int) -> tuple[float, float]:
-    """Medians of the default engine and of the numpy engine, runs interleaved."""
-    default, numpy = [], []
+def against_engines(args: list[str], repeat: int) -> tuple[float, float, float]:
+    """Medians of the default engine, of the numba loop and of the numpy engine, runs
+    interleaved."""
+    default, numba, numpy = [], [], []
     for _ in range(repeat):
         default.append(once(args))
+        numba.append(once(args, {"PROMISECHECK_ENGINE": "numba"}))
         numpy.append(once(args, {"PROMISECHECK_ENGINE": "numpy"}))
-    return statistics.median(default), statistics.median(numpy)
+    return statistics.median(default), statistics.median(numba), statistics.median(numpy)
+
+
+_ENGINE_ALONE = """
+import sys, time
+from promisecheck.engine.simulate import simulate
+from promisecheck.inputs.loading import load
+plan = load(sys.argv[1])
+simulate(plan, 100, 1)  # load the compiled loop first
+began = time.perf_counter()
+simulate(plan, 10_000, 0)
+print(time.perf_counter() - began)
+"""
+
+
+def engine_alone(spec: Path) -> float:
+    """Seconds to sample and schedule 10 000 trials of `spec`, measured inside the process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _ENGINE_ALONE, str(spec)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip())
 
 
 def main() -> None:
@@ -139,28 +165,40 @@ def main() -> None:
             )
         )
     if args.engines:
-        print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6} {'numpy':>9} {'speed-up':>8}")
+        print(
+            f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6} "
+            f"{'numba':>9} {'×':>6} {'numpy':>9} {'×':>6}"
+        )
     else:
         print(f"{'case':32} {'median':>9} {'target':>8} {'ratio':>6}")
     medians: dict[str, float] = {}
     for name, argv, target, repeat in cases:
-        numpy = None
+        versus = ""
         if args.engines and argv[len(exe)] not in ("--version", "--help"):
-            median, numpy = against_numpy(argv, repeat)
+            median, numba, numpy = against_engines(argv, repeat)
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            versus = f" {numba:8.3f}s {numba / median:5.2f}x {numpy:8.3f}s {numpy / median:5.2f}x"
         else:
             median, peak = timed(argv, repeat)
         medians[name] = median
         extra = f"   peak RSS {peak:.0f} MiB" if name.startswith("1000") else ""
-        versus = "" if numpy is None else f" {numpy:8.3f}s {numpy / median:7.2f}x"
         print(f"{name:32} {median:8.3f}s {target:7.3f}s {median / target:6.2f}{versus}{extra}")
+    # Reference rows: the engine alone (sampling and scheduling, in process), to tell how
+    # much of each end-to-end time the schedule itself takes.
+    for label, spec in (("200 / 50", medium), *(() if args.quick else (("1000 / 50", large),))):
+        seconds = engine_alone(spec)
+        print(f"{'  engine alone, ' + label:32} {seconds:8.3f}s")
     if args.engines:
         # The one-time compile: the 200-item estimate with an empty numba cache.
         cold_cache = Path(tempfile.mkdtemp(prefix="promisecheck-numba-"))
         argv = [*exe, "estimate", str(medium), "-f", "json", "--no-compromises"]
-        cold = once(argv, {"NUMBA_CACHE_DIR": str(cold_cache)})
-        warm = once(argv, {"NUMBA_CACHE_DIR": str(cold_cache)})
-        print(f"200 items, empty numba cache: {cold:.2f}s, then {warm:.2f}s (compile ≈ difference)")
+        numba = {"NUMBA_CACHE_DIR": str(cold_cache), "PROMISECHECK_ENGINE": "numba"}
+        cold = once(argv, numba)
+        warm = once(argv, numba)
+        print(
+            f"200 items on numba, empty cache: {cold:.2f}s, then {warm:.2f}s "
+            "(its compile ≈ the difference)"
+        )
         shutil.rmtree(cold_cache, ignore_errors=True)
     # The menu's own target is relative: at most twice the plain estimate it extends.
     for plain, menu in (
