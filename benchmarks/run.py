@@ -143,9 +143,24 @@ def main() -> None:
             max(1, args.repeat // 2),
         ),
         (
-            "estimate --portfolio (+25)",
-            [*exe, "estimate", str(deals[0]), "--portfolio", str(portfolio), "-f", "json"],
+            "estimate --portfolio (+25), plain",
+            [
+                *exe,
+                "estimate",
+                str(deals[0]),
+                "--portfolio",
+                str(portfolio),
+                "-f",
+                "json",
+                "--no-compromises",
+            ],
             1.5,
+            max(1, args.repeat // 2),
+        ),
+        (
+            "  the same with menu and levers",
+            [*exe, "estimate", str(deals[0]), "--portfolio", str(portfolio), "-f", "json"],
+            6.0,
             max(1, args.repeat // 2),
         ),
         (
