@@ -53,13 +53,17 @@ static double finish_moment(const Calendar *cal, int64_t m, double moment, doubl
     const int64_t days = cal->days;
     const double *cum = cal->cumulative + m * (days + 1);
     const double *win = cal->window + m * days;
+    /* Never outside in practice (moments stay within the horizon, efforts are finite);
+     * checked so that no value can make the loop read outside the arrays. */
+    if (!(moment >= 0.0 && moment < (double)days * DAY_SPAN)) return INFINITY;
     int64_t day = (int64_t)floor(moment / DAY_SPAN);
-    if (day < 0 || day >= days) return INFINITY; /* never reached: moments stay inside */
     double hour = moment - (double)day * DAY_SPAN;
     double f = cal->focus[m];
     double target = cum[day] + f * lesser(hour, win[day]) + effort;
     double key = target - EPSILON_HOURS;
-    double cell = lesser(greater(floor(key), 0.0), (double)cal->cells - 2.0);
+    double cell = floor(key);
+    if (!(cell > 0.0)) cell = 0.0; /* NaN too */
+    if (cell > (double)cal->cells - 2.0) cell = (double)cal->cells - 2.0;
     int64_t guess = cal->by_hour[m * cal->cells + (int64_t)cell];
     int64_t end = guess > day ? guess : day;
     int64_t limit = end + 16 < days ? end + 16 : days;
