@@ -170,23 +170,12 @@ def test_with_the_native_loop_every_run_is_compiled_and_numba_is_not_imported(
 ) -> None:
     if compiled._get("native") is None:
         pytest.skip("the native loop was not built here (no C compiler at install)")
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys\nfrom promisecheck.engine import compiled\n"
-            "from promisecheck.inputs.loading import load\n"
-            "from promisecheck.engine.simulate import simulate\n"
-            "simulate(load('examples/webshop/spec.toml'), 20, 1)\n"
-            "print(compiled.wanted(1), compiled.kernel().name, 'numba' in sys.modules)",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    shown = _fresh_process(
+        "simulate(load('examples/webshop/spec.toml'), 20, 1)\n"
+        "print(compiled.wanted(1), compiled.kernel().name, 'numba' in sys.modules)",
+        tmp_path,
     )
-    assert probe.stdout.split() == ["True", "native", "False"]
+    assert shown.split() == ["True", "native", "False"]
 
 
 def test_the_native_loop_is_built_in_ci() -> None:
@@ -240,23 +229,29 @@ def test_numba_cache_defaults_to_the_users_cache_folder(
     assert compiled.cache_folder() == Path.home() / ".cache" / "promisecheck" / "numba"
 
 
-def test_a_small_estimate_never_imports_numba(tmp_path: Path) -> None:
+def _fresh_process(code: str, home: Path) -> str:
+    """What `code` prints in a new interpreter (with sys, compiled, load and simulate
+    imported), run from the repository with a bare environment."""
     probe = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import sys\nfrom promisecheck.inputs.loading import load\n"
-            "from promisecheck.engine.simulate import simulate\n"
-            "simulate(load('examples/webshop/spec.toml'), 2000, 1)\n"
-            "print('numba' in sys.modules)",
+            "import sys\nfrom promisecheck.engine import compiled\n"
+            "from promisecheck.inputs.loading import load\n"
+            "from promisecheck.engine.simulate import simulate\n" + code,
         ],
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parent.parent,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
     )
-    assert probe.stdout.strip() == "False"
+    return probe.stdout.strip()
+
+
+def test_a_small_estimate_never_imports_numba(tmp_path: Path) -> None:
+    code = "simulate(load('examples/webshop/spec.toml'), 2000, 1)\nprint('numba' in sys.modules)"
+    assert _fresh_process(code, tmp_path) == "False"
 
 
 def test_engines_agree_on_a_larger_project_with_every_hook(monkeypatch: pytest.MonkeyPatch) -> None:

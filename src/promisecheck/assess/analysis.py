@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -295,21 +295,8 @@ class Assessment:
 
     @property
     def headline(self) -> Headline:
-        return Headline(
-            project=self.project,
-            deadline=self.deadline,
-            target_confidence=self.target_confidence,
-            trials=self.trials,
-            on_time_probability=self.on_time_probability,
-            on_time_standard_error=self.on_time_standard_error,
-            must_on_time_probability=self.must_on_time_probability,
-            verdict=self.verdict,
-            reasons=self.reasons,
-            finish=self.finish,
-            target_date=self.target_date,
-            beyond_horizon=self.beyond_horizon,
-            curve=self.curve,
-        )
+        """Its headline: every field of Headline is a field of the assessment."""
+        return Headline(**{f.name: getattr(self, f.name) for f in fields(Headline)})
 
     @property
     def bottleneck(self) -> SkillLoad | None:

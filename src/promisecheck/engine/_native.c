@@ -114,49 +114,54 @@ typedef struct {
 typedef struct {
     double *not_before, *done_at, *busy_until, *planned_end, *idle_since, *free_from;
     double *memo_from, *memo_finish, *shared_from, *shared_finish;
-    char *here, *promised, *can_start;
     int64_t *waiting, *pending, *class_ready, *remaining, *class_startable, *busy_item;
     uint64_t *ready;
+    char *here, *promised, *can_start;
+    void *block; /* every array above, carved from one allocation */
 } Work;
 
-static void *block(size_t n, size_t size, int *failed) {
-    void *p = calloc(n ? n : 1, size);
-    if (p == NULL) *failed = 1;
+/* Hand out n items of the block at *at and move past them. */
+static double *doubles(char **at, size_t n) {
+    double *p = (double *)*at;
+    *at += n * sizeof(double);
+    return p;
+}
+static int64_t *integers(char **at, size_t n) {
+    int64_t *p = (int64_t *)*at;
+    *at += n * sizeof(int64_t);
     return p;
 }
 
-static void release_work(Work *w) {
-    free(w->not_before); free(w->done_at); free(w->busy_until); free(w->planned_end);
-    free(w->idle_since); free(w->free_from); free(w->memo_from); free(w->memo_finish);
-    free(w->shared_from); free(w->shared_finish); free(w->here); free(w->promised);
-    free(w->can_start); free(w->waiting); free(w->pending); free(w->class_ready);
-    free(w->remaining); free(w->class_startable); free(w->busy_item); free(w->ready);
-}
-
 static int make_work(Work *w, int64_t count, int64_t members, int64_t classes, int64_t words) {
-    int failed = 0;
-    size_t pairs = (size_t)count * (size_t)members;
-    w->not_before = block(count, sizeof(double), &failed);
-    w->done_at = block(count, sizeof(double), &failed);
-    w->busy_until = block(members, sizeof(double), &failed);
-    w->planned_end = block(members, sizeof(double), &failed);
-    w->idle_since = block(members, sizeof(double), &failed);
-    w->free_from = block(members, sizeof(double), &failed);
-    w->memo_from = block(pairs, sizeof(double), &failed);
-    w->memo_finish = block(pairs, sizeof(double), &failed);
-    w->shared_from = block(pairs, sizeof(double), &failed);
-    w->shared_finish = block(pairs, sizeof(double), &failed);
-    w->here = block(count, 1, &failed);
-    w->promised = block(members, 1, &failed);
-    w->can_start = block(members, 1, &failed);
-    w->waiting = block(count, sizeof(int64_t), &failed);
-    w->pending = block(count, sizeof(int64_t), &failed);
-    w->class_ready = block(classes, sizeof(int64_t), &failed);
-    w->remaining = block(classes, sizeof(int64_t), &failed);
-    w->class_startable = block(classes, sizeof(int64_t), &failed);
-    w->busy_item = block(members, sizeof(int64_t), &failed);
-    w->ready = block(words, sizeof(uint64_t), &failed);
-    if (failed) return -1;
+    size_t items = (size_t)count, people = (size_t)members, kinds = (size_t)classes;
+    size_t pairs = items * people;
+    /* Doubles, then 64-bit integers, then flags: each part starts aligned. */
+    size_t size = (2 * items + 4 * people + 4 * pairs) * sizeof(double) +
+                  (2 * items + 3 * kinds + people + (size_t)words) * sizeof(int64_t) +
+                  items + 2 * people + 1;
+    char *at = calloc(size, 1);
+    w->block = at;
+    if (at == NULL) return -1;
+    w->not_before = doubles(&at, items);
+    w->done_at = doubles(&at, items);
+    w->busy_until = doubles(&at, people);
+    w->planned_end = doubles(&at, people);
+    w->idle_since = doubles(&at, people);
+    w->free_from = doubles(&at, people);
+    w->memo_from = doubles(&at, pairs);
+    w->memo_finish = doubles(&at, pairs);
+    w->shared_from = doubles(&at, pairs);
+    w->shared_finish = doubles(&at, pairs);
+    w->waiting = integers(&at, items);
+    w->pending = integers(&at, items);
+    w->class_ready = integers(&at, kinds);
+    w->remaining = integers(&at, kinds);
+    w->class_startable = integers(&at, kinds);
+    w->busy_item = integers(&at, people);
+    w->ready = (uint64_t *)integers(&at, (size_t)words);
+    w->here = at;
+    w->promised = at + items;
+    w->can_start = at + items + people;
     /* The projected finish of item i by member m from moment memo_from[i, m]: pure, so it
      * holds across passes and trials; NaN equals nothing (empty). shared_*: the same by
      * calendar (same_as). Item-major, as in _kernel.py. */
@@ -475,14 +480,13 @@ static PyObject *schedule(PyObject *self, PyObject *args) {
     Work w;
     int64_t words = p.count > 0 ? (p.count + WORD - 1) / WORD : 1;
     if (make_work(&w, p.count, p.members, p.classes, words) < 0) {
-        release_work(&w);
         PyErr_NoMemory();
         goto done;
     }
     Py_BEGIN_ALLOW_THREADS
     schedule_trials(&p, &w, lo, hi);
     Py_END_ALLOW_THREADS
-    release_work(&w);
+    free(w.block);
     result = Py_None;
     Py_INCREF(result);
 done:
