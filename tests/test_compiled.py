@@ -4,6 +4,7 @@ and numpy when neither loads."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import subprocess
 import sys
@@ -397,11 +398,28 @@ def test_no_pilot_when_the_run_is_compiled_whatever_the_guess(
     late = plan.spec.project.model_copy(update={"deadline": dt.date(2027, 1, 8)})
     plan = plan.model_copy(update={"spec": plan.spec.model_copy(update={"project": late})})
     monkeypatch.setitem(compiled._STATE, "native", None)
-    assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is True  # numba alone: a guess
+    assert menu_likely(plan, RunSettings(trials=1000, seed=1)) is True  # numba alone: a guess
+    assert menu_likely(plan, RunSettings(trials=999, seed=1)) is False  # too few to spare
     trials = compiled.COMPILED_MIN_SIZE // len(plan.spec.items)
     assert menu_likely(plan, RunSettings(trials=trials, seed=1)) is False  # large enough
-    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "native")
-    assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is False  # compiled anyway
+    for forced in ("native", "numba", "compiled", "numpy"):  # the engine does not depend on it
+        monkeypatch.setenv(compiled.ENGINE_VARIABLE, forced)
+        assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is False
+    monkeypatch.delitem(compiled._STATE, "native")
+    monkeypatch.delenv(compiled.ENGINE_VARIABLE)
+    if compiled.kernel() is not None and compiled.kernel().name == "native":  # type: ignore[union-attr]
+        assert menu_likely(plan, RunSettings(trials=2000, seed=1)) is False
+
+
+def test_clearly_below_is_three_standard_errors_under_the_target() -> None:
+    from promisecheck.commands.estimate import clearly_below
+
+    # At 0.85 over 500 trials one standard error is 0.01597: the line is at 0.80209.
+    assert clearly_below(0.802, 0.85, 500) is True
+    assert clearly_below(0.8022, 0.85, 500) is False
+    assert clearly_below(0.84, 0.85, 500_000) is True  # more trials, a narrower margin
+    edge = 0.5 - 3 * math.sqrt(0.25 / 500)
+    assert clearly_below(edge, 0.5, 500) is False  # on the line is not below it
 
 
 def test_compare_counts_all_its_versions_before_the_first_run(

@@ -74,8 +74,22 @@ TARGETS = (
     Target(
         "assess",
         "assess/analysis.py",
-        ("assess",),  # the on-time odds, verdict, percentiles, cost and margin of one run
+        # the on-time odds, verdict, percentiles, cost and margin of one run; the headline
+        # (odds, verdict, dates) is what check judges by
+        ("assess", "headline"),
         ("tests/test_analysis.py", "tests/test_outcomes.py"),
+    ),
+    Target(
+        "engine-choice",
+        "engine/compiled.py",
+        ("_forced", "wanted", "by_size", "expect", "kernel", "_get", "_load_native"),
+        ("tests/test_compiled.py",),
+    ),
+    Target(
+        "pilot",
+        "commands/estimate.py",
+        ("menu_likely", "clearly_below"),
+        ("tests/test_compiled.py",),
     ),
     Target(
         "percentile",
@@ -143,7 +157,7 @@ EQUIVALENT: dict[tuple[str, str, str, str], str] = {
         "10",
     ): "the rounding only removes float noise (~1e-12), which 10 digits remove too",
     (
-        "assess",
+        "headline",
         "beyond = int(np.count_nonzero(project_days >= capacity.days))",
         ">=",
         ">",

@@ -239,19 +239,25 @@ def menu_likely(plan: Plan, settings: RunSettings[History]) -> bool:
     The menu runs the plan dozens of times on the compiled engine; knowing that before the
     estimate's own run spares that run the numpy engine (0.4 s at the web shop's size). The
     guess chooses an engine, never a number: both give the same schedules. A run large
-    enough for the compiled engine by itself, or one where every run is compiled (the
-    native loop), needs no guess.
+    enough for the compiled engine by itself, or one whose engine does not depend on size (the
+    native loop, or an engine forced), needs no guess.
     """
     trials = settings.trials
     if trials < 2 * PILOT_TRIALS or trials * len(plan.spec.items) >= compiled.COMPILED_MIN_SIZE:
         return False
-    if compiled.every_run():
+    if not compiled.by_size():
         return False
     capacity, _, result = _simulated(plan, dataclasses.replace(settings, trials=PILOT_TRIALS))
     head = headline(plan, result, capacity, settings.confidence)
-    target = head.target_confidence
-    margin = 3 * math.sqrt(target * (1 - target) / PILOT_TRIALS)
-    return head.verdict != "infeasible" and head.on_time_probability < target - margin
+    return head.verdict != "infeasible" and clearly_below(
+        head.on_time_probability, head.target_confidence, PILOT_TRIALS
+    )
+
+
+def clearly_below(on_time: float, target: float, trials: int) -> bool:
+    """Whether odds measured over `trials` trials lie more than three standard errors (at
+    the target) below the target."""
+    return on_time < target - 3 * math.sqrt(target * (1 - target) / trials)
 
 
 def estimate_plan(

@@ -71,8 +71,10 @@ def cache_folder() -> Path:
     return Path(base) / "promisecheck" / "numba"
 
 
-def _choice() -> str:
-    return os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+def _forced() -> str | None:
+    """The engine PROMISECHECK_ENGINE names, if it names one."""
+    choice = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+    return choice if choice in ("numpy", "compiled", "native", "numba") else None
 
 
 def wanted(size: int) -> bool:
@@ -83,22 +85,19 @@ def wanted(size: int) -> bool:
     (the compromise menu) moves to numba once the runs add up, while a single small
     estimate never imports it.
     """
-    choice = _choice()
-    if choice == "numpy":
-        return False
+    forced = _forced()
+    if forced is not None:
+        return forced != "numpy"
     with _LOCK:
         _WORK[0] += size
         total = _WORK[0]
-    return total >= COMPILED_MIN_SIZE or every_run()
+    return total >= COMPILED_MIN_SIZE or _get("native") is not None
 
 
-def every_run() -> bool:
-    """Whether every run uses a compiled loop whatever its size (the native loop is built,
-    or PROMISECHECK_ENGINE asks for one), so no guess about the work ahead matters."""
-    choice = _choice()
-    if choice == "numpy":
-        return False
-    return choice in ("compiled", "native", "numba") or _get("native") is not None
+def by_size() -> bool:
+    """Whether a run's engine depends on the work this process expects: only where numba
+    alone is at hand and no engine is forced (else a guess about the work ahead is moot)."""
+    return _forced() is None and _get("native") is None
 
 
 def expect(size: int) -> None:
@@ -116,9 +115,9 @@ def expect(size: int) -> None:
 def kernel() -> Loop | None:
     """The compiled loop to run: the one PROMISECHECK_ENGINE names, else the native loop,
     else numba's; None where it cannot be loaded (each is tried once)."""
-    choice = _choice()
-    if choice in ("native", "numba"):
-        return _get(choice)
+    forced = _forced()
+    if forced in ("native", "numba"):
+        return _get(forced)
     return _get("native") or _get("numba")
 
 
