@@ -446,3 +446,44 @@ def test_compare_counts_all_its_versions_before_the_first_run(
     versions = [Version(label=name, plan=plan) for name in ("a", "b", "c")]
     compare(versions, RunSettings(trials=trials, seed=1))
     assert choices[:3] == [True, True, True]
+
+
+def _native_arguments(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, tuple[Any, ...], int]:
+    """The native loop and the arguments one run passes it (efforts first, outputs last)."""
+    loop = compiled._get("native")
+    if loop is None:
+        pytest.skip("the native loop was not built here (no C compiler at install)")
+    captured: list[compiled.Schedule] = []
+    monkeypatch.setattr(
+        compiled.Schedule, "run_all", lambda self, trials, workers, progress: captured.append(self)
+    )
+    monkeypatch.setenv(compiled.ENGINE_VARIABLE, "native")
+    _run(40)
+    schedule = captured[0]
+    return loop, (*schedule.args, *schedule.out), 40
+
+
+def test_the_native_loop_refuses_arrays_that_would_take_it_outside_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It trusts compiled.Schedule, but a mistake there must be an error, not a stray write."""
+    loop, arguments, trials = _native_arguments(monkeypatch)
+    loop.schedule(0, trials, *arguments)  # as given, it runs
+    start, finish, member = arguments[-3:]
+    assert np.isfinite(finish).all() and (member >= 0).all()
+    with pytest.raises(ValueError, match="inconsistent"):
+        loop.schedule(0, trials + 1, *arguments)  # past the last trial
+    with pytest.raises(ValueError, match="inconsistent"):
+        loop.schedule(5, 4, *arguments)
+    with pytest.raises(ValueError, match="inconsistent"):
+        loop.schedule(0, trials, *arguments[:-3], start[:-1], finish, member)
+    with pytest.raises(TypeError, match="efforts"):
+        loop.schedule(0, trials, arguments[0].astype(np.float32), *arguments[1:])
+    with pytest.raises(TypeError, match="member_of"):
+        loop.schedule(0, trials, *arguments[:-1], member.astype(np.int64))
+    with pytest.raises((ValueError, BufferError)):
+        loop.schedule(0, trials, arguments[0][:, ::2], *arguments[1:])  # not contiguous
+    readonly = finish.copy()
+    readonly.setflags(write=False)
+    with pytest.raises((ValueError, BufferError, TypeError)):
+        loop.schedule(0, trials, *arguments[:-2], readonly, member)
