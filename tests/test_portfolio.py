@@ -11,6 +11,7 @@ import pytest
 
 from promisecheck.assess.deal import projects_of
 from promisecheck.assess.estimator import RunSettings
+from promisecheck.assess.portfolio import project_odds
 from promisecheck.commands.portfolio import (
     DealRequest,
     PortfolioRequest,
@@ -136,6 +137,22 @@ def test_late_high_rank_project_waits_for_the_low_rank_one_holding_the_person(
     assert high.finish["p50"] == MONDAY + dt.timedelta(days=3)  # Wed + Thu
     assert high.held_share == 1.0
     assert low.held_share == 0.0
+    # Without the note (a deal's schedules, whose reports never show it) the rest is the same.
+    portfolio = load_portfolio(path)
+    schedule = run_schedule(
+        projects_of(portfolio), portfolio.team, portfolio.as_of, trials=2, seed=0
+    )
+    with_note, without = project_odds(schedule), project_odds(schedule, note=False)
+    assert [o.held_share for o in with_note] == [1.0, 0.0]
+    assert [o.held_share for o in without] == [None, None]
+    for a, b in zip(with_note, without, strict=True):
+        assert (a.on_time_probability, a.finish, a.items) == (
+            b.on_time_probability,
+            b.finish,
+            b.items,
+        )
+        assert np.array_equal(a.on_time, b.on_time) and np.array_equal(a.present, b.present)
+    assert project_odds(schedule) is with_note  # remembered while the schedule is in use
 
 
 def test_done_items_leave_and_remaining_hours_replace_the_estimate(tmp_path: Path) -> None:

@@ -59,7 +59,9 @@ class ProjectOdds:
     on_time_standard_error: float
     finish: dict[str, dt.date | None]  # p50, p70, p85, p95; None past the horizon
     items: tuple[ItemFinish, ...]
-    held_share: float  # share of its trials in which an item waited for lower-ranked work
+    # Share of its trials in which an item waited for lower-ranked work (the no-pre-emption
+    # note); None where it was not looked for: a deal's schedules, whose reports never show it.
+    held_share: float | None
     on_time: BoolArray  # [trials of the schedule] on time (False when not won)
     present: BoolArray  # [trials of the schedule] won
 
@@ -196,31 +198,34 @@ def on_time_shares(schedule: Schedule) -> tuple[tuple[float, int], ...]:
     return tuple(shares)
 
 
-# project_odds of each schedule still in use. The schedule without a deal is one for every
-# deal that check judges and every variant the deal's menu and levers try; its odds (the
-# no-pre-emption note above all) are computed once.
-_ODDS: weakref.WeakKeyDictionary[Schedule, tuple[ProjectOdds, ...]] = weakref.WeakKeyDictionary()
+# project_odds of each schedule still in use, with and without the note. The schedule
+# without a deal is one for every deal that check judges and every variant the deal's menu
+# and levers try: its odds are computed once.
+_ODDS: weakref.WeakKeyDictionary[Schedule, dict[bool, tuple[ProjectOdds, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 _ODDS_LOCK = threading.Lock()
 
 
-def project_odds(schedule: Schedule, held: BoolArray | None = None) -> tuple[ProjectOdds, ...]:
-    """Every project's odds, dates and item dates in the shared schedule (a schedule is
-    never changed, so without `held` its odds are remembered while it is in use)."""
-    if held is not None:
-        return _project_odds(schedule, held)
+def project_odds(schedule: Schedule, *, note: bool = True) -> tuple[ProjectOdds, ...]:
+    """Every project's odds, dates and item dates in the shared schedule; with `note`, the
+    share of trials in which it waited for lower-ranked work too (the dearest part).
+
+    A schedule is never changed, so its odds are remembered while it is in use.
+    """
     with _ODDS_LOCK:
-        known = _ODDS.get(schedule)
+        known = _ODDS.setdefault(schedule, {}).get(note)
     if known is None:
-        known = _project_odds(schedule, _held(schedule))
+        known = _project_odds(schedule, _held(schedule) if note else None)
         for odds in known:
             odds.on_time.setflags(write=False)
             odds.present.setflags(write=False)
         with _ODDS_LOCK:
-            _ODDS[schedule] = known
+            _ODDS.setdefault(schedule, {})[note] = known
     return known
 
 
-def _project_odds(schedule: Schedule, held: BoolArray) -> tuple[ProjectOdds, ...]:
+def _project_odds(schedule: Schedule, held: BoolArray | None) -> tuple[ProjectOdds, ...]:
     capacity = schedule.capacity
     days = schedule.result.finish_days
     outcomes = []
@@ -270,7 +275,11 @@ def _project_odds(schedule: Schedule, held: BoolArray) -> tuple[ProjectOdds, ...
                 on_time_standard_error=math.sqrt(p * (1 - p) / trials) if trials else 0.0,
                 finish=finish,
                 items=items,
-                held_share=_share(held[:, cols.start : cols.stop], present[: held.shape[0]]),
+                held_share=(
+                    None
+                    if held is None
+                    else _share(held[:, cols.start : cols.stop], present[: held.shape[0]])
+                ),
                 on_time=on_time,
                 present=present,
             )
@@ -378,8 +387,8 @@ def changes(
     skills: Sequence[tuple[str, ...]],
 ) -> tuple[ProjectOdds, tuple[Change, ...]]:
     """The deal's own odds in `after`, and every commitment's change from `before`."""
-    odds_before = {o.key: o for o in project_odds(before)}
-    odds_after = project_odds(after)
+    odds_before = {o.key: o for o in project_odds(before, note=False)}
+    odds_after = project_odds(after, note=False)
     deal = next(o for o in odds_after if o.key == deal_key)
     hours = _mean_hours(after, len(after.capacity.members))
     deal_index = after.index(deal_key)

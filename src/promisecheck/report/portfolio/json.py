@@ -42,7 +42,7 @@ def commitment(c: ProjectOdds) -> dict[str, Any]:
         "on_time_standard_error": round(c.on_time_standard_error, 4),
         "trials": c.trials,
         "finish": _dates(c.finish, ALL),
-        "held_share": round(c.held_share, 4),
+        "held_share": None if c.held_share is None else round(c.held_share, 4),
         "items": [{"id": i.id, "finish": _dates(i.finish, TWO)} for i in c.items],
     }
 

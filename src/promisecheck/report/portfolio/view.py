@@ -46,7 +46,7 @@ def holds(odds: ProjectOdds) -> str:
 
 def held_note(odds: ProjectOdds) -> str | None:
     """The no-pre-emption effect, when it happened."""
-    if odds.held_share <= 0:
+    if odds.held_share is None or odds.held_share <= 0:
         return None
     return (
         f"{odds.project} waited for someone still busy with lower-ranked work in "
