@@ -172,3 +172,13 @@ def test_what_lies_wholly_before_the_start_leaves_the_first_day_alone() -> None:
     assert ramped.window[0, 0] == 8
     fresh = capacity_of({"ramp_up_weeks": 1, "ramp_up_speed": 0.5})
     assert list(fresh.window[0, :8]) == [4, 4, 4, 4, 4, 0, 0, 8]
+
+
+def test_holidays_before_the_start_or_past_the_horizon_are_ignored() -> None:
+    days = horizon_days(MONDAY)
+    edges = [MONDAY - dt.timedelta(days=1), MONDAY + dt.timedelta(days=days)]
+    plain = capacity_of({})
+    cap = capacity_of({}, holidays=[*edges, MONDAY + dt.timedelta(days=days - 1)])
+    assert cap.days == plain.days == days
+    assert (cap.window[0, :-1] == plain.window[0, :-1]).all()
+    assert cap.window[0, -1] == 0  # the last day of the horizon is a holiday like any other
