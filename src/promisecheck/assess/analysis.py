@@ -594,7 +594,9 @@ def _time_off_share(
     if last <= first or not trials:
         return 0.0
     inside = (begin < last) & (finish > first)
-    return np.unique(trial[inside]).size / trials
+    hit = np.zeros(trials, dtype=bool)  # not np.unique: it imports numpy.ma (7 ms)
+    hit[trial[inside]] = True
+    return int(np.count_nonzero(hit)) / trials
 
 
 _CHAIN_BLOCK = 2000
