@@ -318,9 +318,9 @@ class Assessment:
 class Headline:
     """What a gate needs of an assessment: the odds, the verdict and the dates.
 
-    `check` judges every proposal of a repository by these alone, so it computes them
-    without the chain walk, loads and curves that the full assessment adds (most of an
-    assessment's time at twenty items).
+    `check` judges every proposal of a repository by these alone (and draws the curve in
+    HTML), so it computes them without the chain walk, loads, cost and histogram that the
+    full assessment adds (most of an assessment's time at twenty items).
     """
 
     project: str
