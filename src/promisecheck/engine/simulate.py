@@ -53,6 +53,17 @@ class SimulationResult:
     finish: FloatArray  # [trials, items]
     member: SmallArray  # [trials, items] who did it, -1 if never started
 
+    @classmethod
+    def empty(cls, efforts: FloatArray) -> SimulationResult:
+        """Room for the schedule of `efforts`' trials and items, to be filled in place."""
+        shape = efforts.shape
+        return cls(
+            efforts=efforts,
+            start=np.empty(shape),
+            finish=np.empty(shape),
+            member=np.empty(shape, dtype=np.int32),
+        )
+
     @property
     def trials(self) -> int:
         return int(self.efforts.shape[0])
@@ -193,6 +204,40 @@ def _lowest_bit(words: npt.NDArray[np.uint64]) -> IntArray:
     return np.bitwise_count(lowest - np.uint64(1)).astype(np.int64)
 
 
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """One run's inputs as both engines take them: the network (dispatch order applied),
+    the calendar, the efforts, and run_engine's hooks."""
+
+    network: Network
+    capacity: Capacity
+    efforts: FloatArray  # [trials, items]
+    progress: Progress | None
+    start_day: IntArray | None  # [trials]
+    planning: FloatArray | None  # [items]
+    release: FloatArray | None  # [items]
+    present: BoolArray | None  # [trials, items]
+
+    @property
+    def begin(self) -> FloatArray:
+        """Each trial's first moment."""
+        trials = self.efforts.shape[0]
+        if self.start_day is None:
+            return np.zeros(trials)
+        begin: FloatArray = (self.start_day * DAY_SPAN).astype(np.float64)
+        return begin
+
+    def rows(self, rows: slice, progress: Progress | None) -> _Run:
+        """The same run over some of its trials."""
+        return dataclasses.replace(
+            self,
+            efforts=self.efforts[rows],
+            progress=progress,
+            start_day=None if self.start_day is None else self.start_day[rows],
+            present=None if self.present is None else self.present[rows],
+        )
+
+
 def run_engine(
     network: Network,
     capacity: Capacity,
@@ -217,30 +262,25 @@ def run_engine(
     dependents do not wait for it. `order` ([items]): the dispatch rank, lower first,
     replacing (priority, file order); ties by file order.
     """
-    network = _ranked(network, order)
-    compiled_result = _run_compiled(
-        network, capacity, efforts, progress, start_day, out, planning, release, present, 1
+    run = _Run(
+        network=_ranked(network, order),
+        capacity=capacity,
+        efforts=efforts,
+        progress=progress,
+        start_day=start_day,
+        planning=planning,
+        release=release,
+        present=present,
     )
-    if compiled_result is not None:
-        return compiled_result
-    return _run_numpy(
-        network, capacity, efforts, progress, start_day, out, planning, release, present
-    )
+    out = out if out is not None else SimulationResult.empty(efforts)
+    return _run_compiled(run, out, 1) or _run_numpy(run, out)
 
 
-def _run_numpy(
-    network: Network,
-    capacity: Capacity,
-    efforts: FloatArray,
-    progress: Progress | None,
-    start_day: IntArray | None,
-    out: SimulationResult | None,
-    planning: FloatArray | None,
-    release: FloatArray | None,
-    present: BoolArray | None,
-) -> SimulationResult:
-    """The numpy engine itself (run_engine's, once the compiled one was not chosen);
-    `network` already carries the dispatch order."""
+def _run_numpy(run: _Run, out: SimulationResult) -> SimulationResult:
+    """The numpy engine itself (run_engine's, once the compiled one was not chosen),
+    filling `out`."""
+    network, capacity, efforts, progress = run.network, run.capacity, run.efforts, run.progress
+    planning, release, present = run.planning, run.release, run.present
     trials, items = efforts.shape
     members = capacity.window.shape[0]
     cal = _calendar(capacity)
@@ -258,16 +298,7 @@ def _run_numpy(
     for i, succ in enumerate(network.successors):
         successors[i, : len(succ)] = succ
 
-    begin: FloatArray = (
-        np.zeros(trials) if start_day is None else (start_day * DAY_SPAN).astype(np.float64)
-    )
-    if out is None:
-        out = SimulationResult(
-            efforts=efforts,
-            start=np.empty((trials, items)),
-            finish=np.empty((trials, items)),
-            member=np.empty((trials, items), dtype=np.int32),
-        )
+    begin = run.begin
     start, finish, member_of = out.start, out.finish, out.member
     start.fill(np.inf)
     finish.fill(np.inf)
@@ -476,56 +507,36 @@ def _run_numpy(
     return SimulationResult(efforts=efforts, start=start, finish=finish, member=member_of)
 
 
-def _run_compiled(
-    network: Network,
-    capacity: Capacity,
-    efforts: FloatArray,
-    progress: Progress | None,
-    start_day: IntArray | None,
-    out: SimulationResult | None,
-    planning: FloatArray | None,
-    release: FloatArray | None,
-    present: BoolArray | None,
-    workers: int,
-) -> SimulationResult | None:
-    """The schedule from a compiled loop, or None to use the numpy engine instead (a small
+def _run_compiled(run: _Run, out: SimulationResult, workers: int) -> SimulationResult | None:
+    """`out` filled by a compiled loop, or None to use the numpy engine instead (a small
     run with numba alone, PROMISECHECK_ENGINE=numpy, or no loop that builds and loads)."""
+    network, efforts = run.network, run.efforts
     trials, items = efforts.shape
     if not compiled.wanted(trials * items):
         return None
     loop = compiled.kernel()
     if loop is None:
         return None
-    if out is None:
-        out = SimulationResult(
-            efforts=efforts,
-            start=np.empty((trials, items)),
-            finish=np.empty((trials, items)),
-            member=np.empty((trials, items), dtype=np.int32),
-        )
-    begin: FloatArray = (
-        np.zeros(trials) if start_day is None else (start_day * DAY_SPAN).astype(np.float64)
-    )
     schedule = compiled.Schedule(
         loop,
         efforts=efforts,
-        begin=begin,
-        present=present,
-        plan_hours=network.planning if planning is None else planning,
-        release=release,
+        begin=run.begin,
+        present=run.present,
+        plan_hours=network.planning if run.planning is None else run.planning,
+        release=run.release,
         rank=network.rank,
         by_rank=network.by_rank,
         predecessors=network.predecessors,
         successors=network.successors,
         item_class=network.item_class,
         eligible=network.eligible,
-        calendar=_calendar(capacity).compiled,
+        calendar=_calendar(run.capacity).compiled,
         start=out.start,
         finish=out.finish,
         member=out.member,
     )
     try:
-        schedule.run_all(trials, workers, progress)
+        schedule.run_all(trials, workers, run.progress)
     except loop.failures:
         compiled.disable(loop)
         return None
@@ -605,25 +616,22 @@ def run_parallel(
     """
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
-    network = _ranked(network, order)
-    compiled_result = _run_compiled(
-        network,
-        capacity,
-        efforts,
-        progress,
-        start_day,
-        None,
-        planning,
-        release,
-        present,
-        workers,
+    run = _Run(
+        network=_ranked(network, order),
+        capacity=capacity,
+        efforts=efforts,
+        progress=progress,
+        start_day=start_day,
+        planning=planning,
+        release=release,
+        present=present,
     )
+    whole = SimulationResult.empty(efforts)
+    compiled_result = _run_compiled(run, whole, workers)
     if compiled_result is not None:
         return compiled_result
     if workers < 2 or trials < _PARALLEL_MIN_TRIALS:
-        return _run_numpy(
-            network, capacity, efforts, progress, start_day, None, planning, release, present
-        )
+        return _run_numpy(run, whole)
     slices = np.array_split(np.arange(trials), workers)
     done = [0] * workers
     lock = threading.Lock()
@@ -639,14 +647,6 @@ def run_parallel(
 
         return update
 
-    items = efforts.shape[1]
-    whole = SimulationResult(
-        efforts=efforts,
-        start=np.empty((trials, items)),
-        finish=np.empty((trials, items)),
-        member=np.empty((trials, items), dtype=np.int32),
-    )
-
     def run_slice(k: int) -> None:
         # Contiguous row slices: each thread fills its own part of the shared result.
         rows = slice(int(slices[k][0]), int(slices[k][-1]) + 1)
@@ -656,17 +656,7 @@ def run_parallel(
             finish=whole.finish[rows],
             member=whole.member[rows],
         )
-        _run_numpy(
-            network,
-            capacity,
-            efforts[rows],
-            report(k),
-            None if start_day is None else start_day[rows],
-            part,
-            planning,
-            release,
-            None if present is None else present[rows],
-        )
+        _run_numpy(run.rows(rows, report(k)), part)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(run_slice, range(workers)))
