@@ -48,39 +48,30 @@ def headlines(c: Comparison) -> list[tuple[str, str]]:
     return [(column.label, words.headline(column.assessment)) for column in c.columns]
 
 
-def _arrow(change: float) -> str:
-    return UP if change > 0 else DOWN
-
-
-def _judged(text: str, delta: Delta) -> str:
-    return text if delta.direction == "same" else f"{text}, {delta.direction}"
+def _worded(delta: Delta, amount: str) -> str:
+    """`same`, or the arrow, the amount and whether the move is better or worse."""
+    if delta.direction == "same":
+        return "same"
+    return f"{UP if delta.change > 0 else DOWN} {amount}, {delta.direction}"
 
 
 def probability_delta(delta: Delta) -> str:
-    if delta.direction == "same":
-        return "same"
-    return _judged(f"{_arrow(delta.change)} {abs(delta.change) * 100:.1f} pts", delta)
+    return _worded(delta, f"{abs(delta.change) * 100:.1f} pts")
 
 
 def days_delta(delta: Delta) -> str:
-    if delta.direction == "same":
-        return "same"
     days = round(abs(delta.change))
     unit = "day" if days == 1 else "days"
     when = "later" if delta.change > 0 else "earlier"
-    return _judged(f"{_arrow(delta.change)} {days} {unit} {when}", delta)
+    return _worded(delta, f"{days} {unit} {when}")
 
 
 def hours_delta(delta: Delta) -> str:
-    if delta.direction == "same":
-        return "same"
-    return _judged(f"{_arrow(delta.change)} {words.hours(abs(delta.change))} h", delta)
+    return _worded(delta, f"{words.hours(abs(delta.change))} h")
 
 
 def money_delta(delta: Delta) -> str:
-    if delta.direction == "same":
-        return "same"
-    return _judged(f"{_arrow(delta.change)} {words.money(abs(delta.change))}", delta)
+    return _worded(delta, words.money(abs(delta.change)))
 
 
 def _figure_row(
