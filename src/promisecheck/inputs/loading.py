@@ -146,20 +146,10 @@ def read_toml(path: Path) -> tuple[dict[str, Any], KeyLines]:
             hint="no key of a proposal or team file nests this deep",
         ) from None
     lines = KeyLines(text)
-    found = limits.check(data)
-    if found:
-        raise InputError(
-            tuple(
-                Problem(
-                    path=path,
-                    location=describe(loc, data),
-                    message=message,
-                    line=lines.line(loc),
-                    hint=hint,
-                )
-                for loc, message, hint in found
-            )
-        )
+    found = _Report(path, data, lines)
+    for loc, message, hint in limits.check(data):
+        found.add(loc, message, hint)
+    _raise_if(found.problems)
     return data, lines
 
 
@@ -437,7 +427,7 @@ def _problems_from_validation(
     # short"; the wrong entry is the fault.
     inside = {tuple(error["loc"])[:end] for error in errors for end in range(len(error["loc"]))}
     errors = [e for e in errors if not (e["type"] in _TOO_SHORT and tuple(e["loc"]) in inside)]
-    problems: list[Problem] = []
+    report = _Report(path, data, lines)
     worded: set[Loc] = set()  # places already given a "got …; expected …" message
     reported: set[tuple[Loc, str]] = set()
     for error in errors:
@@ -475,16 +465,8 @@ def _problems_from_validation(
         if (place, message) in reported:
             continue
         reported.add((place, message))
-        problems.append(
-            Problem(
-                path=path,
-                location=describe(place, data),
-                message=message,
-                line=lines.line(place),
-                hint=hint,
-            )
-        )
-    return problems
+        report.add(place, message, hint)
+    return report.problems
 
 
 def _validate(model: type[M], data: dict[str, Any], path: Path, lines: KeyLines) -> M:
