@@ -23,7 +23,7 @@ from promisecheck.errors import ExitCode, InputError, Problem
 from promisecheck.inputs import gitfiles
 from promisecheck.inputs.loading import load
 from promisecheck.inputs.model import Plan, Spec, Team
-from promisecheck.inputs.portfolio import load_portfolio
+from promisecheck.inputs.portfolio import Portfolio, load_portfolio
 from promisecheck.inputs.scenarios import apply
 
 SCHEMA = "promisecheck.compare/1"
@@ -202,17 +202,18 @@ def run(request: CompareRequest) -> Comparison:
     With a portfolio, every column is judged as the deal against it (last in line).
     """
     arguments, team_path = request.versions, request.team
-    if request.portfolio is not None and team_path is None:
+    portfolio = load_portfolio(request.portfolio) if request.portfolio is not None else None
+    if portfolio is not None and team_path is None:
         # The portfolio's team wins, as for `estimate --portfolio`: every version is read
         # against it, so an assignee it lacks is reported at the assignee, not met mid-run.
-        team_path = load_portfolio(request.portfolio).team_path
+        team_path = portfolio.team_path
     if len(arguments) == 1 and not is_revision(arguments[0]):
         versions = scenario_versions(Path(arguments[0]), team_path)
-        return compare(versions, request.settings, portfolio=request.portfolio)
+        return compare(versions, request.settings, portfolio=portfolio)
     with tempfile.TemporaryDirectory(prefix="promisecheck-") as scratch:
         # Simulated inside: a team's history file is read from the scratch copy.
         versions = file_versions(arguments, team_path, Path(scratch))
-        return compare(versions, request.settings, portfolio=request.portfolio)
+        return compare(versions, request.settings, portfolio=portfolio)
 
 
 # --- the comparison --------------------------------------------------------------------------
@@ -222,7 +223,7 @@ def compare(
     versions: Sequence[Version],
     settings: RunSettings[Path] = RunSettings(),
     *,
-    portfolio: Path | None = None,
+    portfolio: Portfolio | None = None,
 ) -> Comparison:
     """Simulate every version with the same trials and seed and measure it against the first.
 

@@ -319,11 +319,10 @@ def deal_team(portfolio: Portfolio, team: Team) -> Team:
 
 
 def judge_deals(
-    portfolio_path: Path, plans: Sequence[Plan], settings: RunSettings[Path]
+    portfolio: Portfolio, plans: Sequence[Plan], settings: RunSettings[Path]
 ) -> list[DealRun]:
     """Each plan as the deal against the same portfolio (last in line), one at a time;
     the settings' history (a CSV) wins over the portfolio team's."""
-    portfolio = load_portfolio(portfolio_path)
     run = settings.reading(_history(portfolio, settings.history))
     before = run_schedule(
         projects_of(portfolio),
