@@ -148,21 +148,21 @@ _PREPARED_LOCK = threading.Lock()
 
 def _prepared(
     project: Project,
+    spec: Spec,
     team: Team,
     capacity: Capacity,
     trials: int,
     seed: int,
     history: History | None,
 ) -> Inputs:
-    """prepare() of the project's keyed spec, remembered (see _PREPARED)."""
+    """prepare() of the project's keyed spec (`spec`), remembered (see _PREPARED)."""
     with _PREPARED_LOCK:
         drawn = _PREPARED.setdefault(capacity, {}).get(project.key)
     if drawn is not None:
-        spec, for_team, for_history, for_trials, for_seed, inputs = drawn
-        same = spec is project.spec and for_team is team and for_history is history
+        for_spec, for_team, for_history, for_trials, for_seed, inputs = drawn
+        same = for_spec is project.spec and for_team is team and for_history is history
         if same and (for_trials, for_seed) == (trials, seed):
             return inputs
-    spec = keyed_spec(project.key, project.spec)
     inputs = prepare(Plan(spec=spec, team=team), capacity, trials, seed, history)
     for shared in (inputs.efforts, inputs.planning, inputs.base_efforts):
         shared.setflags(write=False)
@@ -201,7 +201,7 @@ def run_schedule(
     present = np.ones((trials, len(projects)), dtype=bool)
     for k, project in enumerate(projects):
         spec = keyed_spec(project.key, project.spec)
-        inputs = _prepared(project, team, capacity, trials, seed, history)
+        inputs = _prepared(project, spec, team, capacity, trials, seed, history)
         efforts.append(inputs.efforts)
         planning.append(inputs.planning)
         histories.append(inputs.history)
