@@ -276,12 +276,11 @@ def estimate_plan(
     if compromises is True or (compromises is None and menu_likely(plan, settings)):
         compiled.expect(compiled.COMPILED_MIN_SIZE)
     capacity, inputs, result = _simulated(plan, settings, progress)
-    seed = settings.seed
     assessment = assess(
         plan,
         result,
         capacity,
-        seed=seed,
+        seed=settings.seed,
         confidence=settings.confidence,
         start_day=inputs.start_day,
     )
