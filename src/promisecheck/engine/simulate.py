@@ -262,18 +262,19 @@ def run_engine(
     dependents do not wait for it. `order` ([items]): the dispatch rank, lower first,
     replacing (priority, file order); ties by file order.
     """
-    run = _Run(
-        network=_ranked(network, order),
-        capacity=capacity,
-        efforts=efforts,
-        progress=progress,
-        start_day=start_day,
+    return run_parallel(
+        network,
+        capacity,
+        efforts,
+        progress,
+        start_day,
+        1,
+        out=out,
         planning=planning,
         release=release,
         present=present,
+        order=order,
     )
-    out = out if out is not None else SimulationResult.empty(efforts)
-    return _run_compiled(run, out, 1) or _run_numpy(run, out)
 
 
 def _run_numpy(run: _Run, out: SimulationResult) -> SimulationResult:
@@ -604,6 +605,7 @@ def run_parallel(
     start_day: IntArray | None = None,
     workers: int | None = None,
     *,
+    out: SimulationResult | None = None,
     planning: FloatArray | None = None,
     release: FloatArray | None = None,
     present: BoolArray | None = None,
@@ -611,8 +613,8 @@ def run_parallel(
 ) -> SimulationResult:
     """run_engine on slices of the trials in threads; numpy releases the GIL in its loops.
 
-    Trials are independent, so the result is identical to one run over all of them. The
-    keyword-only hooks are run_engine's.
+    Trials are independent, so the result is identical to one run over all of them. `out`
+    and the hooks are run_engine's.
     """
     trials = efforts.shape[0]
     workers = workers or min(os.cpu_count() or 1, 4)
@@ -626,7 +628,7 @@ def run_parallel(
         release=release,
         present=present,
     )
-    whole = SimulationResult.empty(efforts)
+    whole = out if out is not None else SimulationResult.empty(efforts)
     compiled_result = _run_compiled(run, whole, workers)
     if compiled_result is not None:
         return compiled_result
